@@ -1,0 +1,41 @@
+"""sle_scoring: classification criteria and activity scores for systemic lupus
+erythematosus, for research.
+
+Each instrument is one module, its items a table with their published source:
+
+- :mod:`sle_scoring.eular_acr_2019`: the 2019 EULAR/ACR classification criteria;
+- :mod:`sle_scoring.sledai_2k`: SLEDAI-2K and its clinical variant.
+
+Results classify and score for research; they are never a diagnosis.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import eular_acr_2019, sledai_2k
+from ._items import Item, ItemFinding, ItemStatus
+from .exceptions import (
+    InvalidEvidenceError,
+    InvalidItemsError,
+    Problem,
+    SleScoringError,
+    UnknownCodeError,
+)
+
+try:
+    __version__ = version("sle-scoring")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "InvalidEvidenceError",
+    "InvalidItemsError",
+    "Item",
+    "ItemFinding",
+    "ItemStatus",
+    "Problem",
+    "SleScoringError",
+    "UnknownCodeError",
+    "__version__",
+    "eular_acr_2019",
+    "sledai_2k",
+]

@@ -1,0 +1,121 @@
+"""Shared building blocks of the instrument modules: an item table row, the three
+states of an item, and the parsing of item-level input.
+
+Private: the instrument modules re-export what users need.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import enum
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from .exceptions import InvalidItemsError, UnknownCodeError
+
+if TYPE_CHECKING:
+    from .evidence import Observation
+
+
+@attrs.frozen
+class Item:
+    """One row of an instrument's item table, as published.
+
+    ``code`` is the stable name the library accepts and reports, ``domain`` the
+    domain or organ system, ``kind`` a second grouping the instrument needs
+    (EULAR/ACR 2019: clinical or immunologic; SLEDAI-2K: clinical or serological),
+    ``weight`` the points, ``definition`` the published definition in our words and
+    ``source`` the publication.
+    """
+
+    code: str
+    domain: str
+    kind: str
+    weight: int
+    definition: str
+    source: str
+
+
+class ItemStatus(enum.Enum):
+    """The state of one item for one patient (or visit).
+
+    Missing data is an answer of its own: ``NOT_ASSESSED`` (no evidence either way)
+    is kept apart from ``ABSENT`` (assessed and negative), and ``EXPLAINED`` marks a
+    finding that was present but attributed to another cause, so it does not count.
+    """
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    NOT_ASSESSED = "not assessed"
+    EXPLAINED = "explained by another cause"
+
+
+@attrs.frozen
+class ItemFinding:
+    """How one item was decided, with the evidence behind it.
+
+    ``reason`` says in words why (e.g. ``platelet count 45000 /µL < 100000 /µL``),
+    ``evidence`` holds the observations used, ``date`` the date on which the item
+    was first present (``None`` when not dated or not present) and ``explained_by``
+    the other causes that excluded it.
+    """
+
+    code: str
+    status: ItemStatus
+    reason: str = ""
+    evidence: tuple[Observation, ...] = ()
+    date: datetime.date | None = None
+    explained_by: tuple[str, ...] = ()
+
+
+def suggest(code: str, valid: Iterable[str]) -> str | None:
+    """The valid code closest to ``code``, or ``None`` when nothing is close."""
+    matches = difflib.get_close_matches(code.lower(), list(valid), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def canonical_codes(
+    items: object, codes: Mapping[str, str], vocabulary: str, argument: str
+) -> frozenset[str]:
+    """Validate item-level input and return its codes as plain strings.
+
+    ``items`` must be an iterable of codes (``str`` or the instrument's ``str``
+    enum members); repeats are harmless. ``codes`` maps every accepted code to its
+    canonical spelling. Raises :class:`InvalidItemsError` for a wrong type and
+    :class:`UnknownCodeError` (with a suggestion) for an unknown code.
+    """
+    if isinstance(items, (str, bytes)):
+        raise InvalidItemsError(
+            f"{argument} must be an iterable of {vocabulary} item codes, got the single "
+            f"string {items!r}; wrap it in a list: [{items!r}]"
+        )
+    if isinstance(items, Mapping) or not isinstance(items, Iterable):
+        raise InvalidItemsError(
+            f"{argument} must be an iterable of {vocabulary} item codes "
+            f"(got {type(items).__name__})"
+        )
+    found: set[str] = set()
+    for item in items:
+        canonical = codes.get(item) if isinstance(item, str) else None
+        if canonical is None:
+            if not isinstance(item, str):
+                raise InvalidItemsError(
+                    f"{argument} must contain {vocabulary} item codes as strings "
+                    f"(got {item!r} of type {type(item).__name__})"
+                )
+            raise UnknownCodeError(item, vocabulary, suggest(item, codes))
+        found.add(canonical)
+    return frozenset(found)
+
+
+def check_disjoint(present: frozenset[str], not_assessed: frozenset[str], vocabulary: str) -> None:
+    """Check that no code is both present and not assessed (a contradiction)."""
+    both = present & not_assessed
+    if both:
+        raise InvalidItemsError(
+            f"{vocabulary} item(s) given both as present and as not assessed: "
+            + ", ".join(repr(code) for code in sorted(both))
+        )

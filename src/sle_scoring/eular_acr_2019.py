@@ -1,0 +1,537 @@
+"""The 2019 EULAR/ACR classification criteria for systemic lupus erythematosus.
+
+Source: Aringer M, Costenbader K, Daikh D, et al. 2019 European League Against
+Rheumatism/American College of Rheumatology classification criteria for systemic
+lupus erythematosus. Ann Rheum Dis 2019;78:1151-1159 (doi:10.1136/annrheumdis-2018-214819);
+Arthritis Rheumatol 2019;71:1400-1412 (doi:10.1002/art.40930).
+
+These are classification criteria for research; a result is never a diagnosis.
+
+Rules implemented (numbers as in the publication's "additive criteria" box):
+
+- Entry criterion: ANA at a titre of >= 1:80 on HEp-2 cells or an equivalent positive
+  test, ever. Without it the additive criteria are not counted (the result still
+  shows what they add up to, marked as not counted).
+- Do not count a criterion if there is a more likely explanation than SLE.
+- Occurrence on at least one occasion is sufficient; criteria need not be
+  simultaneous.
+- Within each domain, only the highest-weighted criterion counts.
+- Classify as SLE with the entry criterion, at least one clinical criterion and
+  >= 10 points.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from ._items import (
+    Item,
+    ItemFinding,
+    ItemStatus,
+    canonical_codes,
+    check_disjoint,
+)
+
+__all__ = [
+    "CLASSIFICATION_THRESHOLD",
+    "CRITERIA",
+    "DOMAINS",
+    "ENTRY_CRITERION",
+    "MAX_POINTS",
+    "SOURCE",
+    "Classification",
+    "Criterion",
+    "DomainResult",
+    "classify",
+    "classify_findings",
+]
+
+SOURCE = (
+    "Aringer M, et al. 2019 EULAR/ACR classification criteria for systemic lupus "
+    "erythematosus. Ann Rheum Dis 2019;78:1151-1159; Arthritis Rheumatol 2019;71:1400-1412"
+)
+
+#: "at least one clinical criterion and >= 10 points"
+CLASSIFICATION_THRESHOLD = 10
+
+
+class Criterion(str, enum.Enum):
+    """The stable codes of the entry criterion and the 22 additive criteria."""
+
+    ANA_POSITIVE = "ana_positive"
+    FEVER = "fever"
+    LEUKOPENIA = "leukopenia"
+    THROMBOCYTOPENIA = "thrombocytopenia"
+    AUTOIMMUNE_HEMOLYSIS = "autoimmune_hemolysis"
+    DELIRIUM = "delirium"
+    PSYCHOSIS = "psychosis"
+    SEIZURE = "seizure"
+    NON_SCARRING_ALOPECIA = "non_scarring_alopecia"
+    ORAL_ULCERS = "oral_ulcers"
+    SUBACUTE_CUTANEOUS_OR_DISCOID_LUPUS = "subacute_cutaneous_or_discoid_lupus"
+    ACUTE_CUTANEOUS_LUPUS = "acute_cutaneous_lupus"
+    PLEURAL_OR_PERICARDIAL_EFFUSION = "pleural_or_pericardial_effusion"
+    ACUTE_PERICARDITIS = "acute_pericarditis"
+    JOINT_INVOLVEMENT = "joint_involvement"
+    PROTEINURIA = "proteinuria"
+    LUPUS_NEPHRITIS_CLASS_2_OR_5 = "lupus_nephritis_class_2_or_5"
+    LUPUS_NEPHRITIS_CLASS_3_OR_4 = "lupus_nephritis_class_3_or_4"
+    ANTIPHOSPHOLIPID_ANTIBODIES = "antiphospholipid_antibodies"
+    LOW_C3_OR_LOW_C4 = "low_c3_or_low_c4"
+    LOW_C3_AND_LOW_C4 = "low_c3_and_low_c4"
+    ANTI_DSDNA_OR_ANTI_SMITH = "anti_dsdna_or_anti_smith"
+
+
+CLINICAL = "clinical"
+IMMUNOLOGIC = "immunologic"
+
+ENTRY_CRITERION = Item(
+    Criterion.ANA_POSITIVE.value,
+    "entry",
+    "entry",
+    0,
+    "ANA at a titre of >= 1:80 on HEp-2 cells or an equivalent positive test, ever",
+    SOURCE,
+)
+
+
+def _criterion(code: Criterion, domain: str, kind: str, weight: int, definition: str) -> Item:
+    return Item(code.value, domain, kind, weight, definition, SOURCE)
+
+
+#: The additive criteria, in the publication's order (domain by domain).
+CRITERIA: tuple[Item, ...] = (
+    _criterion(Criterion.FEVER, "constitutional", CLINICAL, 2, "temperature > 38.3 °C"),
+    _criterion(Criterion.LEUKOPENIA, "hematologic", CLINICAL, 3, "white cells < 4,000/mm³"),
+    _criterion(Criterion.THROMBOCYTOPENIA, "hematologic", CLINICAL, 4, "platelets < 100,000/mm³"),
+    _criterion(
+        Criterion.AUTOIMMUNE_HEMOLYSIS,
+        "hematologic",
+        CLINICAL,
+        4,
+        "evidence of hemolysis (reticulocytosis, low haptoglobin, raised indirect "
+        "bilirubin or raised LDH) and a positive direct antiglobulin (Coombs) test",
+    ),
+    _criterion(
+        Criterion.DELIRIUM,
+        "neuropsychiatric",
+        CLINICAL,
+        2,
+        "acute fluctuating change in consciousness or arousal with reduced ability to "
+        "focus, plus a change in cognition or in behaviour, mood or affect",
+    ),
+    _criterion(
+        Criterion.PSYCHOSIS,
+        "neuropsychiatric",
+        CLINICAL,
+        3,
+        "delusions and/or hallucinations without insight, in the absence of delirium",
+    ),
+    _criterion(
+        Criterion.SEIZURE,
+        "neuropsychiatric",
+        CLINICAL,
+        5,
+        "primary generalised or partial/focal seizure",
+    ),
+    _criterion(
+        Criterion.NON_SCARRING_ALOPECIA,
+        "mucocutaneous",
+        CLINICAL,
+        2,
+        "non-scarring alopecia observed by a clinician",
+    ),
+    _criterion(
+        Criterion.ORAL_ULCERS, "mucocutaneous", CLINICAL, 2, "oral ulcers observed by a clinician"
+    ),
+    _criterion(
+        Criterion.SUBACUTE_CUTANEOUS_OR_DISCOID_LUPUS,
+        "mucocutaneous",
+        CLINICAL,
+        4,
+        "subacute cutaneous lupus or discoid lupus observed by a clinician "
+        "(biopsy, if done, typical)",
+    ),
+    _criterion(
+        Criterion.ACUTE_CUTANEOUS_LUPUS,
+        "mucocutaneous",
+        CLINICAL,
+        6,
+        "malar rash or generalised maculopapular rash observed by a clinician "
+        "(biopsy, if done, typical)",
+    ),
+    _criterion(
+        Criterion.PLEURAL_OR_PERICARDIAL_EFFUSION,
+        "serosal",
+        CLINICAL,
+        5,
+        "imaging evidence of pleural or pericardial effusion, or both",
+    ),
+    _criterion(
+        Criterion.ACUTE_PERICARDITIS,
+        "serosal",
+        CLINICAL,
+        6,
+        ">= 2 of: pericardial chest pain, pericardial rub, ECG with new widespread ST "
+        "elevation or PR depression, new or worsened pericardial effusion on imaging",
+    ),
+    _criterion(
+        Criterion.JOINT_INVOLVEMENT,
+        "musculoskeletal",
+        CLINICAL,
+        6,
+        "synovitis in >= 2 joints, or tenderness in >= 2 joints with >= 30 minutes of "
+        "morning stiffness",
+    ),
+    _criterion(
+        Criterion.PROTEINURIA,
+        "renal",
+        CLINICAL,
+        4,
+        "proteinuria > 0.5 g/24 h (24-hour urine or equivalent spot ratio)",
+    ),
+    _criterion(
+        Criterion.LUPUS_NEPHRITIS_CLASS_2_OR_5,
+        "renal",
+        CLINICAL,
+        8,
+        "renal biopsy: class II or V lupus nephritis (ISN/RPS 2003)",
+    ),
+    _criterion(
+        Criterion.LUPUS_NEPHRITIS_CLASS_3_OR_4,
+        "renal",
+        CLINICAL,
+        10,
+        "renal biopsy: class III or IV lupus nephritis (ISN/RPS 2003)",
+    ),
+    _criterion(
+        Criterion.ANTIPHOSPHOLIPID_ANTIBODIES,
+        "antiphospholipid antibodies",
+        IMMUNOLOGIC,
+        2,
+        "anticardiolipin (IgA, IgG or IgM) at medium or high titre (> 40 units or > 99th "
+        "percentile), or positive anti-β2GP1, or positive lupus anticoagulant",
+    ),
+    _criterion(
+        Criterion.LOW_C3_OR_LOW_C4,
+        "complement proteins",
+        IMMUNOLOGIC,
+        3,
+        "C3 or C4 below the lower limit of normal",
+    ),
+    _criterion(
+        Criterion.LOW_C3_AND_LOW_C4,
+        "complement proteins",
+        IMMUNOLOGIC,
+        4,
+        "C3 and C4 both below their lower limits of normal",
+    ),
+    _criterion(
+        Criterion.ANTI_DSDNA_OR_ANTI_SMITH,
+        "SLE-specific antibodies",
+        IMMUNOLOGIC,
+        6,
+        "anti-dsDNA in an immunoassay with >= 90% specificity for SLE, or anti-Sm",
+    ),
+)
+
+#: The ten domains in the publication's order.
+DOMAINS: tuple[str, ...] = tuple(dict.fromkeys(item.domain for item in CRITERIA))
+
+_BY_CODE: dict[str, Item] = {item.code: item for item in (ENTRY_CRITERION, *CRITERIA)}
+# Every accepted spelling (plain string or enum member) -> canonical plain string.
+_CODES: dict[str, str] = {code: code for code in _BY_CODE}
+
+#: Clinical 2+4+5+6+6+6+10 = 39 and immunologic 2+4+6 = 12.
+MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAINS)
+
+_VOCABULARY = "EULAR/ACR 2019"
+
+
+def _domain_points(present: Iterable[str]) -> dict[str, Item]:
+    """The one criterion that counts in each domain: the highest weighted present."""
+    best: dict[str, Item] = {}
+    for code in present:
+        item = _BY_CODE[code]
+        if item.kind == "entry":
+            continue
+        current = best.get(item.domain)
+        if current is None or item.weight > current.weight:
+            best[item.domain] = item
+    return best
+
+
+def _meets_rule(entry_met: bool, counted: Mapping[str, Item]) -> bool:
+    """Entry criterion, >= 1 clinical criterion counted, and >= 10 points."""
+    points = sum(item.weight for item in counted.values())
+    has_clinical = any(item.kind == CLINICAL for item in counted.values())
+    return entry_met and has_clinical and points >= CLASSIFICATION_THRESHOLD
+
+
+@attrs.frozen
+class DomainResult:
+    """One domain of a classification: the criterion that counted and those it outranked.
+
+    ``counted`` is ``None`` when no criterion of the domain was present;
+    ``outranked`` lists criteria present but of lower (or equal) weight, which do not
+    add points ("within each domain, only the highest criterion is counted");
+    ``not_assessed`` lists the domain's criteria for which there was no evidence.
+    """
+
+    domain: str
+    counted: Item | None
+    outranked: tuple[Item, ...]
+    not_assessed: tuple[Item, ...]
+
+    @property
+    def points(self) -> int:
+        """The weight of the counted criterion, or 0."""
+        return self.counted.weight if self.counted is not None else 0
+
+
+@attrs.frozen
+class Classification:
+    """The result of applying the 2019 EULAR/ACR criteria.
+
+    ``points`` is the additive total (highest criterion per domain); it is computed
+    even when the entry criterion is not met, but then it is not counted and
+    ``classified`` is False. ``max_possible_points`` adds what the criteria not
+    assessed could still contribute. ``first_fulfilled`` is the earliest date on
+    which the criteria were met, when dated evidence was given.
+
+    A classification for research; never a diagnosis.
+    """
+
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    points: int
+    clinical_points: int
+    immunologic_points: int
+    entry_criterion_met: bool
+    classified: bool
+    findings: tuple[ItemFinding, ...] = ()
+    as_of: datetime.date | None = None
+    first_fulfilled: datetime.date | None = None
+
+    @property
+    def entry_criterion_assessed(self) -> bool:
+        """False when there was no evidence about ANA at all."""
+        return ENTRY_CRITERION.code not in self.not_assessed
+
+    @property
+    def has_clinical_criterion(self) -> bool:
+        """Whether at least one clinical criterion counted."""
+        return self.clinical_points > 0
+
+    @property
+    def domains(self) -> tuple[DomainResult, ...]:
+        """Per-domain breakdown in the publication's order."""
+        counted = _domain_points(self.present)
+        result = []
+        for domain in DOMAINS:
+            best = counted.get(domain)
+            result.append(
+                DomainResult(
+                    domain=domain,
+                    counted=best,
+                    outranked=tuple(
+                        item
+                        for item in CRITERIA
+                        if item.domain == domain and item.code in self.present and item is not best
+                    ),
+                    not_assessed=tuple(
+                        item
+                        for item in CRITERIA
+                        if item.domain == domain and item.code in self.not_assessed
+                    ),
+                )
+            )
+        return tuple(result)
+
+    @property
+    def explained(self) -> tuple[ItemFinding, ...]:
+        """Findings left out because another cause explains them (evidence level)."""
+        return tuple(f for f in self.findings if f.status is ItemStatus.EXPLAINED)
+
+    @property
+    def max_possible_points(self) -> int:
+        """The points if every criterion not assessed turned out present."""
+        return sum(
+            item.weight for item in _domain_points(self.present | self.not_assessed).values()
+        )
+
+    @property
+    def could_be_classified(self) -> bool:
+        """True when not classified now but criteria not assessed could change that."""
+        if self.classified:
+            return False
+        entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
+        return _meets_rule(entry_possible, _domain_points(self.present | self.not_assessed))
+
+    @property
+    def verdict(self) -> str:
+        """One line: classified, or not and why, including what is not assessed."""
+        if self.classified:
+            verdict = "classified as SLE (2019 EULAR/ACR)"
+            if self.first_fulfilled is not None:
+                verdict += f"; criteria first fulfilled on {self.first_fulfilled.isoformat()}"
+            return verdict
+        if not self.entry_criterion_met:
+            reason = (
+                "entry criterion (ANA >= 1:80) not assessed"
+                if not self.entry_criterion_assessed
+                else "entry criterion (ANA >= 1:80) not met"
+            )
+        elif not self.has_clinical_criterion:
+            reason = "no clinical criterion"
+        else:
+            reason = f"{self.points} points < {CLASSIFICATION_THRESHOLD}"
+        verdict = f"not classified ({reason})"
+        if self.could_be_classified:
+            missing = self.max_possible_points - self.points
+            verdict += f"; up to {missing} points not assessed could change this"
+        return verdict
+
+    def finding(self, code: str | Criterion) -> ItemFinding:
+        """How one criterion was decided (item level: from the codes given)."""
+        key = code.value if isinstance(code, Criterion) else code
+        if key not in _BY_CODE:
+            raise KeyError(key)
+        for finding in self.findings:
+            if finding.code == key:
+                return finding
+        if key in self.present:
+            return ItemFinding(key, ItemStatus.PRESENT, "given at item level")
+        if key in self.not_assessed:
+            return ItemFinding(key, ItemStatus.NOT_ASSESSED, "given as not assessed")
+        return ItemFinding(key, ItemStatus.ABSENT, "not among the item codes given")
+
+    def explain(self) -> str:
+        """A readable account of the classification, domain by domain."""
+        lines = ["2019 EULAR/ACR classification criteria for SLE (research use, not a diagnosis)"]
+        if self.as_of is not None:
+            lines.append(f"Evidence up to {self.as_of.isoformat()}")
+        entry = (
+            "met"
+            if self.entry_criterion_met
+            else ("not assessed" if not self.entry_criterion_assessed else "not met")
+        )
+        lines.append(f"Entry criterion (ANA >= 1:80 on HEp-2 or equivalent): {entry}")
+        for domain in self.domains:
+            counted = f"{domain.counted.code} ({domain.counted.weight})" if domain.counted else "-"
+            line = f"  {domain.domain:<29} {counted:<42} {domain.points:>2}"
+            notes = []
+            if domain.outranked:
+                notes.append(
+                    "outranked: " + ", ".join(f"{i.code} ({i.weight})" for i in domain.outranked)
+                )
+            if domain.not_assessed:
+                notes.append("not assessed: " + ", ".join(i.code for i in domain.not_assessed))
+            if notes:
+                line += "  [" + "; ".join(notes) + "]"
+            lines.append(line.rstrip())
+        total = (
+            f"Clinical {self.clinical_points} + immunologic {self.immunologic_points} = "
+            f"{self.points} points (threshold {CLASSIFICATION_THRESHOLD})"
+        )
+        if not self.entry_criterion_met:
+            total += "; not counted: entry criterion not met"
+        lines.append(total)
+        lines.append(
+            "At least one clinical criterion: " + ("yes" if self.has_clinical_criterion else "no")
+        )
+        for finding in self.explained:
+            lines.append(
+                f"Left out: {finding.code}, explained by {', '.join(finding.explained_by)}"
+            )
+        lines.append(f"Verdict: {self.verdict}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def classify(
+    items: Iterable[str | Criterion], *, not_assessed: Iterable[str | Criterion] = ()
+) -> Classification:
+    """Classify from item codes (the caller already decided each criterion).
+
+    ``items`` are the criteria present (including ``ana_positive`` for the entry
+    criterion); codes in ``not_assessed`` had no evidence either way; every other
+    criterion is taken as assessed and absent. Implements the rules of Aringer et al.
+    2019 (see the module docstring).
+
+    >>> result = classify(["ana_positive", "thrombocytopenia", "leukopenia", "fever"])
+    >>> result.points  # hematologic counts 4 (thrombocytopenia outranks leukopenia) + fever 2
+    6
+    >>> result.classified
+    False
+    """
+    present = canonical_codes(items, _CODES, _VOCABULARY, "items")
+    missing = canonical_codes(not_assessed, _CODES, _VOCABULARY, "not_assessed")
+    check_disjoint(present, missing, _VOCABULARY)
+    return _classification(present, missing)
+
+
+def _classification(
+    present: frozenset[str],
+    not_assessed: frozenset[str],
+    findings: tuple[ItemFinding, ...] = (),
+    as_of: datetime.date | None = None,
+    first_fulfilled: datetime.date | None = None,
+) -> Classification:
+    counted = _domain_points(present)
+    clinical = sum(item.weight for item in counted.values() if item.kind == CLINICAL)
+    immunologic = sum(item.weight for item in counted.values() if item.kind == IMMUNOLOGIC)
+    entry_met = ENTRY_CRITERION.code in present
+    return Classification(
+        present=present,
+        not_assessed=not_assessed,
+        points=clinical + immunologic,
+        clinical_points=clinical,
+        immunologic_points=immunologic,
+        entry_criterion_met=entry_met,
+        classified=_meets_rule(entry_met, counted),
+        findings=findings,
+        as_of=as_of,
+        first_fulfilled=first_fulfilled,
+    )
+
+
+def classify_findings(
+    findings: Iterable[ItemFinding], *, as_of: datetime.date | None = None
+) -> Classification:
+    """Classify from per-criterion findings (the evidence-level path).
+
+    Every criterion must have exactly one finding. The first-fulfilled date is the
+    earliest date on which the entry criterion, >= 1 clinical criterion and >= 10
+    points were all met by findings dated on or before it; it is ``None`` when the
+    patient is not classified or when a present finding has no date.
+    """
+    by_code: dict[str, ItemFinding] = {}
+    for finding in findings:
+        if finding.code not in _BY_CODE:
+            raise KeyError(finding.code)
+        by_code[finding.code] = finding
+    missing_codes = set(_BY_CODE) - set(by_code)
+    if missing_codes:
+        raise ValueError(f"no finding for criteria: {', '.join(sorted(missing_codes))}")
+    ordered = tuple(by_code[code] for code in _BY_CODE)
+    present = frozenset(f.code for f in ordered if f.status is ItemStatus.PRESENT)
+    not_assessed = frozenset(f.code for f in ordered if f.status is ItemStatus.NOT_ASSESSED)
+    result = _classification(present, not_assessed, ordered, as_of)
+    if not result.classified:
+        return result
+    dated = [f for f in ordered if f.status is ItemStatus.PRESENT]
+    if any(f.date is None for f in dated):
+        return result
+    for day in sorted({f.date for f in dated if f.date is not None}):
+        so_far = [f.code for f in dated if f.date is not None and f.date <= day]
+        entry_met = ENTRY_CRITERION.code in so_far
+        if _meets_rule(entry_met, _domain_points(so_far)):
+            return attrs.evolve(result, first_fulfilled=day)
+    raise AssertionError("classified, yet no date on which the criteria were met")

@@ -1,0 +1,432 @@
+"""SLEDAI-2K, the Systemic Lupus Erythematosus Disease Activity Index 2000.
+
+Sources: Gladman DD, Ibañez D, Urowitz MB. Systemic lupus erythematosus disease
+activity index 2000. J Rheumatol 2002;29:288-291. Original SLEDAI: Bombardier C,
+Gladman DD, Urowitz MB, et al. Arthritis Rheum 1992;35:630-640. 30-day window:
+Touma Z, Urowitz MB, Gladman DD, et al. Lupus 2010;19:49-51.
+
+Rules: a descriptor is scored if present at the visit or in the preceding window
+(10 days by default; 30 days validated); each descriptor counts once, whatever the
+number of occurrences; the score is the sum of the weights of the descriptors
+present (0-105). Rash, alopecia, mucosal ulcers and proteinuria count whenever
+present (new or ongoing), the change from the 1992 SLEDAI.
+
+Variants share the one table: :data:`SLEDAI_2K` (all 24 descriptors) and
+:data:`CLINICAL_SLEDAI_2K` (without the two serological descriptors).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from ._items import (
+    Item,
+    ItemFinding,
+    ItemStatus,
+    canonical_codes,
+    check_disjoint,
+)
+
+__all__ = [
+    "CLINICAL_SLEDAI_2K",
+    "DESCRIPTORS",
+    "MAX_SCORE",
+    "SLEDAI_2K",
+    "SOURCE",
+    "STANDARD_WINDOWS",
+    "Descriptor",
+    "Index",
+    "Score",
+    "score",
+    "score_findings",
+]
+
+SOURCE = (
+    "Gladman DD, Ibañez D, Urowitz MB. Systemic lupus erythematosus disease activity "
+    "index 2000. J Rheumatol 2002;29:288-291"
+)
+
+#: The published windows in days: 10 (SLEDAI-2K) and 30 (Touma et al. 2010).
+STANDARD_WINDOWS = (10, 30)
+
+
+class Descriptor(str, enum.Enum):
+    """The stable codes of the 24 SLEDAI-2K descriptors."""
+
+    SEIZURE = "seizure"
+    PSYCHOSIS = "psychosis"
+    ORGANIC_BRAIN_SYNDROME = "organic_brain_syndrome"
+    VISUAL_DISTURBANCE = "visual_disturbance"
+    CRANIAL_NERVE_DISORDER = "cranial_nerve_disorder"
+    LUPUS_HEADACHE = "lupus_headache"
+    CVA = "cva"
+    VASCULITIS = "vasculitis"
+    ARTHRITIS = "arthritis"
+    MYOSITIS = "myositis"
+    URINARY_CASTS = "urinary_casts"
+    HEMATURIA = "hematuria"
+    PROTEINURIA = "proteinuria"
+    PYURIA = "pyuria"
+    RASH = "rash"
+    ALOPECIA = "alopecia"
+    MUCOSAL_ULCERS = "mucosal_ulcers"
+    PLEURISY = "pleurisy"
+    PERICARDITIS = "pericarditis"
+    LOW_COMPLEMENT = "low_complement"
+    INCREASED_DNA_BINDING = "increased_dna_binding"
+    FEVER = "fever"
+    THROMBOCYTOPENIA = "thrombocytopenia"
+    LEUKOPENIA = "leukopenia"
+
+
+CLINICAL = "clinical"
+SEROLOGICAL = "serological"
+
+
+def _descriptor(code: Descriptor, domain: str, weight: int, definition: str) -> Item:
+    kind = SEROLOGICAL if domain == "immunologic" else CLINICAL
+    return Item(code.value, domain, kind, weight, definition, SOURCE)
+
+
+#: The 24 descriptors in the order of the published form.
+DESCRIPTORS: tuple[Item, ...] = (
+    _descriptor(
+        Descriptor.SEIZURE,
+        "neuropsychiatric",
+        8,
+        "recent onset; exclude metabolic, infectious or drug causes",
+    ),
+    _descriptor(
+        Descriptor.PSYCHOSIS,
+        "neuropsychiatric",
+        8,
+        "altered ability to function due to severe disturbance in the perception of "
+        "reality; exclude uraemia and drugs",
+    ),
+    _descriptor(
+        Descriptor.ORGANIC_BRAIN_SYNDROME,
+        "neuropsychiatric",
+        8,
+        "altered mental function with impaired orientation, memory or other intellectual "
+        "function, rapid onset and fluctuating features, plus >= 2 of: perceptual "
+        "disturbance, incoherent speech, insomnia or daytime drowsiness, increased or "
+        "decreased psychomotor activity; exclude metabolic, infectious or drug causes",
+    ),
+    _descriptor(
+        Descriptor.VISUAL_DISTURBANCE,
+        "neuropsychiatric",
+        8,
+        "retinal changes of SLE or optic neuritis; exclude hypertension, infection or drugs",
+    ),
+    _descriptor(
+        Descriptor.CRANIAL_NERVE_DISORDER,
+        "neuropsychiatric",
+        8,
+        "new onset sensory or motor neuropathy involving cranial nerves",
+    ),
+    _descriptor(
+        Descriptor.LUPUS_HEADACHE,
+        "neuropsychiatric",
+        8,
+        "severe persistent headache, not responding to narcotic analgesia",
+    ),
+    _descriptor(
+        Descriptor.CVA,
+        "neuropsychiatric",
+        8,
+        "new onset cerebrovascular accident(s); exclude arteriosclerosis",
+    ),
+    _descriptor(
+        Descriptor.VASCULITIS,
+        "vascular",
+        8,
+        "ulceration, gangrene, tender finger nodules, periungual infarction, splinter "
+        "haemorrhages, or biopsy or angiogram proof of vasculitis",
+    ),
+    _descriptor(
+        Descriptor.ARTHRITIS,
+        "musculoskeletal",
+        4,
+        ">= 2 joints with pain and signs of inflammation (tenderness, swelling or effusion)",
+    ),
+    _descriptor(
+        Descriptor.MYOSITIS,
+        "musculoskeletal",
+        4,
+        "proximal muscle aching or weakness with raised CK or aldolase, EMG changes or a "
+        "biopsy showing myositis",
+    ),
+    _descriptor(Descriptor.URINARY_CASTS, "renal", 4, "heme-granular or red blood cell casts"),
+    _descriptor(
+        Descriptor.HEMATURIA,
+        "renal",
+        4,
+        "> 5 red blood cells per high-power field; exclude stone, infection or other cause",
+    ),
+    _descriptor(Descriptor.PROTEINURIA, "renal", 4, "> 0.5 g/24 h"),
+    _descriptor(
+        Descriptor.PYURIA,
+        "renal",
+        4,
+        "> 5 white blood cells per high-power field; exclude infection",
+    ),
+    _descriptor(Descriptor.RASH, "mucocutaneous", 2, "inflammatory-type rash (new or ongoing)"),
+    _descriptor(
+        Descriptor.ALOPECIA,
+        "mucocutaneous",
+        2,
+        "abnormal, patchy or diffuse hair loss (new or ongoing)",
+    ),
+    _descriptor(
+        Descriptor.MUCOSAL_ULCERS, "mucocutaneous", 2, "oral or nasal ulcers (new or ongoing)"
+    ),
+    _descriptor(
+        Descriptor.PLEURISY,
+        "serosal",
+        2,
+        "pleuritic chest pain with pleural rub or effusion, or pleural thickening",
+    ),
+    _descriptor(
+        Descriptor.PERICARDITIS,
+        "serosal",
+        2,
+        "pericardial pain with >= 1 of: rub, effusion, or ECG or echocardiogram confirmation",
+    ),
+    _descriptor(
+        Descriptor.LOW_COMPLEMENT,
+        "immunologic",
+        2,
+        "CH50, C3 or C4 below the testing laboratory's lower limit of normal",
+    ),
+    _descriptor(
+        Descriptor.INCREASED_DNA_BINDING,
+        "immunologic",
+        2,
+        "anti-dsDNA above the testing laboratory's normal range",
+    ),
+    _descriptor(Descriptor.FEVER, "constitutional", 1, "> 38 °C; exclude infection"),
+    _descriptor(
+        Descriptor.THROMBOCYTOPENIA,
+        "hematologic",
+        1,
+        "< 100,000 platelets/mm³; exclude drug causes",
+    ),
+    _descriptor(
+        Descriptor.LEUKOPENIA,
+        "hematologic",
+        1,
+        "< 3,000 white blood cells/mm³; exclude drug causes",
+    ),
+)
+
+_BY_CODE: dict[str, Item] = {item.code: item for item in DESCRIPTORS}
+_CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_VOCABULARY = "SLEDAI-2K"
+
+
+@attrs.frozen
+class Index:
+    """A named variant of the one SLEDAI-2K table: which descriptors it scores.
+
+    The variants differ only in the descriptors they include, never in weights or
+    definitions, so they are subsets of :data:`DESCRIPTORS`, not copies.
+    """
+
+    name: str
+    descriptors: tuple[Item, ...]
+    source: str
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The codes of the descriptors this variant scores."""
+        return frozenset(item.code for item in self.descriptors)
+
+    @property
+    def max_score(self) -> int:
+        """The highest possible score: every descriptor present."""
+        return sum(item.weight for item in self.descriptors)
+
+
+#: SLEDAI-2K: all 24 descriptors, 0-105.
+SLEDAI_2K = Index("SLEDAI-2K", DESCRIPTORS, SOURCE)
+
+#: Clinical SLEDAI-2K: without low complement and increased DNA binding, 0-101 (the
+#: activity measure of the DORIS 2021 remission definition).
+CLINICAL_SLEDAI_2K = Index(
+    "clinical SLEDAI-2K",
+    tuple(item for item in DESCRIPTORS if item.kind == CLINICAL),
+    SOURCE + "; serological descriptors removed as in van Vollenhoven RF, et al. "
+    "Lupus Sci Med 2021;8:e000538",
+)
+
+#: 8 x 8 + 6 x 4 + 7 x 2 + 3 x 1 = 105.
+MAX_SCORE = SLEDAI_2K.max_score
+
+
+@attrs.frozen
+class Score:
+    """A SLEDAI-2K score (or a variant's), with what was scored and what was not.
+
+    ``present`` are the descriptors scored, ``not_assessed`` those with no evidence
+    either way; ``complete`` is False when any descriptor was not assessed, so "0
+    because absent" is never confused with "0 because not measured". At the evidence
+    level ``visit_date`` and ``window_days`` say which observations were used;
+    ``standard_window`` is False for a window other than 10 or 30 days.
+    """
+
+    index: Index
+    total: int
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    ignored: frozenset[str] = frozenset()
+    findings: tuple[ItemFinding, ...] = ()
+    visit_date: datetime.date | None = None
+    window_days: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True when every descriptor of the index was assessed."""
+        return not self.not_assessed
+
+    @property
+    def standard_window(self) -> bool:
+        """False when the window is not one of the published ones (10 or 30 days)."""
+        return self.window_days is None or self.window_days in STANDARD_WINDOWS
+
+    @property
+    def scored(self) -> tuple[Item, ...]:
+        """The descriptors scored, in table order, each with its weight."""
+        return tuple(item for item in self.index.descriptors if item.code in self.present)
+
+    @property
+    def explained(self) -> tuple[ItemFinding, ...]:
+        """Descriptors left out because the finding was explained by another cause."""
+        return tuple(f for f in self.findings if f.status is ItemStatus.EXPLAINED)
+
+    def finding(self, code: str | Descriptor) -> ItemFinding:
+        """How one descriptor was decided."""
+        key = code.value if isinstance(code, Descriptor) else code
+        if key not in self.index.codes:
+            raise KeyError(key)
+        for finding in self.findings:
+            if finding.code == key:
+                return finding
+        if key in self.present:
+            return ItemFinding(key, ItemStatus.PRESENT, "given at item level")
+        if key in self.not_assessed:
+            return ItemFinding(key, ItemStatus.NOT_ASSESSED, "given as not assessed")
+        return ItemFinding(key, ItemStatus.ABSENT, "not among the item codes given")
+
+    def explain(self) -> str:
+        """A readable account: each descriptor scored, left out, or not assessed."""
+        lines = [f"{self.index.name} (research use, not a diagnosis)"]
+        if self.visit_date is not None:
+            window = f"Visit {self.visit_date.isoformat()}, window {self.window_days} days"
+            if not self.standard_window:
+                window += " (non-standard window)"
+            lines.append(window)
+        by_code = {f.code: f for f in self.findings}
+        for item in self.scored:
+            line = f"  {item.code:<24} {item.weight:>2}"
+            finding = by_code.get(item.code)
+            if finding is not None and finding.reason:
+                line += f"  {finding.reason}"
+            lines.append(line)
+        if not self.present:
+            lines.append("  no descriptor present")
+        for finding in self.explained:
+            lines.append(
+                f"Left out: {finding.code}, explained by {', '.join(finding.explained_by)}"
+            )
+        if self.ignored:
+            lines.append(
+                f"Not part of {self.index.name}, ignored: " + ", ".join(sorted(self.ignored))
+            )
+        total = f"Total {self.total} (of {self.index.max_score})"
+        if self.not_assessed:
+            codes = [i.code for i in self.index.descriptors if i.code in self.not_assessed]
+            total += f"; incomplete, not assessed: {', '.join(codes)}"
+        lines.append(total)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def score(
+    items: Iterable[str | Descriptor],
+    *,
+    not_assessed: Iterable[str | Descriptor] = (),
+    index: Index = SLEDAI_2K,
+) -> Score:
+    """Score SLEDAI-2K (or a variant) from descriptor codes.
+
+    ``items`` are the descriptors present at the visit or in its window (each counts
+    once); codes in ``not_assessed`` had no evidence either way; every other
+    descriptor is taken as assessed and absent. Serological codes given to
+    :data:`CLINICAL_SLEDAI_2K` are reported as ignored, not scored.
+
+    >>> score(["arthritis", "low_complement", "increased_dna_binding"]).total  # 4 + 2 + 2
+    8
+    >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
+    4
+    """
+    present = canonical_codes(items, _CODES, _VOCABULARY, "items")
+    missing = canonical_codes(not_assessed, _CODES, _VOCABULARY, "not_assessed")
+    check_disjoint(present, missing, _VOCABULARY)
+    return _score(index, present, missing)
+
+
+def _score(
+    index: Index,
+    present: frozenset[str],
+    not_assessed: frozenset[str],
+    findings: tuple[ItemFinding, ...] = (),
+    visit_date: datetime.date | None = None,
+    window_days: int | None = None,
+) -> Score:
+    codes = index.codes
+    ignored = (present | not_assessed) - codes
+    if ignored:
+        present = present & codes
+        not_assessed = not_assessed & codes
+    return Score(
+        index=index,
+        total=sum(_BY_CODE[code].weight for code in present),
+        present=present,
+        not_assessed=not_assessed,
+        ignored=ignored,
+        findings=findings,
+        visit_date=visit_date,
+        window_days=window_days,
+    )
+
+
+def score_findings(
+    findings: Iterable[ItemFinding],
+    *,
+    index: Index = SLEDAI_2K,
+    visit_date: datetime.date | None = None,
+    window_days: int | None = None,
+) -> Score:
+    """Score from per-descriptor findings (the evidence-level path).
+
+    Every descriptor of the index must have a finding; findings for descriptors
+    outside the index are reported as ignored.
+    """
+    by_code: dict[str, ItemFinding] = {}
+    for finding in findings:
+        if finding.code not in _BY_CODE:
+            raise KeyError(finding.code)
+        by_code[finding.code] = finding
+    missing_codes = index.codes - set(by_code)
+    if missing_codes:
+        raise ValueError(f"no finding for descriptors: {', '.join(sorted(missing_codes))}")
+    ordered = tuple(by_code[i.code] for i in index.descriptors)
+    present = frozenset(f.code for f in ordered if f.status is ItemStatus.PRESENT)
+    not_assessed = frozenset(f.code for f in ordered if f.status is ItemStatus.NOT_ASSESSED)
+    return _score(index, present, not_assessed, ordered, visit_date, window_days)

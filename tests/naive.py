@@ -1,0 +1,86 @@
+"""Deliberately naive second implementations, written straight from the spec tables.
+
+They share no code with sle_scoring: the property tests check that both agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# 2019 EULAR/ACR: (domain, clinical?, points), copied from the publication's table.
+EULAR_ACR_2019_TABLE: dict[str, tuple[str, bool, int]] = {
+    "fever": ("constitutional", True, 2),
+    "leukopenia": ("hematologic", True, 3),
+    "thrombocytopenia": ("hematologic", True, 4),
+    "autoimmune_hemolysis": ("hematologic", True, 4),
+    "delirium": ("neuropsychiatric", True, 2),
+    "psychosis": ("neuropsychiatric", True, 3),
+    "seizure": ("neuropsychiatric", True, 5),
+    "non_scarring_alopecia": ("mucocutaneous", True, 2),
+    "oral_ulcers": ("mucocutaneous", True, 2),
+    "subacute_cutaneous_or_discoid_lupus": ("mucocutaneous", True, 4),
+    "acute_cutaneous_lupus": ("mucocutaneous", True, 6),
+    "pleural_or_pericardial_effusion": ("serosal", True, 5),
+    "acute_pericarditis": ("serosal", True, 6),
+    "joint_involvement": ("musculoskeletal", True, 6),
+    "proteinuria": ("renal", True, 4),
+    "lupus_nephritis_class_2_or_5": ("renal", True, 8),
+    "lupus_nephritis_class_3_or_4": ("renal", True, 10),
+    "antiphospholipid_antibodies": ("antiphospholipid", False, 2),
+    "low_c3_or_low_c4": ("complement", False, 3),
+    "low_c3_and_low_c4": ("complement", False, 4),
+    "anti_dsdna_or_anti_smith": ("sle_specific_antibodies", False, 6),
+}
+
+# SLEDAI-2K weights, copied from Gladman et al. 2002.
+SLEDAI_2K_WEIGHTS: dict[str, int] = {
+    "seizure": 8,
+    "psychosis": 8,
+    "organic_brain_syndrome": 8,
+    "visual_disturbance": 8,
+    "cranial_nerve_disorder": 8,
+    "lupus_headache": 8,
+    "cva": 8,
+    "vasculitis": 8,
+    "arthritis": 4,
+    "myositis": 4,
+    "urinary_casts": 4,
+    "hematuria": 4,
+    "proteinuria": 4,
+    "pyuria": 4,
+    "rash": 2,
+    "alopecia": 2,
+    "mucosal_ulcers": 2,
+    "pleurisy": 2,
+    "pericarditis": 2,
+    "low_complement": 2,
+    "increased_dna_binding": 2,
+    "fever": 1,
+    "thrombocytopenia": 1,
+    "leukopenia": 1,
+}
+
+
+def eular_acr_2019_points(items: Iterable[str]) -> tuple[int, bool]:
+    """(points, classified) by brute force: for each domain, the max weight present."""
+    codes = set(items)
+    points = 0
+    clinical = False
+    for domain in {d for d, _, _ in EULAR_ACR_2019_TABLE.values()}:
+        weights = [
+            (w, is_clinical)
+            for code, (d, is_clinical, w) in EULAR_ACR_2019_TABLE.items()
+            if d == domain and code in codes
+        ]
+        if weights:
+            best = max(w for w, _ in weights)
+            points += best
+            if weights[0][1]:
+                clinical = True
+    classified = "ana_positive" in codes and clinical and points >= 10
+    return points, classified
+
+
+def sledai_2k_total(items: Iterable[str]) -> int:
+    """The sum of the weights of the distinct descriptors present."""
+    return sum(SLEDAI_2K_WEIGHTS[code] for code in set(items))
