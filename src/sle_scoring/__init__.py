@@ -6,13 +6,19 @@ Each instrument is one module, its items a table with their published source:
 - :mod:`sle_scoring.eular_acr_2019`: the 2019 EULAR/ACR classification criteria;
 - :mod:`sle_scoring.sledai_2k`: SLEDAI-2K and its clinical variant.
 
+Evidence (dated observations with units) is described by
+:mod:`sle_scoring.vocabulary` and :mod:`sle_scoring.evidence`; JSON records are read
+and written by :mod:`sle_scoring.records`; :mod:`sle_scoring.reference_cases` holds
+the published reference case.
+
 Results classify and score for research; they are never a diagnosis.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import eular_acr_2019, sledai_2k
+from . import eular_acr_2019, evidence, records, reference_cases, sledai_2k, vocabulary
 from ._items import Item, ItemFinding, ItemStatus
+from .evidence import Observation, Patient
 from .exceptions import (
     InvalidEvidenceError,
     InvalidItemsError,
@@ -32,10 +38,16 @@ __all__ = [
     "Item",
     "ItemFinding",
     "ItemStatus",
+    "Observation",
+    "Patient",
     "Problem",
     "SleScoringError",
     "UnknownCodeError",
     "__version__",
     "eular_acr_2019",
+    "evidence",
+    "records",
+    "reference_cases",
     "sledai_2k",
+    "vocabulary",
 ]

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
 
 import attrs
 
+from . import _derive as _derive_module
+from ._derive import Signal
 from ._items import (
     Item,
     ItemFinding,
@@ -35,6 +38,7 @@ from ._items import (
     canonical_codes,
     check_disjoint,
 )
+from .evidence import Observation, Patient, titre_denominator
 
 __all__ = [
     "CLASSIFICATION_THRESHOLD",
@@ -48,6 +52,8 @@ __all__ = [
     "DomainResult",
     "classify",
     "classify_findings",
+    "classify_patient",
+    "derive",
 ]
 
 SOURCE = (
@@ -535,3 +541,215 @@ def classify_findings(
         if _meets_rule(entry_met, _domain_points(so_far)):
             return attrs.evolve(result, first_fulfilled=day)
     raise AssertionError("classified, yet no date on which the criteria were met")
+
+
+# --- Evidence level ---------------------------------------------------------------
+# Each criterion as the publication defines it, applied to the patient's observations.
+# A clinician's direct assertion of a criterion (``eular_acr_2019.<code>``) is always
+# accepted as evidence too.
+
+_FEVER_ABOVE_C = Fraction("38.3")  # "Temperature > 38.3 °C"
+_LEUKOPENIA_BELOW = 4000  # "White blood cell count < 4,000/mm³"
+_THROMBOCYTOPENIA_BELOW = 100_000  # "Platelet count < 100,000/mm³"
+_PROTEINURIA_ABOVE_G = Fraction("0.5")  # "Proteinuria > 0.5 g/24 h"
+_ANA_TITRE_AT_LEAST = 80  # "ANA at a titer of >= 1:80 on HEp-2 cells"
+_ACL_UNITS_ABOVE = (
+    40  # "medium or high titer (> 40 APL, GPL, or MPL units or > the 99th percentile)"
+)
+_JOINTS_AT_LEAST = 2  # "synovitis involving 2 or more joints"
+_MORNING_STIFFNESS_AT_LEAST_MIN = 30  # "at least 30 minutes of morning stiffness"
+
+
+def _ana_positive(o: Observation) -> bool:
+    if o.value == "positive":  # an equivalent positive test
+        return True
+    denominator = titre_denominator(str(o.value))
+    return denominator is not None and denominator >= _ANA_TITRE_AT_LEAST
+
+
+def _complement_low(o: Observation) -> bool:
+    if isinstance(o.value, str):
+        return o.value == "low"
+    return o.lower_limit is not None and o.value < o.lower_limit
+
+
+def _above_upper_limit(o: Observation) -> bool:
+    if isinstance(o.value, str):
+        return o.value == "positive"
+    return o.upper_limit is not None and o.value > o.upper_limit
+
+
+def _anticardiolipin_medium_or_high(o: Observation) -> bool:
+    if isinstance(o.value, str):
+        return o.value in ("medium", "high")
+    if o.upper_limit is not None and o.value > o.upper_limit:  # > 99th percentile
+        return True
+    return (
+        o.unit is not None
+        and o.unit.split()[0] in ("GPL", "MPL", "APL")
+        and (o.value > _ACL_UNITS_ABOVE)
+    )
+
+
+def _biopsy_classes(o: Observation) -> set[str]:
+    return set(str(o.value).split("+"))
+
+
+def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
+    """Every criterion's signal from the evidence, before the item assertions."""
+    d = _derive_module
+    episode = d.EPISODE_DAYS
+
+    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
+        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+
+    c3_low = d.test(evidence, "c3", _complement_low, "C3 below the lower limit of normal")
+    c4_low = d.test(evidence, "c4", _complement_low, "C4 below the lower limit of normal")
+    pericardial_effusion = d.present(
+        evidence, "pericardial_effusion", "pericardial effusion on imaging"
+    )
+    return {
+        "ana_positive": d.test(
+            evidence, "ana", _ana_positive, "ANA >= 1:80 or equivalent positive"
+        ),
+        "fever": qty("temperature", lambda t: t > _FEVER_ABOVE_C, "temperature > 38.3 °C"),
+        "leukopenia": qty(
+            "leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 4,000/mm³"
+        ),
+        "thrombocytopenia": qty(
+            "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
+        ),
+        "autoimmune_hemolysis": d.all_of(
+            "hemolysis with a positive direct Coombs test",
+            [
+                d.positive(evidence, "direct_coombs", "positive direct Coombs test"),
+                d.any_of(
+                    "evidence of hemolysis",
+                    d.present(evidence, "reticulocytosis", "reticulocytosis"),
+                    d.present(evidence, "low_haptoglobin", "low haptoglobin"),
+                    d.present(evidence, "raised_indirect_bilirubin", "raised indirect bilirubin"),
+                    d.present(evidence, "raised_ldh", "raised LDH"),
+                ),
+            ],
+            episode,
+        ),
+        "delirium": d.present(evidence, "delirium", "delirium"),
+        "psychosis": d.present(evidence, "psychosis", "psychosis"),
+        "seizure": d.present(evidence, "seizure", "seizure"),
+        "non_scarring_alopecia": d.present(
+            evidence, "non_scarring_alopecia", "non-scarring alopecia"
+        ),
+        "oral_ulcers": d.present(evidence, "oral_ulcers", "oral ulcers"),
+        "subacute_cutaneous_or_discoid_lupus": d.any_of(
+            "subacute cutaneous or discoid lupus",
+            d.present(evidence, "subacute_cutaneous_lupus", "subacute cutaneous lupus"),
+            d.present(evidence, "discoid_lupus", "discoid lupus"),
+        ),
+        "acute_cutaneous_lupus": d.any_of(
+            "malar or generalised maculopapular rash",
+            d.present(evidence, "malar_rash", "malar rash"),
+            d.present(evidence, "maculopapular_rash", "maculopapular rash"),
+        ),
+        "pleural_or_pericardial_effusion": d.any_of(
+            "pleural or pericardial effusion on imaging",
+            d.present(evidence, "pleural_effusion", "pleural effusion on imaging"),
+            pericardial_effusion,
+        ),
+        "acute_pericarditis": d.at_least(
+            2,
+            ">= 2 of pericardial pain, pericardial rub, ECG changes, pericardial effusion",
+            [
+                d.present(evidence, "pericardial_pain", "pericardial chest pain"),
+                d.present(evidence, "pericardial_rub", "pericardial rub"),
+                d.present(evidence, "pericarditis_on_ecg", "ECG changes of pericarditis"),
+                pericardial_effusion,
+            ],
+            episode,
+        ),
+        "joint_involvement": d.any_of(
+            "synovitis in >= 2 joints, or >= 2 tender joints with >= 30 min morning stiffness",
+            d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
+            qty("swollen_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 swollen joints"),
+            d.all_of(
+                ">= 2 tender joints with >= 30 minutes of morning stiffness",
+                [
+                    qty(
+                        "tender_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 tender joints"
+                    ),
+                    qty(
+                        "morning_stiffness",
+                        lambda m: m >= _MORNING_STIFFNESS_AT_LEAST_MIN,
+                        ">= 30 min morning stiffness",
+                    ),
+                ],
+                episode,
+            ),
+        ),
+        "proteinuria": d.any_of(
+            "proteinuria > 0.5 g/24 h",
+            qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
+            qty(
+                "urine_protein_creatinine_ratio",
+                lambda g: g > _PROTEINURIA_ABOVE_G,
+                "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
+            ),
+        ),
+        "lupus_nephritis_class_2_or_5": d.test(
+            evidence,
+            "renal_biopsy_class",
+            lambda o: bool(_biopsy_classes(o) & {"II", "V"}),
+            "renal biopsy class II or V lupus nephritis",
+        ),
+        "lupus_nephritis_class_3_or_4": d.test(
+            evidence,
+            "renal_biopsy_class",
+            lambda o: bool(_biopsy_classes(o) & {"III", "IV"}),
+            "renal biopsy class III or IV lupus nephritis",
+        ),
+        "antiphospholipid_antibodies": d.any_of(
+            "anticardiolipin > 40 units or > 99th percentile, anti-β2GP1 or lupus anticoagulant",
+            d.test(
+                evidence,
+                "anticardiolipin",
+                _anticardiolipin_medium_or_high,
+                "anticardiolipin at medium or high titre",
+            ),
+            d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
+            d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
+        ),
+        "low_c3_or_low_c4": d.any_of("low C3 or low C4", c3_low, c4_low),
+        "low_c3_and_low_c4": d.all_of("low C3 and low C4", [c3_low, c4_low], episode),
+        "anti_dsdna_or_anti_smith": d.any_of(
+            "anti-dsDNA or anti-Sm",
+            d.test(evidence, "anti_dsdna", _above_upper_limit, "anti-dsDNA positive"),
+            d.positive(evidence, "anti_sm", "anti-Sm positive"),
+        ),
+    }
+
+
+def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
+    """Every criterion's :class:`ItemFinding` from observations (no date filtering).
+
+    Rule 1 ("do not count a criterion if there is a more likely explanation than
+    SLE") is applied through each observation's ``explained_by``.
+    """
+    evidence = _derive_module.index(observations)
+    signals = _derive(evidence)
+    findings = []
+    for item in (ENTRY_CRITERION, *CRITERIA):
+        asserted = _derive_module.present(
+            evidence, f"eular_acr_2019.{item.code}", f"{item.code} (asserted by clinician)"
+        )
+        signal = _derive_module.any_of(signals[item.code].description, signals[item.code], asserted)
+        findings.append(_derive_module.finding(item.code, signal))
+    return tuple(findings)
+
+
+def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) -> Classification:
+    """Classify a patient from dated evidence (2019 EULAR/ACR).
+
+    Uses every observation up to ``as_of`` (all of them by default: criteria need
+    not be simultaneous, and one occurrence suffices) and reports the date on which
+    the criteria were first fulfilled.
+    """
+    return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from fractions import Fraction
 
 import attrs
 
+from . import _derive as _derive_module
+from ._derive import Signal
 from ._items import (
     Item,
     ItemFinding,
@@ -30,6 +33,7 @@ from ._items import (
     canonical_codes,
     check_disjoint,
 )
+from .evidence import Observation, Patient
 
 __all__ = [
     "CLINICAL_SLEDAI_2K",
@@ -41,8 +45,10 @@ __all__ = [
     "Descriptor",
     "Index",
     "Score",
+    "derive",
     "score",
     "score_findings",
+    "score_visit",
 ]
 
 SOURCE = (
@@ -416,7 +422,7 @@ def score_findings(
     """Score from per-descriptor findings (the evidence-level path).
 
     Every descriptor of the index must have a finding; findings for descriptors
-    outside the index are reported as ignored.
+    outside the index (serology, for the clinical variant) are disregarded.
     """
     by_code: dict[str, ItemFinding] = {}
     for finding in findings:
@@ -430,3 +436,185 @@ def score_findings(
     present = frozenset(f.code for f in ordered if f.status is ItemStatus.PRESENT)
     not_assessed = frozenset(f.code for f in ordered if f.status is ItemStatus.NOT_ASSESSED)
     return _score(index, present, not_assessed, ordered, visit_date, window_days)
+
+
+# --- Evidence level ---------------------------------------------------------------
+# Each descriptor as Gladman et al. 2002 define it, applied to the observations in the
+# visit's window. A clinician's direct assertion (``sledai_2k.<code>``) is accepted too.
+# SLEDAI-2K scores lupus activity: an observation marked as explained by another
+# cause (the descriptor's listed exclusion, e.g. infection for fever) is left out.
+
+_FEVER_ABOVE_C = 38  # "Fever: > 38 °C"
+_THROMBOCYTOPENIA_BELOW = 100_000  # "< 100,000 platelets/mm³"
+_LEUKOPENIA_BELOW = 3000  # "< 3,000 white blood cells/mm³"
+_URINE_CELLS_ABOVE = 5  # "> 5 red (white) blood cells/high power field"
+_PROTEINURIA_ABOVE_G = Fraction("0.5")  # "> 0.5 g/24 hours"
+_ARTHRITIS_JOINTS_AT_LEAST = 2  # ">= 2 joints with pain and signs of inflammation"
+_CASTS = frozenset({"heme_granular", "red_cell"})  # "heme-granular or red blood cell casts"
+
+
+def _low(o: Observation) -> bool:
+    if isinstance(o.value, str):
+        return o.value == "low"
+    return o.lower_limit is not None and o.value < o.lower_limit
+
+
+def _raised(o: Observation) -> bool:
+    if isinstance(o.value, str):
+        return o.value == "positive"
+    return o.upper_limit is not None and o.value > o.upper_limit
+
+
+def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
+    """Every descriptor's signal from the evidence in the window."""
+    d = _derive_module
+
+    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
+        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+
+    def found(code: str, description: str) -> Signal:
+        return d.present(evidence, code, description)
+
+    def with_pain(pain: Signal, description: str, *others: Signal) -> Signal:
+        return d.all_of(description, [pain, d.any_of(description, *others)], None)
+
+    proteinuria = d.any_of(
+        "proteinuria > 0.5 g/24 h",
+        qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
+        qty(
+            "urine_protein_creatinine_ratio",
+            lambda g: g > _PROTEINURIA_ABOVE_G,
+            "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
+        ),
+    )
+    return {
+        "seizure": found("seizure", "seizure"),
+        "psychosis": found("psychosis", "psychosis"),
+        "organic_brain_syndrome": found("organic_brain_syndrome", "organic brain syndrome"),
+        "visual_disturbance": found("visual_disturbance", "visual disturbance"),
+        "cranial_nerve_disorder": found("cranial_neuropathy", "cranial nerve disorder"),
+        "lupus_headache": found("lupus_headache", "lupus headache"),
+        "cva": found("cerebrovascular_accident", "new cerebrovascular accident"),
+        "vasculitis": found("vasculitis", "vasculitis"),
+        "arthritis": d.any_of(
+            ">= 2 joints with pain and signs of inflammation",
+            found("joint_involvement", "joint involvement (clinician)"),
+            qty(
+                "swollen_joint_count",
+                lambda n: n >= _ARTHRITIS_JOINTS_AT_LEAST,
+                ">= 2 swollen joints",
+            ),
+            qty(
+                "tender_joint_count",
+                lambda n: n >= _ARTHRITIS_JOINTS_AT_LEAST,
+                ">= 2 tender joints",
+            ),
+        ),
+        "myositis": with_pain(
+            found("proximal_muscle_weakness", "proximal muscle aching or weakness"),
+            "proximal weakness with raised CK/aldolase, EMG changes or biopsy",
+            found("raised_muscle_enzymes", "raised CK or aldolase"),
+            found("myopathic_emg", "EMG changes"),
+            found("myositis_on_biopsy", "biopsy showing myositis"),
+        ),
+        "urinary_casts": d.test(
+            evidence,
+            "urinary_casts",
+            lambda o: o.value in _CASTS,
+            "heme-granular or red blood cell casts",
+        ),
+        "hematuria": qty(
+            "urine_red_cells", lambda n: n > _URINE_CELLS_ABOVE, "> 5 red blood cells/hpf"
+        ),
+        "proteinuria": proteinuria,
+        "pyuria": qty(
+            "urine_white_cells", lambda n: n > _URINE_CELLS_ABOVE, "> 5 white blood cells/hpf"
+        ),
+        "rash": d.any_of(
+            "inflammatory-type rash",
+            found("malar_rash", "malar rash"),
+            found("maculopapular_rash", "maculopapular rash"),
+            found("subacute_cutaneous_lupus", "subacute cutaneous lupus"),
+            found("discoid_lupus", "discoid lupus"),
+            found("inflammatory_rash", "inflammatory rash"),
+        ),
+        "alopecia": found("non_scarring_alopecia", "abnormal, patchy or diffuse hair loss"),
+        "mucosal_ulcers": d.any_of(
+            "oral or nasal ulcers",
+            found("oral_ulcers", "oral ulcers"),
+            found("nasal_ulcers", "nasal ulcers"),
+        ),
+        "pleurisy": with_pain(
+            found("pleuritic_pain", "pleuritic chest pain"),
+            "pleuritic chest pain with pleural rub, effusion or thickening",
+            found("pleural_rub", "pleural rub"),
+            found("pleural_effusion", "pleural effusion"),
+            found("pleural_thickening", "pleural thickening"),
+        ),
+        "pericarditis": with_pain(
+            found("pericardial_pain", "pericardial pain"),
+            "pericardial pain with rub, effusion or ECG/echocardiogram confirmation",
+            found("pericardial_rub", "pericardial rub"),
+            found("pericardial_effusion", "pericardial effusion"),
+            found("pericarditis_on_ecg", "ECG/echocardiogram confirmation"),
+        ),
+        "low_complement": d.any_of(
+            "CH50, C3 or C4 below the lower limit of normal",
+            d.test(evidence, "ch50", _low, "low CH50"),
+            d.test(evidence, "c3", _low, "low C3"),
+            d.test(evidence, "c4", _low, "low C4"),
+        ),
+        "increased_dna_binding": d.test(
+            evidence, "anti_dsdna", _raised, "anti-dsDNA above the normal range"
+        ),
+        "fever": qty("temperature", lambda t: t > _FEVER_ABOVE_C, "temperature > 38 °C"),
+        "thrombocytopenia": qty(
+            "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
+        ),
+        "leukopenia": qty(
+            "leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 3,000/mm³"
+        ),
+    }
+
+
+def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
+    """Every descriptor's :class:`ItemFinding` from observations (no date filtering)."""
+    evidence = _derive_module.index(observations)
+    signals = _derive(evidence)
+    findings = []
+    for item in DESCRIPTORS:
+        asserted = _derive_module.present(
+            evidence, f"sledai_2k.{item.code}", f"{item.code} (asserted by clinician)"
+        )
+        signal = _derive_module.any_of(signals[item.code].description, signals[item.code], asserted)
+        findings.append(_derive_module.finding(item.code, signal))
+    return tuple(findings)
+
+
+def score_visit(
+    patient: Patient,
+    visit_date: datetime.date,
+    *,
+    window_days: int = 10,
+    index: Index = SLEDAI_2K,
+    non_standard_window: bool = False,
+) -> Score:
+    """Score SLEDAI-2K for one visit from dated evidence.
+
+    Uses the observations dated from ``window_days`` days before the visit up to the
+    visit day ("present at the time of the visit or in the preceding 10 days").
+    ``window_days`` is 10 by default and 30 is the validated alternative (Touma et
+    al. 2010); any other window must be asked for with ``non_standard_window=True``,
+    and the result then says it is non-standard.
+    """
+    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
+        raise ValueError(f"window_days must be a whole number of days >= 0 (got {window_days!r})")
+    if window_days not in STANDARD_WINDOWS and not non_standard_window:
+        raise ValueError(
+            f"window_days={window_days} is not a published SLEDAI-2K window (10 or 30 days); "
+            "pass non_standard_window=True to use it anyway"
+        )
+    observations = patient.window(visit_date, window_days)
+    return score_findings(
+        derive(observations), index=index, visit_date=visit_date, window_days=window_days
+    )

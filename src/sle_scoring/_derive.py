@@ -1,0 +1,185 @@
+"""How instrument items are derived from evidence: small combinators that read like
+the published definitions ("any of", "at least 2 of", "and").
+
+A :class:`Signal` is what the evidence says about one feature: the occurrences that
+meet its definition, those that meet it but are explained by another cause, and
+whether it was assessed at all. Combining signals keeps the three states of missing
+data apart and the observations behind every answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from ._items import ItemFinding, ItemStatus
+from .evidence import Observation
+
+#: Findings that must occur together (the >= 2 features of acute pericarditis, a
+#: positive Coombs test with evidence of hemolysis, low C3 with low C4, tender joints
+#: with morning stiffness) count together when dated within this many days of each
+#: other. The publications do not give a number; 30 days is the longest validated
+#: SLEDAI-2K window (Touma et al. 2010), used here as "one episode".
+EPISODE_DAYS = 30
+
+
+@attrs.frozen
+class Occurrence:
+    """A date on which a feature's definition was met, and the observations showing it."""
+
+    date: datetime.date | None
+    evidence: tuple[Observation, ...]
+
+
+@attrs.frozen
+class Signal:
+    """What the evidence says about one feature (see the module docstring)."""
+
+    status: ItemStatus
+    hits: tuple[Occurrence, ...] = ()
+    explained: tuple[Occurrence, ...] = ()
+    description: str = ""
+
+
+Index = Mapping[str, Sequence[Observation]]
+
+
+def index(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
+    """Observations grouped by code, keeping their (date) order."""
+    grouped: dict[str, list[Observation]] = {}
+    for observation in observations:
+        grouped.setdefault(observation.code, []).append(observation)
+    return grouped
+
+
+def _status(hits: object, explained: object, assessed: bool) -> ItemStatus:
+    if hits:
+        return ItemStatus.PRESENT
+    if explained:
+        return ItemStatus.EXPLAINED
+    return ItemStatus.ABSENT if assessed else ItemStatus.NOT_ASSESSED
+
+
+def test(
+    evidence: Index, code: str, meets: Callable[[Observation], bool], description: str
+) -> Signal:
+    """Apply a definition to every observation of ``code``.
+
+    An observation meeting it is a hit (or, when explained by another cause, an
+    explained hit); one not meeting it shows the feature was assessed.
+    """
+    hits: list[Occurrence] = []
+    explained: list[Occurrence] = []
+    observations = evidence.get(code, ())
+    for observation in observations:
+        if meets(observation):
+            occurrence = Occurrence(observation.date, (observation,))
+            (explained if observation.explained_by else hits).append(occurrence)
+    return Signal(
+        _status(hits, explained, bool(observations)), tuple(hits), tuple(explained), description
+    )
+
+
+def present(evidence: Index, code: str, description: str) -> Signal:
+    """A clinician's finding recorded as ``present`` (``absent`` = assessed, negative)."""
+    return test(evidence, code, lambda o: o.value == "present", description)
+
+
+def positive(evidence: Index, code: str, description: str) -> Signal:
+    """A test result recorded as ``positive`` (``negative`` = assessed)."""
+    return test(evidence, code, lambda o: o.value == "positive", description)
+
+
+def any_of(description: str, *signals: Signal) -> Signal:
+    """Present when any feature is present.
+
+    Absent when none is present and at least one was assessed: a recorded negative
+    for one alternative is taken as the item having been assessed (record the item
+    itself as ``absent`` to say so explicitly).
+    """
+    hits = tuple(h for s in signals for h in s.hits)
+    explained = tuple(e for s in signals for e in s.explained)
+    assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
+    return Signal(_status(hits, explained, assessed), hits, explained, description)
+
+
+def _together(
+    need: int, occurrences: Sequence[Sequence[Occurrence]], episode_days: int | None
+) -> list[Occurrence]:
+    """Dates on which ``need`` different features occurred within one episode."""
+    found: list[Occurrence] = []
+    candidates = sorted(
+        {o.date for feature in occurrences for o in feature},
+        key=lambda d: (d is not None, d or datetime.date.min),
+    )
+    for day in candidates:
+        evidence: list[Observation] = []
+        count = 0
+        for feature in occurrences:
+            matching = [o for o in feature if _same_episode(o.date, day, episode_days)]
+            if matching:
+                count += 1
+                evidence.extend(obs for o in matching for obs in o.evidence)
+        if count >= need:
+            found.append(Occurrence(day, tuple(dict.fromkeys(evidence))))
+    return found
+
+
+def _same_episode(
+    date: datetime.date | None, day: datetime.date | None, episode_days: int | None
+) -> bool:
+    # Undated evidence is taken as belonging to any episode; ``None`` episode = any time.
+    if date is None or day is None or episode_days is None:
+        return True
+    return day - datetime.timedelta(days=episode_days) <= date <= day
+
+
+def at_least(
+    need: int, description: str, signals: Sequence[Signal], episode_days: int | None
+) -> Signal:
+    """Present when ``need`` of the features occurred within one episode.
+
+    Absent when too many features were assessed absent for ``need`` to be reached,
+    or when every feature was assessed and they never occurred together.
+    """
+    hits = _together(need, [s.hits for s in signals], episode_days)
+    explained: list[Occurrence] = []
+    if not hits:
+        explained = _together(need, [s.hits + s.explained for s in signals], episode_days)
+    absent = sum(s.status is ItemStatus.ABSENT for s in signals)
+    unassessed = any(s.status is ItemStatus.NOT_ASSESSED for s in signals)
+    if hits:
+        status = ItemStatus.PRESENT
+    elif explained:
+        status = ItemStatus.EXPLAINED
+    elif absent > len(signals) - need or not unassessed:
+        status = ItemStatus.ABSENT
+    else:
+        status = ItemStatus.NOT_ASSESSED
+    return Signal(status, tuple(hits), tuple(explained), description)
+
+
+def all_of(description: str, signals: Sequence[Signal], episode_days: int | None) -> Signal:
+    """Present when every feature occurred within one episode."""
+    return at_least(len(signals), description, signals, episode_days)
+
+
+def finding(code: str, signal: Signal) -> ItemFinding:
+    """The :class:`ItemFinding` for an item, with its reason and evidence."""
+    if signal.status is ItemStatus.PRESENT:
+        evidence = tuple(dict.fromkeys(obs for h in signal.hits for obs in h.evidence))
+        dates = [h.date for h in signal.hits]
+        first = None if any(d is None for d in dates) else min(d for d in dates if d)
+        shown = signal.hits[0].evidence
+        reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
+        return ItemFinding(code, signal.status, reason, evidence, first)
+    if signal.status is ItemStatus.EXPLAINED:
+        evidence = tuple(dict.fromkeys(obs for h in signal.explained for obs in h.evidence))
+        causes = tuple(dict.fromkeys(o.explained_by for o in evidence if o.explained_by))
+        reason = f"{signal.description}, but explained by {', '.join(causes)}"
+        return ItemFinding(code, signal.status, reason, evidence, None, causes)
+    if signal.status is ItemStatus.ABSENT:
+        return ItemFinding(code, signal.status, f"assessed, not met: {signal.description}")
+    return ItemFinding(code, signal.status, f"no evidence for: {signal.description}")

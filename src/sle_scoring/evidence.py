@@ -1,0 +1,331 @@
+"""Evidence: a patient's dated observations, validated against the vocabulary.
+
+An :class:`Observation` has a code from :mod:`sle_scoring.vocabulary`, an optional
+date, and a value: a number with a unit, a laboratory value with the laboratory's
+limit, a titre, a category, ``positive``/``negative`` or ``present``/``absent``.
+Any observation can be marked ``explained_by`` another cause (infection, drug, ...);
+instruments that exclude such findings leave them out and say so.
+
+Construction validates everything at once and raises
+:class:`~sle_scoring.exceptions.InvalidEvidenceError` listing every problem; nothing
+is guessed, rounded or skipped.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from ._items import suggest
+from .exceptions import InvalidEvidenceError, Problem
+from .units import DIMENSIONS, to_canonical
+from .vocabulary import CAUSES, Kind, all_codes, concept, item_assertion
+
+__all__ = ["Observation", "Patient", "Value", "titre_denominator"]
+
+#: An observation's value once validated: a number (kept exactly, as typed) or text.
+Value = Decimal | str
+# Makes a Problem for one field of the observation being checked.
+_ProblemMaker = Callable[[str, str], Problem]
+
+_ISOTYPES = ("IgA", "IgG", "IgM")
+
+
+def _normalise_value(value: object) -> object:
+    """int and float become Decimal (a float by its shortest repr, as typed)."""
+    if isinstance(value, bool):
+        return value  # rejected by validation, not converted to 0/1
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _normalise_limit(value: object) -> object:
+    return None if value is None else _normalise_value(value)
+
+
+@attrs.frozen
+class Observation:
+    """One dated observation of one patient.
+
+    ``code``: a vocabulary code or an item assertion ``<instrument>.<item>``;
+    ``value``: number, titre, category or ``present``/``absent`` as the code's kind
+    requires; ``unit``: required for numbers, forbidden otherwise;
+    ``lower_limit``/``upper_limit``: the laboratory's limit of normal, in ``unit``,
+    for laboratory-dependent values; ``assay`` (e.g. ``elisa``, ``hep2_iif``);
+    ``isotype`` (``IgA``/``IgG``/``IgM``) for antiphospholipid antibodies;
+    ``explained_by``: a cause from :data:`sle_scoring.vocabulary.CAUSES`; ``note``:
+    free text kept for the reader.
+    """
+
+    code: str
+    value: Value = attrs.field(converter=_normalise_value)
+    date: datetime.date | None = None
+    unit: str | None = None
+    lower_limit: Decimal | None = attrs.field(default=None, converter=_normalise_limit)
+    upper_limit: Decimal | None = attrs.field(default=None, converter=_normalise_limit)
+    assay: str | None = None
+    isotype: str | None = None
+    explained_by: str | None = None
+    note: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise InvalidEvidenceError(problems)
+
+    def problems(self, record: str | None = None, location: str | None = None) -> list[Problem]:
+        """Every problem with this observation (empty when valid)."""
+        where = location if location is not None else f"observation {self.code!r}"
+
+        def problem(field: str, message: str) -> Problem:
+            return Problem(record, where, field, message)
+
+        found: list[Problem] = []
+        if not isinstance(self.code, str):
+            return [problem("code", f"must be a string (got {self.code!r})")]
+        if self.date is not None and (
+            not isinstance(self.date, datetime.date) or isinstance(self.date, datetime.datetime)
+        ):
+            found.append(problem("date", f"must be a date (got {self.date!r})"))
+        if self.explained_by is not None and self.explained_by not in CAUSES:
+            hint = suggest(str(self.explained_by), CAUSES)
+            found.append(
+                problem(
+                    "explained_by",
+                    f"must be one of {', '.join(CAUSES)} (got {self.explained_by!r})"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                )
+            )
+        if self.isotype is not None and self.isotype not in _ISOTYPES:
+            found.append(problem("isotype", f"must be one of IgA, IgG, IgM (got {self.isotype!r})"))
+        for name in ("assay", "note"):
+            text = getattr(self, name)
+            if text is not None and not isinstance(text, str):
+                found.append(problem(name, f"must be text (got {text!r})"))
+        entry = concept(self.code)
+        if entry is None:
+            if item_assertion(self.code) is not None:
+                found.extend(self._check_categorical(problem, ("present", "absent")))
+                found.extend(self._check_no_unit(problem))
+                return found
+            hint = suggest(self.code, all_codes())
+            found.append(
+                problem(
+                    "code",
+                    f"unknown observation code {self.code!r}"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                )
+            )
+            return found
+        if entry.kind is Kind.QUANTITY:
+            found.extend(self._check_number(problem, entry.dimension, entry.minimum, entry.maximum))
+        elif entry.kind is Kind.LAB:
+            if isinstance(self.value, str):
+                found.extend(self._check_categorical(problem, entry.values))
+                found.extend(self._check_no_unit(problem))
+            else:
+                found.extend(self._check_number(problem, entry.dimension, entry.minimum, None))
+                found.extend(self._check_limit(problem, entry.limit))
+        elif entry.kind is Kind.TITRE:
+            found.extend(self._check_no_unit(problem))
+            if isinstance(self.value, str) and self.value not in entry.values:
+                if titre_denominator(self.value) is None:
+                    found.append(
+                        problem(
+                            "value",
+                            "must be a titre '1:N' with N a positive whole number, or "
+                            f"positive/negative (got {self.value!r})",
+                        )
+                    )
+            elif not isinstance(self.value, str):
+                found.append(
+                    problem("value", f"must be a titre such as '1:160' (got {self.value!r})")
+                )
+        else:
+            found.extend(self._check_categorical(problem, entry.values))
+            found.extend(self._check_no_unit(problem))
+        return found
+
+    def _check_categorical(self, problem: _ProblemMaker, values: tuple[str, ...]) -> list[Problem]:
+        if isinstance(self.value, str) and self.value in values:
+            return []
+        return [problem("value", f"must be one of {', '.join(values)} (got {self.value!r})")]
+
+    def _check_no_unit(self, problem: _ProblemMaker) -> list[Problem]:
+        found = []
+        if self.unit is not None:
+            found.append(problem("unit", f"no unit expected for this value (got {self.unit!r})"))
+        for name in ("lower_limit", "upper_limit"):
+            if getattr(self, name) is not None:
+                found.append(problem(name, "only allowed with a numeric laboratory value"))
+        return found
+
+    def _check_number(
+        self,
+        problem: _ProblemMaker,
+        dimension: str | None,
+        minimum: Fraction | None,
+        maximum: Fraction | None,
+    ) -> list[Problem]:
+        assert dimension is not None
+        dim = DIMENSIONS[dimension]
+        if not isinstance(self.value, Decimal) or not self.value.is_finite():
+            return [problem("value", f"must be a finite number (got {self.value!r})")]
+        if self.unit is None:
+            return [problem("unit", f"is required; one of {', '.join(dim.units)}")]
+        if self.unit not in dim.units:
+            hint = suggest(self.unit, dim.units)
+            return [
+                problem(
+                    "unit",
+                    f"must be a {dim.name} unit, one of {', '.join(dim.units)} (got "
+                    f"{self.unit!r})" + (f"; did you mean {hint!r}?" if hint else ""),
+                )
+            ]
+        canonical = to_canonical(self.value, dimension, self.unit)
+        if (minimum is not None and canonical < minimum) or (
+            maximum is not None and canonical > maximum
+        ):
+            low = "" if minimum is None else _plain(minimum)
+            high = "" if maximum is None else _plain(maximum)
+            bounds = f"between {low} and {high}" if maximum is not None else f"at least {low}"
+            return [
+                problem(
+                    "value",
+                    f"{self.value} {self.unit} is impossible; expected {bounds} "
+                    f"{dim.canonical_unit}",
+                )
+            ]
+        return []
+
+    def _check_limit(self, problem: _ProblemMaker, limit: str | None) -> list[Problem]:
+        found = []
+        wanted = "lower_limit" if limit == "lower" else "upper_limit"
+        other = "upper_limit" if limit == "lower" else "lower_limit"
+        if getattr(self, other) is not None:
+            found.append(problem(other, f"not used for {self.code}; give {wanted}"))
+        bound = getattr(self, wanted)
+        if bound is None:
+            if not (
+                self.code == "anticardiolipin"
+                and self.unit in ("GPL", "MPL", "APL", "GPL U/mL", "MPL U/mL", "APL U/mL")
+            ):
+                found.append(
+                    problem(
+                        wanted,
+                        "is required with a numeric value (the testing laboratory's limit "
+                        "of normal, in the same unit); or give the laboratory's call instead",
+                    )
+                )
+        elif not isinstance(bound, Decimal) or not bound.is_finite() or bound <= 0:
+            found.append(problem(wanted, f"must be a positive number (got {bound!r})"))
+        return found
+
+    def quantity(self) -> Fraction:
+        """The numeric value in the canonical unit of its dimension (exact)."""
+        entry = concept(self.code)
+        if entry is None or entry.dimension is None or not isinstance(self.value, Decimal):
+            raise TypeError(f"{self.code} observation has no numeric value")
+        assert self.unit is not None
+        return to_canonical(self.value, entry.dimension, self.unit)
+
+    def describe(self) -> str:
+        """A short readable form, e.g. ``platelet_count 45000 /µL on 2023-10-01``."""
+        text = f"{self.code} {self.value}"
+        if self.unit:
+            text += f" {self.unit}"
+        if self.lower_limit is not None:
+            text += f" (lower limit {self.lower_limit})"
+        if self.upper_limit is not None:
+            text += f" (upper limit {self.upper_limit})"
+        if self.isotype:
+            text += f" {self.isotype}"
+        if self.date is not None:
+            text += f" on {self.date.isoformat()}"
+        return text
+
+
+def _plain(number: Fraction) -> str:
+    return str(number.numerator) if number.denominator == 1 else str(float(number))
+
+
+def titre_denominator(titre: str) -> int | None:
+    """N for a titre written ``1:N`` (N a positive whole number), else ``None``."""
+    one, colon, denominator = titre.partition(":")
+    if one.strip() != "1" or not colon or not denominator.strip().isdigit():
+        return None
+    value = int(denominator)
+    return value if value > 0 else None
+
+
+def _by_date(observation: Observation) -> tuple[bool, datetime.date]:
+    return (observation.date is not None, observation.date or datetime.date.min)
+
+
+def _in_date_order(observations: Iterable[Observation]) -> tuple[Observation, ...]:
+    # sorted() is stable: observations of the same date keep the caller's order.
+    return tuple(sorted(observations, key=_by_date))
+
+
+@attrs.frozen
+class Patient:
+    """One patient: an identifier and their observations (kept in date order).
+
+    Observations without a date come first; instruments that need dates (windowed
+    SLEDAI-2K, classification as of a date) refuse undated observations with a clear
+    error rather than guessing where they belong.
+    """
+
+    id: str
+    observations: tuple[Observation, ...] = attrs.field(converter=_in_date_order)
+
+    def up_to(self, as_of: datetime.date | None) -> list[Observation]:
+        """The observations dated on or before ``as_of`` (all of them when ``None``)."""
+        if as_of is None:
+            return list(self.observations)
+        undated = [o for o in self.observations if o.date is None]
+        if undated:
+            raise InvalidEvidenceError(
+                [
+                    Problem(
+                        self.id,
+                        f"observation {o.code!r}",
+                        "date",
+                        f"is required to select evidence up to {as_of.isoformat()}",
+                    )
+                    for o in undated
+                ]
+            )
+        return [o for o in self.observations if o.date is not None and o.date <= as_of]
+
+    def window(self, visit: datetime.date, days: int) -> list[Observation]:
+        """Observations from ``days`` days before ``visit`` up to and including it.
+
+        SLEDAI-2K: "present at the time of the visit or in the preceding 10 days".
+        """
+        undated = [o for o in self.observations if o.date is None]
+        if undated:
+            raise InvalidEvidenceError(
+                [
+                    Problem(
+                        self.id,
+                        f"observation {o.code!r}",
+                        "date",
+                        "is required to place the observation in a SLEDAI-2K window",
+                    )
+                    for o in undated
+                ]
+            )
+        start = visit - datetime.timedelta(days=days)
+        return [o for o in self.observations if o.date is not None and start <= o.date <= visit]
+
+    def dates(self) -> list[datetime.date]:
+        """The distinct observation dates, in order."""
+        return sorted({o.date for o in self.observations if o.date is not None})

@@ -1,0 +1,268 @@
+"""The JSON record format for patients: one record per patient, an identifier and a
+list of observations. I/O lives here; the instruments know nothing about files.
+
+A record::
+
+    {"patient": "P001",
+     "observations": [
+        {"code": "platelet_count", "date": "2023-10-01", "value": 45000, "unit": "/µL"},
+        {"code": "c3", "date": "2023-10-01", "value": "low"}
+     ]}
+
+Parsing reports every problem of a record at once, each naming the record, the
+observation and the field (see docs/records.md). Numbers are read exactly
+(``decimal.Decimal``), never through binary floating point.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import IO, Any
+
+import attrs
+
+from ._items import suggest
+from .evidence import Observation, Patient
+from .exceptions import InvalidEvidenceError, Problem
+
+__all__ = [
+    "dumps",
+    "iter_json",
+    "iter_json_lines",
+    "patient_from_dict",
+    "patient_to_dict",
+]
+
+_FIELDS = (
+    "code",
+    "date",
+    "value",
+    "unit",
+    "lower_limit",
+    "upper_limit",
+    "assay",
+    "isotype",
+    "explained_by",
+    "note",
+)
+_TEXT_FIELDS = ("code", "unit", "assay", "isotype", "explained_by", "note")
+_RECORD_FIELDS = ("patient", "observations")
+
+
+def _parse_date(text: object) -> datetime.date | str:
+    """A date from ``YYYY-MM-DD``, or the message saying what is wrong."""
+    if not isinstance(text, str):
+        return f"must be a date written YYYY-MM-DD (got {text!r})"
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return f"must be a date written YYYY-MM-DD (got {text!r})"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
+    """A validated :class:`Patient` from a parsed JSON record.
+
+    ``where`` names the record when it has no readable identifier (e.g. ``line 7``).
+    Raises :class:`InvalidEvidenceError` with every problem found.
+    """
+    if not isinstance(raw, Mapping):
+        raise InvalidEvidenceError(
+            [Problem(where, None, "(record)", f"must be a JSON object (got {type(raw).__name__})")]
+        )
+    problems: list[Problem] = []
+    identifier = raw.get("patient")
+    record = identifier if isinstance(identifier, str) and identifier else where
+    if not isinstance(identifier, str) or not identifier:
+        problems.append(
+            Problem(record, None, "patient", f"must be a non-empty string (got {identifier!r})")
+        )
+    for key in raw:
+        if key not in _RECORD_FIELDS:
+            hint = suggest(str(key), _RECORD_FIELDS)
+            problems.append(
+                Problem(
+                    record,
+                    None,
+                    str(key),
+                    "unknown field" + (f"; did you mean {hint!r}?" if hint else ""),
+                )
+            )
+    items = raw.get("observations")
+    observations: list[Observation] = []
+    if not isinstance(items, list):
+        problems.append(
+            Problem(record, None, "observations", f"must be a list (got {type(items).__name__})")
+        )
+        items = []
+    for position, item in enumerate(items):
+        observation = _observation(item, record, position, problems)
+        if observation is not None:
+            observations.append(observation)
+    if problems:
+        raise InvalidEvidenceError(problems)
+    assert isinstance(identifier, str)
+    return Patient(identifier, tuple(observations))
+
+
+def _observation(
+    item: object, record: str | None, position: int, problems: list[Problem]
+) -> Observation | None:
+    if not isinstance(item, Mapping):
+        problems.append(
+            Problem(
+                record,
+                f"observations[{position}]",
+                "(observation)",
+                f"must be a JSON object (got {type(item).__name__})",
+            )
+        )
+        return None
+    code = item.get("code")
+    location = f"observations[{position}]" + (f" ({code})" if isinstance(code, str) else "")
+    found: list[Problem] = []
+    for key in item:
+        if key not in _FIELDS:
+            hint = suggest(str(key), _FIELDS)
+            found.append(
+                Problem(
+                    record,
+                    location,
+                    str(key),
+                    "unknown field" + (f"; did you mean {hint!r}?" if hint else ""),
+                )
+            )
+    for key in ("code", "value"):
+        if key not in item:
+            found.append(Problem(record, location, key, "is required"))
+    for key in _TEXT_FIELDS:
+        if key in item and item[key] is not None and not isinstance(item[key], str):
+            found.append(Problem(record, location, key, f"must be text (got {item[key]!r})"))
+    value = item.get("value")
+    if "value" in item and not (isinstance(value, str) or _is_number(value)):
+        found.append(
+            Problem(record, location, "value", f"must be a number or text (got {value!r})")
+        )
+    for key in ("lower_limit", "upper_limit"):
+        if item.get(key) is not None and not _is_number(item[key]):
+            found.append(Problem(record, location, key, f"must be a number (got {item[key]!r})"))
+    date: datetime.date | None = None
+    if item.get("date") is not None:
+        parsed = _parse_date(item["date"])
+        if isinstance(parsed, str):
+            found.append(Problem(record, location, "date", parsed))
+        else:
+            date = parsed
+    if found:
+        problems.extend(found)
+        return None
+    try:
+        return Observation(
+            code=item["code"],
+            value=value,
+            date=date,
+            unit=item.get("unit"),
+            lower_limit=item.get("lower_limit"),
+            upper_limit=item.get("upper_limit"),
+            assay=item.get("assay"),
+            isotype=item.get("isotype"),
+            explained_by=item.get("explained_by"),
+            note=item.get("note"),
+        )
+    except InvalidEvidenceError as error:
+        problems.extend(attrs.evolve(p, record=record, location=location) for p in error.problems)
+        return None
+
+
+def _json_number(value: Decimal) -> int | float:
+    if value == value.to_integral_value():
+        return int(value)
+    number = float(value)
+    if Decimal(repr(number)) != value:
+        # More digits than a JSON reader keeps exactly; refuse rather than round.
+        raise ValueError(f"{value} cannot be written to JSON exactly")
+    return number
+
+
+def patient_to_dict(patient: Patient) -> dict[str, Any]:
+    """The JSON record of a patient (inverse of :func:`patient_from_dict`)."""
+    observations = []
+    for o in patient.observations:
+        entry: dict[str, Any] = {"code": o.code}
+        if o.date is not None:
+            entry["date"] = o.date.isoformat()
+        entry["value"] = _json_number(o.value) if isinstance(o.value, Decimal) else o.value
+        for key in (
+            "unit",
+            "lower_limit",
+            "upper_limit",
+            "assay",
+            "isotype",
+            "explained_by",
+            "note",
+        ):
+            field = getattr(o, key)
+            if field is not None:
+                entry[key] = _json_number(field) if isinstance(field, Decimal) else field
+        observations.append(entry)
+    return {"patient": patient.id, "observations": observations}
+
+
+def dumps(patient: Patient, *, indent: int | None = None) -> str:
+    """A patient as JSON text."""
+    return json.dumps(patient_to_dict(patient), ensure_ascii=False, indent=indent)
+
+
+def _loads(text: str) -> object:
+    return json.loads(text, parse_float=Decimal)
+
+
+def iter_json(stream: IO[str]) -> Iterator[Patient]:
+    """Patients from a JSON document holding one record or a list of records.
+
+    Raises :class:`InvalidEvidenceError` for the first invalid record, naming it by
+    identifier or by its position (``record 3``).
+    """
+    try:
+        document = _loads(stream.read())
+    except json.JSONDecodeError as error:
+        raise InvalidEvidenceError(
+            [Problem(None, f"line {error.lineno}", "(json)", f"invalid JSON: {error.msg}")]
+        ) from None
+    records = document if isinstance(document, list) else [document]
+    for number, raw in enumerate(records, start=1):
+        yield patient_from_dict(raw, where=f"record {number}")
+
+
+def iter_json_lines(stream: IO[str]) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
+    """``(line number, patient or error)`` for each non-blank line of JSON Lines.
+
+    Streams: one line in memory at a time. A bad line yields its error instead of a
+    patient, so a batch run can account for every line.
+    """
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            raw = _loads(line)
+        except json.JSONDecodeError as error:
+            yield (
+                number,
+                InvalidEvidenceError(
+                    [Problem(where, None, "(json)", f"invalid JSON: {error.msg}")]
+                ),
+            )
+            continue
+        try:
+            yield number, patient_from_dict(raw, where=where)
+        except InvalidEvidenceError as error:
+            yield number, error

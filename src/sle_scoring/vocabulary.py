@@ -1,0 +1,511 @@
+"""The evidence vocabulary: every observation code the library accepts.
+
+Each :class:`Concept` says what kind of value an observation carries, its accepted
+units (see :mod:`sle_scoring.units`) and plausible range, and which instrument items
+it feeds. One observation feeds every instrument that uses it: there is no
+instrument-specific duplication of input.
+
+Besides these codes, an observation may assert an instrument's item directly, as a
+clinician's judgement: the code is ``<instrument>.<item>``, e.g.
+``eular_acr_2019.joint_involvement``, with the value ``present`` or ``absent``.
+"""
+
+from __future__ import annotations
+
+import enum
+from fractions import Fraction
+
+import attrs
+
+__all__ = [
+    "CAUSES",
+    "CONCEPTS",
+    "INSTRUMENT_ITEMS",
+    "Concept",
+    "Kind",
+    "concept",
+    "item_assertion",
+]
+
+
+class Kind(enum.Enum):
+    """What an observation's value is."""
+
+    #: a number with a unit, converted exactly to the dimension's canonical unit
+    QUANTITY = "quantity"
+    #: a laboratory value judged against the laboratory's own limit (a number with a
+    #: unit and ``lower_limit``/``upper_limit``), or the laboratory's own call
+    LAB = "laboratory value"
+    #: ``present`` or ``absent`` (a clinician's finding)
+    FINDING = "finding"
+    #: ``positive`` or ``negative``
+    RESULT = "test result"
+    #: a titre ``1:N``, or ``positive``/``negative`` from an equivalent test
+    TITRE = "titre"
+    #: one of a fixed set of categories
+    CATEGORY = "category"
+
+
+@attrs.frozen
+class Concept:
+    """One code of the evidence vocabulary.
+
+    ``dimension`` names a :data:`sle_scoring.units.DIMENSIONS` entry (quantities and
+    laboratory values); ``minimum``/``maximum`` bound plausible values in the
+    canonical unit; ``values`` are the accepted categorical values; ``limit`` says
+    which laboratory limit applies (``lower`` for complement, ``upper`` for
+    antibodies); ``feeds`` lists the items it can contribute to.
+    """
+
+    code: str
+    kind: Kind
+    description: str
+    feeds: tuple[str, ...] = ()
+    dimension: str | None = None
+    minimum: Fraction | None = None
+    maximum: Fraction | None = None
+    values: tuple[str, ...] = ()
+    limit: str | None = None
+
+
+_FINDING = ("present", "absent")
+_RESULT = ("positive", "negative")
+
+
+def _quantity(
+    code: str, dimension: str, minimum: int, maximum: int, description: str, *feeds: str
+) -> Concept:
+    return Concept(
+        code,
+        Kind.QUANTITY,
+        description,
+        feeds,
+        dimension=dimension,
+        minimum=Fraction(minimum),
+        maximum=Fraction(maximum),
+    )
+
+
+def _finding(code: str, description: str, *feeds: str) -> Concept:
+    return Concept(code, Kind.FINDING, description, feeds, values=_FINDING)
+
+
+def _result(code: str, description: str, *feeds: str) -> Concept:
+    return Concept(code, Kind.RESULT, description, feeds, values=_RESULT)
+
+
+def _lab(
+    code: str, dimension: str, limit: str, calls: tuple[str, ...], description: str, *feeds: str
+) -> Concept:
+    return Concept(
+        code,
+        Kind.LAB,
+        description,
+        feeds,
+        dimension=dimension,
+        values=calls,
+        limit=limit,
+        minimum=Fraction(0),
+    )
+
+
+_CONCEPTS: tuple[Concept, ...] = (
+    # Haematology and temperature
+    _quantity(
+        "platelet_count",
+        "cell_count",
+        0,
+        2_000_000,
+        "platelet count",
+        "eular_acr_2019.thrombocytopenia",
+        "sledai_2k.thrombocytopenia",
+    ),
+    _quantity(
+        "leukocyte_count",
+        "cell_count",
+        0,
+        500_000,
+        "white blood cell count",
+        "eular_acr_2019.leukopenia",
+        "sledai_2k.leukopenia",
+    ),
+    _quantity("lymphocyte_count", "cell_count", 0, 500_000, "lymphocyte count"),
+    _quantity(
+        "temperature",
+        "temperature",
+        25,
+        45,
+        "body temperature",
+        "eular_acr_2019.fever",
+        "sledai_2k.fever",
+    ),
+    _result(
+        "direct_coombs", "direct antiglobulin (Coombs) test", "eular_acr_2019.autoimmune_hemolysis"
+    ),
+    _finding("reticulocytosis", "raised reticulocyte count", "eular_acr_2019.autoimmune_hemolysis"),
+    _finding("low_haptoglobin", "haptoglobin below normal", "eular_acr_2019.autoimmune_hemolysis"),
+    _finding(
+        "raised_indirect_bilirubin",
+        "indirect bilirubin above normal",
+        "eular_acr_2019.autoimmune_hemolysis",
+    ),
+    _finding(
+        "raised_ldh", "lactate dehydrogenase above normal", "eular_acr_2019.autoimmune_hemolysis"
+    ),
+    # Urine and kidney
+    _quantity(
+        "urine_protein_24h",
+        "protein_24h",
+        0,
+        50,
+        "24-hour urine protein",
+        "eular_acr_2019.proteinuria",
+        "sledai_2k.proteinuria",
+    ),
+    _quantity(
+        "urine_protein_creatinine_ratio",
+        "protein_ratio",
+        0,
+        50,
+        "spot urine protein-to-creatinine ratio",
+        "eular_acr_2019.proteinuria",
+        "sledai_2k.proteinuria",
+    ),
+    _quantity(
+        "urine_red_cells",
+        "per_hpf",
+        0,
+        1000,
+        "urine red blood cells per high-power field",
+        "sledai_2k.hematuria",
+    ),
+    _quantity(
+        "urine_white_cells",
+        "per_hpf",
+        0,
+        1000,
+        "urine white blood cells per high-power field",
+        "sledai_2k.pyuria",
+    ),
+    Concept(
+        "urinary_casts",
+        Kind.CATEGORY,
+        "urinary casts seen, by type (one observation per type; 'none' when none seen)",
+        ("sledai_2k.urinary_casts",),
+        values=(
+            "none",
+            "red_cell",
+            "heme_granular",
+            "granular",
+            "white_cell",
+            "hyaline",
+            "waxy",
+            "tubular",
+            "mixed",
+        ),
+    ),
+    Concept(
+        "renal_biopsy_class",
+        Kind.CATEGORY,
+        "lupus nephritis class on renal biopsy (ISN/RPS 2003); 'none' when the biopsy "
+        "shows no lupus nephritis",
+        (
+            "eular_acr_2019.lupus_nephritis_class_2_or_5",
+            "eular_acr_2019.lupus_nephritis_class_3_or_4",
+        ),
+        values=("none", "I", "II", "III", "IV", "V", "VI", "III+V", "IV+V"),
+    ),
+    # Serology
+    Concept(
+        "ana",
+        Kind.TITRE,
+        "antinuclear antibodies: titre on HEp-2 cells (1:N), or positive/negative "
+        "from an equivalent test",
+        ("eular_acr_2019.ana_positive",),
+        values=_RESULT,
+    ),
+    _lab(
+        "anti_dsdna",
+        "antibody",
+        "upper",
+        _RESULT,
+        "anti-double-stranded DNA antibodies: level with the laboratory's upper limit of "
+        "normal, or the laboratory's positive/negative call",
+        "eular_acr_2019.anti_dsdna_or_anti_smith",
+        "sledai_2k.increased_dna_binding",
+    ),
+    _result("anti_sm", "anti-Smith antibodies", "eular_acr_2019.anti_dsdna_or_anti_smith"),
+    _lab(
+        "anticardiolipin",
+        "antibody",
+        "upper",
+        ("negative", "low", "medium", "high"),
+        "anticardiolipin antibodies (IgA, IgG or IgM): level in GPL/MPL/APL units, "
+        "optionally with the laboratory's 99th percentile as upper limit, or the "
+        "laboratory's titre category",
+        "eular_acr_2019.antiphospholipid_antibodies",
+    ),
+    _result(
+        "anti_beta2gp1",
+        "anti-β2-glycoprotein-I antibodies (IgA, IgG or IgM)",
+        "eular_acr_2019.antiphospholipid_antibodies",
+    ),
+    _result(
+        "lupus_anticoagulant", "lupus anticoagulant", "eular_acr_2019.antiphospholipid_antibodies"
+    ),
+    _lab(
+        "c3",
+        "complement",
+        "lower",
+        ("low", "normal"),
+        "complement C3: level with the laboratory's lower limit of normal, or the "
+        "laboratory's low/normal call",
+        "eular_acr_2019.low_c3_or_low_c4",
+        "eular_acr_2019.low_c3_and_low_c4",
+        "sledai_2k.low_complement",
+    ),
+    _lab(
+        "c4",
+        "complement",
+        "lower",
+        ("low", "normal"),
+        "complement C4: level with the laboratory's lower limit of normal, or the "
+        "laboratory's low/normal call",
+        "eular_acr_2019.low_c3_or_low_c4",
+        "eular_acr_2019.low_c3_and_low_c4",
+        "sledai_2k.low_complement",
+    ),
+    _lab(
+        "ch50",
+        "complement",
+        "lower",
+        ("low", "normal"),
+        "total haemolytic complement CH50: level with the laboratory's lower limit of "
+        "normal, or the laboratory's low/normal call",
+        "sledai_2k.low_complement",
+    ),
+    # Joints and muscles
+    _quantity(
+        "swollen_joint_count",
+        "joints",
+        0,
+        68,
+        "joints with swelling or effusion",
+        "eular_acr_2019.joint_involvement",
+        "sledai_2k.arthritis",
+    ),
+    _quantity(
+        "tender_joint_count",
+        "joints",
+        0,
+        68,
+        "tender joints",
+        "eular_acr_2019.joint_involvement",
+        "sledai_2k.arthritis",
+    ),
+    _quantity(
+        "morning_stiffness",
+        "minutes",
+        0,
+        1440,
+        "duration of morning stiffness",
+        "eular_acr_2019.joint_involvement",
+    ),
+    _finding(
+        "joint_involvement",
+        "clinician's judgement of inflammatory joint involvement: synovitis in >= 2 "
+        "joints, or tenderness in >= 2 joints with >= 30 minutes of morning stiffness",
+        "eular_acr_2019.joint_involvement",
+        "sledai_2k.arthritis",
+    ),
+    _finding(
+        "proximal_muscle_weakness", "proximal muscle aching or weakness", "sledai_2k.myositis"
+    ),
+    _finding("raised_muscle_enzymes", "raised creatine kinase or aldolase", "sledai_2k.myositis"),
+    _finding("myopathic_emg", "electromyogram changes of myositis", "sledai_2k.myositis"),
+    _finding("myositis_on_biopsy", "muscle biopsy showing myositis", "sledai_2k.myositis"),
+    # Serosa
+    _finding(
+        "pleural_effusion",
+        "pleural effusion on imaging (ultrasound, X-ray, CT, MRI)",
+        "eular_acr_2019.pleural_or_pericardial_effusion",
+        "sledai_2k.pleurisy",
+    ),
+    _finding(
+        "pericardial_effusion",
+        "pericardial effusion on imaging (new or worsened, ultrasound, X-ray, CT, MRI)",
+        "eular_acr_2019.pleural_or_pericardial_effusion",
+        "eular_acr_2019.acute_pericarditis",
+        "sledai_2k.pericarditis",
+    ),
+    _finding(
+        "pericardial_pain",
+        "pericardial chest pain",
+        "eular_acr_2019.acute_pericarditis",
+        "sledai_2k.pericarditis",
+    ),
+    _finding(
+        "pericardial_rub",
+        "pericardial rub",
+        "eular_acr_2019.acute_pericarditis",
+        "sledai_2k.pericarditis",
+    ),
+    _finding(
+        "pericarditis_on_ecg",
+        "ECG (or echocardiogram) confirmation of pericarditis: new widespread ST "
+        "elevation or PR depression",
+        "eular_acr_2019.acute_pericarditis",
+        "sledai_2k.pericarditis",
+    ),
+    _finding("pleuritic_pain", "pleuritic chest pain", "sledai_2k.pleurisy"),
+    _finding("pleural_rub", "pleural rub", "sledai_2k.pleurisy"),
+    _finding("pleural_thickening", "pleural thickening", "sledai_2k.pleurisy"),
+    # Skin and mucosa
+    _finding(
+        "malar_rash",
+        "malar rash observed by a clinician",
+        "eular_acr_2019.acute_cutaneous_lupus",
+        "sledai_2k.rash",
+    ),
+    _finding(
+        "maculopapular_rash",
+        "generalised maculopapular lupus rash observed by a clinician",
+        "eular_acr_2019.acute_cutaneous_lupus",
+        "sledai_2k.rash",
+    ),
+    _finding(
+        "subacute_cutaneous_lupus",
+        "subacute cutaneous lupus (annular or papulosquamous) observed by a clinician",
+        "eular_acr_2019.subacute_cutaneous_or_discoid_lupus",
+        "sledai_2k.rash",
+    ),
+    _finding(
+        "discoid_lupus",
+        "discoid lupus (active lesions) observed by a clinician",
+        "eular_acr_2019.subacute_cutaneous_or_discoid_lupus",
+        "sledai_2k.rash",
+    ),
+    _finding("inflammatory_rash", "another inflammatory-type lupus rash", "sledai_2k.rash"),
+    _finding(
+        "oral_ulcers",
+        "oral ulcers observed by a clinician",
+        "eular_acr_2019.oral_ulcers",
+        "sledai_2k.mucosal_ulcers",
+    ),
+    _finding("nasal_ulcers", "nasal ulcers observed by a clinician", "sledai_2k.mucosal_ulcers"),
+    _finding(
+        "non_scarring_alopecia",
+        "non-scarring (patchy or diffuse) hair loss",
+        "eular_acr_2019.non_scarring_alopecia",
+        "sledai_2k.alopecia",
+    ),
+    _finding("scarring_alopecia", "scarring alopecia (damage, not activity)"),
+    # Neuropsychiatric and vascular
+    _finding(
+        "seizure",
+        "seizure (primary generalised or partial/focal)",
+        "eular_acr_2019.seizure",
+        "sledai_2k.seizure",
+    ),
+    _finding(
+        "psychosis",
+        "psychosis (delusions or hallucinations, severe disturbance in the perception of reality)",
+        "eular_acr_2019.psychosis",
+        "sledai_2k.psychosis",
+    ),
+    _finding(
+        "delirium", "delirium as defined by the 2019 EULAR/ACR criteria", "eular_acr_2019.delirium"
+    ),
+    _finding(
+        "organic_brain_syndrome",
+        "organic brain syndrome as defined by SLEDAI-2K",
+        "sledai_2k.organic_brain_syndrome",
+    ),
+    _finding(
+        "visual_disturbance",
+        "retinal changes of SLE or optic neuritis",
+        "sledai_2k.visual_disturbance",
+    ),
+    _finding(
+        "cranial_neuropathy",
+        "new onset sensory or motor cranial neuropathy",
+        "sledai_2k.cranial_nerve_disorder",
+    ),
+    _finding(
+        "lupus_headache",
+        "severe persistent headache not responding to narcotic analgesia",
+        "sledai_2k.lupus_headache",
+    ),
+    _finding("cerebrovascular_accident", "new onset cerebrovascular accident", "sledai_2k.cva"),
+    _finding(
+        "vasculitis",
+        "ulceration, gangrene, tender finger nodules, periungual "
+        "infarction, splinter haemorrhages, or biopsy/angiogram proof of vasculitis",
+        "sledai_2k.vasculitis",
+    ),
+)
+
+#: Every code of the evidence vocabulary, by code.
+CONCEPTS: dict[str, Concept] = {c.code: c for c in _CONCEPTS}
+
+#: The causes a finding may be explained by (rule 1 of EULAR/ACR 2019; the
+#: exclusions of the SLEDAI-2K descriptors).
+CAUSES: tuple[str, ...] = (
+    "infection",
+    "drug",
+    "malignancy",
+    "metabolic",
+    "endocrine",
+    "other_autoimmune_disease",
+    "uraemia",
+    "hypertension",
+    "stone",
+    "arteriosclerosis",
+    "trauma",
+    "other",
+)
+
+
+def _instrument_items() -> dict[str, frozenset[str]]:
+    # Imported here, not at the top, because the instrument modules import evidence.
+    from . import eular_acr_2019, sledai_2k
+
+    return {
+        "eular_acr_2019": frozenset(
+            item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
+        ),
+        "sledai_2k": frozenset(item.code for item in sledai_2k.DESCRIPTORS),
+    }
+
+
+#: Instrument name -> its item codes, for direct item assertions; filled on first use.
+INSTRUMENT_ITEMS: dict[str, frozenset[str]] = {}
+
+
+def item_assertion(code: str) -> tuple[str, str] | None:
+    """``(instrument, item)`` when ``code`` is a valid item assertion, else ``None``."""
+    if not INSTRUMENT_ITEMS:
+        INSTRUMENT_ITEMS.update(_instrument_items())
+    instrument, dot, item = code.partition(".")
+    if dot and item in INSTRUMENT_ITEMS.get(instrument, frozenset()):
+        return instrument, item
+    return None
+
+
+def concept(code: str) -> Concept | None:
+    """The vocabulary entry for ``code`` (``None`` when unknown)."""
+    return CONCEPTS.get(code)
+
+
+def all_codes() -> list[str]:
+    """Every accepted observation code, for suggestions and documentation."""
+    if not INSTRUMENT_ITEMS:
+        INSTRUMENT_ITEMS.update(_instrument_items())
+    return [
+        *CONCEPTS,
+        *(
+            f"{instrument}.{item}"
+            for instrument, items in INSTRUMENT_ITEMS.items()
+            for item in sorted(items)
+        ),
+    ]
