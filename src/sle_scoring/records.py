@@ -161,11 +161,12 @@ def _observation(
             found.append(Problem(record, location, "date", parsed))
         else:
             date = parsed
-    if found:
-        problems.extend(found)
+    problems.extend(found)
+    if any(p.field != "date" for p in found):
         return None
+    # A malformed date alone does not stop the other fields from being checked.
     try:
-        return Observation(
+        observation = Observation(
             code=item["code"],
             value=value,
             date=date,
@@ -180,6 +181,7 @@ def _observation(
     except InvalidEvidenceError as error:
         problems.extend(attrs.evolve(p, record=record, location=location) for p in error.problems)
         return None
+    return None if found else observation
 
 
 def _json_number(value: Decimal) -> int | float:
