@@ -41,6 +41,11 @@ class Signal:
     hits: tuple[Occurrence, ...] = ()
     explained: tuple[Occurrence, ...] = ()
     description: str = ""
+    parts: tuple[Signal, ...] = ()
+
+    def account(self) -> str:
+        """The status of each part of a combined definition, for explanations."""
+        return "; ".join(f"{part.description}: {part.status.value}" for part in self.parts)
 
 
 Index = Mapping[str, Sequence[Observation]]
@@ -102,7 +107,7 @@ def any_of(description: str, *signals: Signal) -> Signal:
     hits = tuple(h for s in signals for h in s.hits)
     explained = tuple(e for s in signals for e in s.explained)
     assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
-    return Signal(_status(hits, explained, assessed), hits, explained, description)
+    return Signal(_status(hits, explained, assessed), hits, explained, description, signals)
 
 
 def _together(
@@ -158,12 +163,26 @@ def at_least(
         status = ItemStatus.ABSENT
     else:
         status = ItemStatus.NOT_ASSESSED
-    return Signal(status, tuple(hits), tuple(explained), description)
+    return Signal(status, tuple(hits), tuple(explained), description, tuple(signals))
 
 
 def all_of(description: str, signals: Sequence[Signal], episode_days: int | None) -> Signal:
     """Present when every feature occurred within one episode."""
     return at_least(len(signals), description, signals, episode_days)
+
+
+def with_assertion(evidence: Index, instrument: str, code: str, signal: Signal) -> Signal:
+    """Add a clinician's direct assertion of the item (``<instrument>.<code>``), if any.
+
+    A clinician's judgement that an item is present is valid evidence on its own; a
+    recorded ``absent`` counts as assessed, but never outweighs evidence that meets
+    the definition.
+    """
+    assertion = f"{instrument}.{code}"
+    if assertion not in evidence:
+        return signal
+    asserted = present(evidence, assertion, f"{code} (clinician's judgement)")
+    return any_of(signal.description, signal, asserted)
 
 
 def finding(code: str, signal: Signal) -> ItemFinding:
@@ -180,6 +199,7 @@ def finding(code: str, signal: Signal) -> ItemFinding:
         causes = tuple(dict.fromkeys(o.explained_by for o in evidence if o.explained_by))
         reason = f"{signal.description}, but explained by {', '.join(causes)}"
         return ItemFinding(code, signal.status, reason, evidence, None, causes)
+    detail = f" ({signal.account()})" if len(signal.parts) > 1 else ""
     if signal.status is ItemStatus.ABSENT:
-        return ItemFinding(code, signal.status, f"assessed, not met: {signal.description}")
-    return ItemFinding(code, signal.status, f"no evidence for: {signal.description}")
+        return ItemFinding(code, signal.status, f"assessed, not met: {signal.description}{detail}")
+    return ItemFinding(code, signal.status, f"not assessed: {signal.description}{detail}")

@@ -737,10 +737,9 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     signals = _derive(evidence)
     findings = []
     for item in (ENTRY_CRITERION, *CRITERIA):
-        asserted = _derive_module.present(
-            evidence, f"eular_acr_2019.{item.code}", f"{item.code} (asserted by clinician)"
+        signal = _derive_module.with_assertion(
+            evidence, "eular_acr_2019", item.code, signals[item.code]
         )
-        signal = _derive_module.any_of(signals[item.code].description, signals[item.code], asserted)
         findings.append(_derive_module.finding(item.code, signal))
     return tuple(findings)
 

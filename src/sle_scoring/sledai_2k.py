@@ -583,10 +583,7 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     signals = _derive(evidence)
     findings = []
     for item in DESCRIPTORS:
-        asserted = _derive_module.present(
-            evidence, f"sledai_2k.{item.code}", f"{item.code} (asserted by clinician)"
-        )
-        signal = _derive_module.any_of(signals[item.code].description, signals[item.code], asserted)
+        signal = _derive_module.with_assertion(evidence, "sledai_2k", item.code, signals[item.code])
         findings.append(_derive_module.finding(item.code, signal))
     return tuple(findings)
 
