@@ -1,0 +1,741 @@
+"""The SLICC/ACR Damage Index (SDI) for systemic lupus erythematosus.
+
+Source: Gladman D, Ginzler E, Goldsmith C, et al. The development and initial
+validation of the Systemic Lupus International Collaborating Clinics/American College
+of Rheumatology damage index for systemic lupus erythematosus. Arthritis Rheum
+1996;39:363-369. The library implements the item list of 41 items in 12 sections,
+maximum 47. Whether two of its items (pancreatic insufficiency, tendon rupture) were
+in the 1996 table or were added with the 1997 reliability study (Gladman D, et al.
+Arthritis Rheum 1997;40:809-813) could not be confirmed; see ``docs/sdi.md``.
+
+A damage score for research; never a diagnosis.
+
+Rules implemented:
+
+- Damage is a non-reversible change that occurred since the onset of lupus and has
+  been present for at least 6 months, unless the item says "ever" (then it counts
+  once it happened). "6 months" is 6 calendar months: see :func:`six_months_after`.
+- Damage is scored regardless of cause (lupus, treatment, comorbidity).
+- Items scored "2 if more than one" need repeat episodes at least 6 months apart.
+- The renal section scores at most 3: end-stage renal disease (3) replaces the
+  other renal items. Every section is capped at its published maximum.
+- Once scored, damage stays: over a timeline the SDI never decreases.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import enum
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint
+from .evidence import Observation, Patient
+from .exceptions import InvalidItemsError
+
+__all__ = [
+    "ITEMS",
+    "MAX_SCORE",
+    "SECTIONS",
+    "SECTION_MAXIMA",
+    "SOURCE",
+    "SOURCE_1997",
+    "CountedItem",
+    "DamageCode",
+    "DamageItem",
+    "DamageScore",
+    "SectionScore",
+    "Timing",
+    "score",
+    "score_patient",
+    "six_months_after",
+    "timeline",
+]
+
+SOURCE = (
+    "Gladman D, Ginzler E, Goldsmith C, et al. The development and initial validation "
+    "of the SLICC/ACR damage index for systemic lupus erythematosus. Arthritis Rheum "
+    "1996;39:363-369"
+)
+
+#: Where an item may come from instead of the 1996 table (unconfirmed; see docs/sdi.md).
+SOURCE_1997 = (
+    "Listed as 1996 by the project spec; possibly added in Gladman D, et al. The "
+    "reliability of the SLICC/ACR damage index. Arthritis Rheum 1997;40:809-813 "
+    "(unverified)"
+)
+
+_VOCABULARY = "SDI"
+_INSTRUMENT = "sdi"
+
+
+class Timing(enum.Enum):
+    """How long an item must have been present before it counts as damage.
+
+    The general rule: "present for at least 6 months unless otherwise stated".
+    """
+
+    #: "ever": counts from the day it happened
+    EVER = "ever"
+    #: present for at least 6 months (the general rule)
+    AT_LEAST_6_MONTHS = "at least 6 months"
+    #: "for more than 6 months" (skin ulceration): from the day after 6 months
+    MORE_THAN_6_MONTHS = "more than 6 months"
+
+
+class DamageCode(str, enum.Enum):
+    """The stable codes of the 41 SDI items, in the order of the published form."""
+
+    ANY_CATARACT = "any_cataract"
+    RETINAL_CHANGE_OR_OPTIC_ATROPHY = "retinal_change_or_optic_atrophy"
+    COGNITIVE_IMPAIRMENT_OR_MAJOR_PSYCHOSIS = "cognitive_impairment_or_major_psychosis"
+    SEIZURES_REQUIRING_THERAPY = "seizures_requiring_therapy"
+    CEREBROVASCULAR_ACCIDENT = "cerebrovascular_accident"
+    CRANIAL_OR_PERIPHERAL_NEUROPATHY = "cranial_or_peripheral_neuropathy"
+    TRANSVERSE_MYELITIS = "transverse_myelitis"
+    GFR_BELOW_50_PERCENT = "gfr_below_50_percent"
+    PROTEINURIA_AT_LEAST_3_5_G = "proteinuria_at_least_3_5_g"
+    END_STAGE_RENAL_DISEASE = "end_stage_renal_disease"
+    PULMONARY_HYPERTENSION = "pulmonary_hypertension"
+    PULMONARY_FIBROSIS = "pulmonary_fibrosis"
+    SHRINKING_LUNG = "shrinking_lung"
+    PLEURAL_FIBROSIS = "pleural_fibrosis"
+    PULMONARY_INFARCTION = "pulmonary_infarction"
+    ANGINA_OR_CORONARY_ARTERY_BYPASS = "angina_or_coronary_artery_bypass"
+    MYOCARDIAL_INFARCTION = "myocardial_infarction"
+    CARDIOMYOPATHY = "cardiomyopathy"
+    VALVULAR_DISEASE = "valvular_disease"
+    PERICARDITIS_OR_PERICARDIECTOMY = "pericarditis_or_pericardiectomy"
+    CLAUDICATION = "claudication"
+    MINOR_TISSUE_LOSS = "minor_tissue_loss"
+    SIGNIFICANT_TISSUE_LOSS = "significant_tissue_loss"
+    VENOUS_THROMBOSIS = "venous_thrombosis"
+    GI_INFARCTION_OR_RESECTION = "gi_infarction_or_resection"
+    MESENTERIC_INSUFFICIENCY = "mesenteric_insufficiency"
+    CHRONIC_PERITONITIS = "chronic_peritonitis"
+    STRICTURE_OR_UPPER_GI_SURGERY = "stricture_or_upper_gi_surgery"
+    PANCREATIC_INSUFFICIENCY = "pancreatic_insufficiency"
+    MUSCLE_ATROPHY_OR_WEAKNESS = "muscle_atrophy_or_weakness"
+    DEFORMING_OR_EROSIVE_ARTHRITIS = "deforming_or_erosive_arthritis"
+    OSTEOPOROSIS_WITH_FRACTURE = "osteoporosis_with_fracture"
+    AVASCULAR_NECROSIS = "avascular_necrosis"
+    OSTEOMYELITIS = "osteomyelitis"
+    TENDON_RUPTURE = "tendon_rupture"
+    SCARRING_CHRONIC_ALOPECIA = "scarring_chronic_alopecia"
+    EXTENSIVE_SCARRING_OR_PANNICULUM = "extensive_scarring_or_panniculum"
+    SKIN_ULCERATION = "skin_ulceration"
+    PREMATURE_GONADAL_FAILURE = "premature_gonadal_failure"
+    DIABETES = "diabetes"
+    MALIGNANCY = "malignancy"
+
+
+@attrs.frozen
+class DamageItem:
+    """One row of the SDI item table, as published.
+
+    ``code`` is the stable name, ``section`` the organ system, ``points`` what the
+    item scores when present (1, or 3 for end-stage renal disease), ``repeatable``
+    whether it scores 2 "if more than one" (episode or site), ``timing`` whether it is
+    an "ever" item or must persist, ``definition`` the published definition in our
+    words and ``source`` the publication.
+    """
+
+    code: str
+    section: str
+    points: int
+    timing: Timing
+    repeatable: bool
+    definition: str
+    source: str = SOURCE
+
+    @property
+    def max_points(self) -> int:
+        """The most the item can score: 2 when repeatable, else its points."""
+        return 2 if self.repeatable else self.points
+
+    @property
+    def ever(self) -> bool:
+        """True for an "ever" item (counts from the day it happened)."""
+        return self.timing is Timing.EVER
+
+
+OCULAR = "ocular"
+NEUROPSYCHIATRIC = "neuropsychiatric"
+RENAL = "renal"
+PULMONARY = "pulmonary"
+CARDIOVASCULAR = "cardiovascular"
+PERIPHERAL_VASCULAR = "peripheral vascular"
+GASTROINTESTINAL = "gastrointestinal"
+MUSCULOSKELETAL = "musculoskeletal"
+SKIN = "skin"
+GONADAL = "gonadal"
+DIABETES = "diabetes"
+MALIGNANCY = "malignancy"
+
+_EVER = Timing.EVER
+_6M = Timing.AT_LEAST_6_MONTHS
+
+
+def _item(
+    code: DamageCode,
+    section: str,
+    definition: str,
+    *,
+    timing: Timing = _6M,
+    repeatable: bool = False,
+    points: int = 1,
+    source: str = SOURCE,
+) -> DamageItem:
+    return DamageItem(code.value, section, points, timing, repeatable, definition, source)
+
+
+_D = DamageCode
+
+#: The 41 items in the order of the published form.
+ITEMS: tuple[DamageItem, ...] = (
+    _item(_D.ANY_CATARACT, OCULAR, "any cataract ever (either eye)", timing=_EVER),
+    _item(_D.RETINAL_CHANGE_OR_OPTIC_ATROPHY, OCULAR, "retinal change or optic atrophy"),
+    _item(
+        _D.COGNITIVE_IMPAIRMENT_OR_MAJOR_PSYCHOSIS,
+        NEUROPSYCHIATRIC,
+        "cognitive impairment (memory deficit, difficulty with calculation, poor "
+        "concentration, difficulty in spoken or written language, impaired performance "
+        "level) or major psychosis",
+    ),
+    _item(
+        _D.SEIZURES_REQUIRING_THERAPY, NEUROPSYCHIATRIC, "seizures requiring therapy for 6 months"
+    ),
+    _item(
+        _D.CEREBROVASCULAR_ACCIDENT,
+        NEUROPSYCHIATRIC,
+        "cerebrovascular accident ever (2 if more than one)",
+        timing=_EVER,
+        repeatable=True,
+    ),
+    _item(
+        _D.CRANIAL_OR_PERIPHERAL_NEUROPATHY,
+        NEUROPSYCHIATRIC,
+        "cranial or peripheral neuropathy, excluding optic",
+    ),
+    _item(_D.TRANSVERSE_MYELITIS, NEUROPSYCHIATRIC, "transverse myelitis"),
+    _item(_D.GFR_BELOW_50_PERCENT, RENAL, "estimated or measured glomerular filtration rate < 50%"),
+    # "Proteinuria >= 3.5 gm/24 hours" (some forms print "> 3.5"; see docs/sdi.md)
+    _item(_D.PROTEINURIA_AT_LEAST_3_5_G, RENAL, "proteinuria >= 3.5 g/24 h"),
+    # "End-stage renal disease (regardless of dialysis or transplantation)": 3
+    _item(
+        _D.END_STAGE_RENAL_DISEASE,
+        RENAL,
+        "end-stage renal disease, regardless of dialysis or transplantation (replaces "
+        "the other renal items)",
+        points=3,
+    ),
+    _item(
+        _D.PULMONARY_HYPERTENSION,
+        PULMONARY,
+        "pulmonary hypertension (right ventricular prominence or loud P2)",
+    ),
+    _item(
+        _D.PULMONARY_FIBROSIS, PULMONARY, "pulmonary fibrosis (physical examination and radiograph)"
+    ),
+    _item(_D.SHRINKING_LUNG, PULMONARY, "shrinking lung (radiograph)"),
+    _item(_D.PLEURAL_FIBROSIS, PULMONARY, "pleural fibrosis (radiograph)"),
+    _item(_D.PULMONARY_INFARCTION, PULMONARY, "pulmonary infarction (radiograph)"),
+    _item(_D.ANGINA_OR_CORONARY_ARTERY_BYPASS, CARDIOVASCULAR, "angina or coronary artery bypass"),
+    _item(
+        _D.MYOCARDIAL_INFARCTION,
+        CARDIOVASCULAR,
+        "myocardial infarction ever (2 if more than one)",
+        timing=_EVER,
+        repeatable=True,
+    ),
+    _item(_D.CARDIOMYOPATHY, CARDIOVASCULAR, "cardiomyopathy (ventricular dysfunction)"),
+    # "systolic murmur > 3/6"
+    _item(
+        _D.VALVULAR_DISEASE,
+        CARDIOVASCULAR,
+        "valvular disease (diastolic murmur, or systolic murmur > 3/6)",
+    ),
+    _item(
+        _D.PERICARDITIS_OR_PERICARDIECTOMY,
+        CARDIOVASCULAR,
+        "pericarditis for 6 months, or pericardiectomy",
+    ),
+    _item(_D.CLAUDICATION, PERIPHERAL_VASCULAR, "claudication for 6 months"),
+    _item(_D.MINOR_TISSUE_LOSS, PERIPHERAL_VASCULAR, "minor tissue loss (pulp space)"),
+    _item(
+        _D.SIGNIFICANT_TISSUE_LOSS,
+        PERIPHERAL_VASCULAR,
+        "significant tissue loss ever (e.g. loss of digit or limb; 2 if more than one site)",
+        timing=_EVER,
+        repeatable=True,
+    ),
+    _item(
+        _D.VENOUS_THROMBOSIS,
+        PERIPHERAL_VASCULAR,
+        "venous thrombosis with swelling, ulceration or venous stasis",
+    ),
+    _item(
+        _D.GI_INFARCTION_OR_RESECTION,
+        GASTROINTESTINAL,
+        "infarction or resection of bowel below the duodenum, spleen, liver or gall "
+        "bladder ever, for any cause (2 if more than one site)",
+        timing=_EVER,
+        repeatable=True,
+    ),
+    _item(_D.MESENTERIC_INSUFFICIENCY, GASTROINTESTINAL, "mesenteric insufficiency"),
+    _item(_D.CHRONIC_PERITONITIS, GASTROINTESTINAL, "chronic peritonitis"),
+    _item(
+        _D.STRICTURE_OR_UPPER_GI_SURGERY,
+        GASTROINTESTINAL,
+        "stricture or upper gastrointestinal tract surgery ever",
+        timing=_EVER,
+    ),
+    _item(
+        _D.PANCREATIC_INSUFFICIENCY,
+        GASTROINTESTINAL,
+        "pancreatic insufficiency requiring enzyme replacement or with pseudocyst",
+        source=SOURCE_1997,
+    ),
+    _item(_D.MUSCLE_ATROPHY_OR_WEAKNESS, MUSCULOSKELETAL, "muscle atrophy or weakness"),
+    _item(
+        _D.DEFORMING_OR_EROSIVE_ARTHRITIS,
+        MUSCULOSKELETAL,
+        "deforming or erosive arthritis, including reducible deformities, excluding "
+        "avascular necrosis",
+    ),
+    _item(
+        _D.OSTEOPOROSIS_WITH_FRACTURE,
+        MUSCULOSKELETAL,
+        "osteoporosis with fracture or vertebral collapse, excluding avascular necrosis",
+    ),
+    _item(
+        _D.AVASCULAR_NECROSIS,
+        MUSCULOSKELETAL,
+        "avascular necrosis (2 if more than one)",
+        repeatable=True,
+    ),
+    _item(_D.OSTEOMYELITIS, MUSCULOSKELETAL, "osteomyelitis"),
+    _item(_D.TENDON_RUPTURE, MUSCULOSKELETAL, "tendon rupture", source=SOURCE_1997),
+    _item(_D.SCARRING_CHRONIC_ALOPECIA, SKIN, "scarring chronic alopecia"),
+    _item(
+        _D.EXTENSIVE_SCARRING_OR_PANNICULUM,
+        SKIN,
+        "extensive scarring or panniculum other than scalp and pulp space",
+    ),
+    # "Skin ulceration (excluding thrombosis) for more than 6 months"
+    _item(
+        _D.SKIN_ULCERATION,
+        SKIN,
+        "skin ulceration, excluding thrombosis, for more than 6 months",
+        timing=Timing.MORE_THAN_6_MONTHS,
+    ),
+    _item(_D.PREMATURE_GONADAL_FAILURE, GONADAL, "premature gonadal failure"),
+    # "Diabetes (regardless of treatment)" (some forms: "requiring therapy")
+    _item(_D.DIABETES, DIABETES, "diabetes, regardless of treatment"),
+    _item(
+        _D.MALIGNANCY,
+        MALIGNANCY,
+        "malignancy, excluding dysplasia (2 if more than one site)",
+        repeatable=True,
+    ),
+)
+
+#: The 12 sections in the order of the published form.
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(item.section for item in ITEMS))
+
+#: The published section maxima. Renal: end-stage renal disease (3) replaces the
+#: other renal items, so the section never exceeds 3.
+SECTION_MAXIMA: dict[str, int] = {
+    OCULAR: 2,
+    NEUROPSYCHIATRIC: 6,
+    RENAL: 3,
+    PULMONARY: 5,
+    CARDIOVASCULAR: 6,
+    PERIPHERAL_VASCULAR: 5,
+    GASTROINTESTINAL: 6,
+    MUSCULOSKELETAL: 7,
+    SKIN: 3,
+    GONADAL: 1,
+    DIABETES: 1,
+    MALIGNANCY: 2,
+}
+
+#: 2 + 6 + 3 + 5 + 6 + 5 + 6 + 7 + 3 + 1 + 1 + 2 = 47.
+MAX_SCORE = sum(SECTION_MAXIMA.values())
+
+_BY_CODE: dict[str, DamageItem] = {item.code: item for item in ITEMS}
+_CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_ESRD = DamageCode.END_STAGE_RENAL_DISEASE.value
+
+
+def six_months_after(day: datetime.date) -> datetime.date:
+    """The same day of the month 6 calendar months later ("6 months" in the SDI).
+
+    When that month is shorter, the last day of the month is used. An item with
+    onset ``day`` has been present for at least 6 months on this date.
+
+    >>> six_months_after(datetime.date(2020, 1, 15))
+    datetime.date(2020, 7, 15)
+    >>> six_months_after(datetime.date(2019, 8, 31))  # February 2020 has 29 days
+    datetime.date(2020, 2, 29)
+    """
+    years, month_index = divmod(day.month - 1 + 6, 12)
+    year = day.year + years
+    month = month_index + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _counts_from(item: DamageItem, onset: datetime.date) -> datetime.date:
+    """The first date on which damage with this onset counts."""
+    if item.timing is Timing.EVER:
+        return onset
+    end = six_months_after(onset)
+    if item.timing is Timing.MORE_THAN_6_MONTHS:
+        return end + datetime.timedelta(days=1)
+    return end
+
+
+@attrs.frozen
+class CountedItem:
+    """One item that counts, with its points and, from evidence, when it counted.
+
+    ``points`` is the item's own score (1, 2 for a repeat episode, 3 for end-stage
+    renal disease) before the section rules; ``first_counted`` the date it first
+    counted and ``second_point`` the date of its second point (evidence level only).
+    """
+
+    item: DamageItem
+    points: int
+    first_counted: datetime.date | None = None
+    second_point: datetime.date | None = None
+
+    @property
+    def code(self) -> str:
+        """The item's code."""
+        return self.item.code
+
+
+@attrs.frozen
+class SectionScore:
+    """One section of the SDI: its points (capped at its maximum) and why.
+
+    ``counted`` are the items that count; ``replaced`` the renal items that end-stage
+    renal disease replaces (present, but adding nothing); ``not_assessed`` the items
+    with no evidence either way.
+    """
+
+    section: str
+    points: int
+    maximum: int
+    counted: tuple[CountedItem, ...]
+    replaced: tuple[CountedItem, ...]
+    not_assessed: tuple[DamageItem, ...]
+
+
+def _section_points(section: str, counted: Sequence[CountedItem]) -> tuple[int, bool]:
+    """The section's points and whether end-stage renal disease replaced the rest."""
+    if section == RENAL and any(c.code == _ESRD for c in counted):
+        return SECTION_MAXIMA[RENAL], True  # "OR end-stage renal disease (3)"
+    return min(sum(c.points for c in counted), SECTION_MAXIMA[section]), False
+
+
+def _total(counted: Iterable[CountedItem]) -> int:
+    by_section: dict[str, list[CountedItem]] = {}
+    for entry in counted:
+        by_section.setdefault(entry.item.section, []).append(entry)
+    return sum(_section_points(section, entries)[0] for section, entries in by_section.items())
+
+
+@attrs.frozen
+class DamageScore:
+    """An SDI score: the items that count, the total, and what was not assessed.
+
+    ``counted`` holds every item that counts (table order), ``total`` the SDI (0-47)
+    after the section rules. At the evidence level ``as_of`` is the date of the
+    score, ``lupus_onset`` the onset date given, ``findings`` say how each item was
+    decided and ``pending`` lists items present but not yet persistent, with the date
+    from which they will count if still present. ``onset_unknown`` is True when no
+    lupus onset date was given, so damage from before the onset of lupus could not be
+    excluded.
+
+    A damage score for research; never a diagnosis.
+    """
+
+    counted: tuple[CountedItem, ...]
+    not_assessed: frozenset[str]
+    total: int
+    findings: tuple[ItemFinding, ...] = ()
+    pending: tuple[tuple[str, datetime.date], ...] = ()
+    as_of: datetime.date | None = None
+    lupus_onset: datetime.date | None = None
+    onset_unknown: bool = False
+
+    @property
+    def present(self) -> frozenset[str]:
+        """The codes of the items that count."""
+        return frozenset(c.code for c in self.counted)
+
+    @property
+    def complete(self) -> bool:
+        """True when every item was assessed."""
+        return not self.not_assessed
+
+    @property
+    def sections(self) -> tuple[SectionScore, ...]:
+        """Per-section breakdown in the published order."""
+        result = []
+        for section in SECTIONS:
+            counted = tuple(c for c in self.counted if c.item.section == section)
+            points, esrd = _section_points(section, counted)
+            result.append(
+                SectionScore(
+                    section=section,
+                    points=points,
+                    maximum=SECTION_MAXIMA[section],
+                    counted=tuple(c for c in counted if not esrd or c.code == _ESRD),
+                    replaced=tuple(c for c in counted if esrd and c.code != _ESRD),
+                    not_assessed=tuple(
+                        i for i in ITEMS if i.section == section and i.code in self.not_assessed
+                    ),
+                )
+            )
+        return tuple(result)
+
+    @property
+    def max_possible(self) -> int:
+        """The total if every item not assessed turned out present, at its maximum."""
+        extra = [
+            CountedItem(_BY_CODE[code], _BY_CODE[code].max_points) for code in self.not_assessed
+        ]
+        return _total([*self.counted, *extra])
+
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """What the score could not take into account."""
+        if self.onset_unknown:
+            return (
+                "lupus onset not given: damage before the onset of lupus could not be excluded",
+            )
+        return ()
+
+    def first_counted(self, code: str | DamageCode) -> datetime.date | None:
+        """The date an item first counted (``None`` when it does not count or is undated)."""
+        key = code.value if isinstance(code, DamageCode) else code
+        if key not in _BY_CODE:
+            raise KeyError(key)
+        for entry in self.counted:
+            if entry.code == key:
+                return entry.first_counted
+        return None
+
+    def finding(self, code: str | DamageCode) -> ItemFinding:
+        """How one item was decided."""
+        key = code.value if isinstance(code, DamageCode) else code
+        if key not in _BY_CODE:
+            raise KeyError(key)
+        for finding in self.findings:
+            if finding.code == key:
+                return finding
+        if key in self.present:
+            return ItemFinding(key, ItemStatus.PRESENT, "given at item level")
+        if key in self.not_assessed:
+            return ItemFinding(key, ItemStatus.NOT_ASSESSED, "given as not assessed")
+        return ItemFinding(key, ItemStatus.ABSENT, "not among the item codes given")
+
+    def explain(self) -> str:
+        """A readable account, section by section."""
+        lines = ["SLICC/ACR Damage Index (SDI), 41 items (research use, not a diagnosis)"]
+        if self.as_of is not None:
+            onset = self.lupus_onset.isoformat() if self.lupus_onset else "not given"
+            lines.append(f"Evidence up to {self.as_of.isoformat()}; lupus onset {onset}")
+        for section in self.sections:
+            line = f"  {section.section:<20} {section.points}/{section.maximum}"
+            parts = []
+            for entry in section.counted:
+                text = f"{entry.code} {entry.points}"
+                if entry.first_counted is not None:
+                    text += f" (from {entry.first_counted.isoformat()}"
+                    if entry.second_point is not None:
+                        text += f"; 2 from {entry.second_point.isoformat()}"
+                    text += ")"
+                parts.append(text)
+            if section.replaced:
+                parts.append(
+                    "replaced by end_stage_renal_disease: "
+                    + ", ".join(c.code for c in section.replaced)
+                )
+            if parts:
+                line += "  " + "; ".join(parts)
+            lines.append(line)
+        for code, day in self.pending:
+            lines.append(f"Not yet damage: {code} (counts from {day.isoformat()} if still present)")
+        total = f"Total {self.total} (of {MAX_SCORE})"
+        if self.not_assessed:
+            missing = [i.code for i in ITEMS if i.code in self.not_assessed]
+            if len(missing) <= 5:
+                total += f"; incomplete, not assessed: {', '.join(missing)}"
+            else:
+                total += f"; incomplete, {len(missing)} of {len(ITEMS)} items not assessed"
+        lines.append(total)
+        lines.extend(f"Caveat: {caveat}" for caveat in self.caveats)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def score(
+    items: Iterable[str | DamageCode],
+    *,
+    more_than_one: Iterable[str | DamageCode] = (),
+    not_assessed: Iterable[str | DamageCode] = (),
+) -> DamageScore:
+    """Score the SDI from item codes (the caller already decided each item).
+
+    ``items`` are the items that count (each once: 1 point, end-stage renal disease
+    3); ``more_than_one`` the "2 if more than one" items with a repeat episode (at
+    least 6 months apart) or a second site, scoring 2 (they need not be repeated in
+    ``items``); codes in ``not_assessed`` had no evidence either way; every other item
+    is taken as assessed and absent. Section maxima and the renal rule apply.
+
+    >>> score(["any_cataract", "diabetes"]).total  # 1 + 1
+    2
+    >>> score(["gfr_below_50_percent", "end_stage_renal_disease"]).total  # renal at most 3
+    3
+    >>> score([], more_than_one=["cerebrovascular_accident"]).total  # 2 (two strokes)
+    2
+    """
+    present = canonical_codes(items, _CODES, _VOCABULARY, "items")
+    twice = canonical_codes(more_than_one, _CODES, _VOCABULARY, "more_than_one")
+    missing = canonical_codes(not_assessed, _CODES, _VOCABULARY, "not_assessed")
+    single = sorted(code for code in twice if not _BY_CODE[code].repeatable)
+    if single:
+        raise InvalidItemsError(
+            "more_than_one must contain only items scored '2 if more than one' "
+            f"({', '.join(i.code for i in ITEMS if i.repeatable)}); got "
+            + ", ".join(repr(code) for code in single)
+        )
+    check_disjoint(present | twice, missing, _VOCABULARY)
+    counted = tuple(
+        CountedItem(item, 2 if item.code in twice else item.points)
+        for item in ITEMS
+        if item.code in present | twice
+    )
+    return DamageScore(counted=counted, not_assessed=missing, total=_total(counted))
+
+
+# --- Evidence level ---------------------------------------------------------------
+# Each damage event is an item assertion ``sdi.<item>`` dated at its onset, value
+# ``present``; ``absent`` dated later says it has resolved (which stops an item that
+# has not yet persisted for 6 months from counting; once counted, damage stays).
+
+
+def _decide(
+    item: DamageItem,
+    observations: Sequence[Observation],
+    as_of: datetime.date,
+    lupus_onset: datetime.date | None,
+) -> tuple[ItemFinding, CountedItem | None, datetime.date | None]:
+    """One item's finding, its counted entry (or None) and the date it may count from."""
+    if not observations:
+        return ItemFinding(item.code, ItemStatus.NOT_ASSESSED, "no evidence"), None, None
+    onsets = sorted({o.date for o in observations if o.value == "present" and o.date})
+    absences = sorted({o.date for o in observations if o.value == "absent" and o.date})
+    notes: list[str] = []
+    counted: list[datetime.date] = []
+    pending: datetime.date | None = None
+    for onset in onsets:
+        if lupus_onset is not None and onset < lupus_onset:
+            # "occurred since the onset of lupus"
+            notes.append(f"onset {onset} before lupus onset {lupus_onset}: not counted")
+            continue
+        start = _counts_from(item, onset)
+        resolved = next((day for day in absences if onset < day <= start), None)
+        if resolved is not None:
+            notes.append(f"onset {onset}, absent on {resolved} before it persisted")
+        elif start <= as_of:
+            counted.append(onset)
+        elif pending is None:
+            pending = start
+            notes.append(f"onset {onset}, not yet {item.timing.value}")
+    causes = sorted({o.explained_by for o in observations if o.explained_by})
+    cause_note = f"; scored regardless of cause ({', '.join(causes)})" if causes else ""
+    if not counted:
+        reason = "; ".join(notes) if notes else "absent"
+        return ItemFinding(item.code, ItemStatus.ABSENT, reason), None, pending
+    first = counted[0]
+    first_counted = _counts_from(item, first)
+    second_point = None
+    if item.repeatable:
+        # "2 if more than one": repeat episodes at least 6 months apart
+        repeat = next((day for day in counted if day >= six_months_after(first)), None)
+        if repeat is not None:
+            second_point = _counts_from(item, repeat)
+    reason = f"onset {first}, counts from {first_counted}"
+    if second_point is not None:
+        reason += f"; repeat episode, 2 points from {second_point}"
+    entry = CountedItem(
+        item, 2 if second_point is not None else item.points, first_counted, second_point
+    )
+    evidence = tuple(o for o in observations if o.value == "present")
+    finding = ItemFinding(
+        item.code, ItemStatus.PRESENT, reason + cause_note, evidence, first_counted, ()
+    )
+    return finding, entry, None
+
+
+def score_patient(
+    patient: Patient, *, as_of: datetime.date, lupus_onset: datetime.date | None
+) -> DamageScore:
+    """Score the SDI on ``as_of`` from dated damage events (``sdi.<item>`` observations).
+
+    Each ``present`` observation is one damage event dated at its onset; an item
+    counts once present for 6 months (on :func:`six_months_after` the onset) or at
+    once for an "ever" item, unless an ``absent`` observation dated after the onset
+    and by that date shows it resolved. Later ``absent`` observations do not remove
+    damage that already counted. "2 if more than one" needs two events at least 6
+    months apart. Only events on or after ``lupus_onset`` count; with
+    ``lupus_onset=None`` every event counts and the result says so. Damage is scored
+    regardless of cause (``explained_by`` does not exclude it). Observations dated
+    after ``as_of`` are not used.
+    """
+    by_code: dict[str, list[Observation]] = {}
+    for observation in patient.up_to(as_of):
+        prefix, _, code = observation.code.partition(".")
+        if prefix == _INSTRUMENT and code in _BY_CODE:
+            by_code.setdefault(code, []).append(observation)
+    findings = []
+    counted = []
+    pending = []
+    for item in ITEMS:
+        finding, entry, from_date = _decide(item, by_code.get(item.code, ()), as_of, lupus_onset)
+        findings.append(finding)
+        if entry is not None:
+            counted.append(entry)
+        if from_date is not None:
+            pending.append((item.code, from_date))
+    not_assessed = frozenset(f.code for f in findings if f.status is ItemStatus.NOT_ASSESSED)
+    return DamageScore(
+        counted=tuple(counted),
+        not_assessed=not_assessed,
+        total=_total(counted),
+        findings=tuple(findings),
+        pending=tuple(pending),
+        as_of=as_of,
+        lupus_onset=lupus_onset,
+        onset_unknown=lupus_onset is None,
+    )
+
+
+def timeline(
+    patient: Patient, dates: Iterable[datetime.date], *, lupus_onset: datetime.date | None
+) -> tuple[DamageScore, ...]:
+    """The SDI on each of ``dates`` (sorted, each once), by :func:`score_patient`.
+
+    Damage never decreases along the timeline: once an item counts it stays.
+    """
+    return tuple(
+        score_patient(patient, as_of=day, lupus_onset=lupus_onset) for day in sorted(set(dates))
+    )
