@@ -468,13 +468,14 @@ CAUSES: tuple[str, ...] = (
 
 def _instrument_items() -> dict[str, frozenset[str]]:
     # Imported here, not at the top, because the instrument modules import evidence.
-    from . import eular_acr_2019, sledai_2k
+    from . import eular_acr_2019, sdi, sledai_2k
 
     return {
         "eular_acr_2019": frozenset(
             item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
         ),
         "sledai_2k": frozenset(item.code for item in sledai_2k.DESCRIPTORS),
+        "sdi": frozenset(item.code for item in sdi.ITEMS),
     }
 
 
