@@ -72,9 +72,15 @@ class ItemFinding:
 
 
 def suggest(code: str, valid: Iterable[str]) -> str | None:
-    """The valid code closest to ``code``, or ``None`` when nothing is close."""
-    matches = difflib.get_close_matches(code.lower(), list(valid), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    """The valid code closest to ``code``, or ``None`` when nothing is close.
+
+    Case is ignored on both sides, so ``degc`` suggests ``degC`` (not ``degF``).
+    """
+    by_lower: dict[str, str] = {}
+    for option in valid:
+        by_lower.setdefault(option.lower(), option)
+    matches = difflib.get_close_matches(code.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[matches[0]] if matches else None
 
 
 def canonical_codes(
