@@ -65,7 +65,9 @@ def _parse_date(text: object) -> datetime.date | str:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+    # float too: patient_to_dict writes non-integral numbers as float (read back exactly
+    # by its shortest repr, as Observation does), and callers pass json.load()ed dicts.
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
