@@ -1,0 +1,1244 @@
+"""Tools for testing *your own* clinical code against sle_scoring.
+
+Two kinds of help, for an EHR extraction, a trial's SLEDAI form or a homegrown score:
+
+- **Reference cases** (:data:`REFERENCE_CASES`): the published case (Bottazzi et al.
+  2025) and synthetic cases, each with an id, a one-line story, the evidence and the
+  expected results written as sums of published weights. Plain data: they need
+  only pytest (``@pytest.mark.parametrize("case", REFERENCE_CASES, ids=ids)``).
+- **Hypothesis strategies** that build valid evidence (observations, patients,
+  timelines), item sets of each instrument, and deliberately invalid JSON records
+  with the field their error must name. They need the optional extra:
+  ``pip install 'sle-scoring[hypothesis]'``.
+
+Hypothesis is imported here only, and only when a strategy is built: ``import
+sle_scoring`` and the reference cases work without it. Every strategy takes
+keyword-only options and draws each finding independently, so that a failing
+example shrinks to the fewest findings; each docstring says what it shrinks to.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import eular_acr_2019, records, sledai_2k
+from .evidence import Observation, Patient
+from .reference_cases import (
+    BOTTAZZI_2025_PRESENTATION,
+    BOTTAZZI_2025_SIXTH_INFUSION,
+    bottazzi_2025,
+)
+from .units import DIMENSIONS
+from .vocabulary import CAUSES, CONCEPTS, Concept, Kind, all_codes, concept, item_assertion
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import DrawFn, SearchStrategy
+
+__all__ = [
+    "REFERENCE_CASES",
+    "THRESHOLDS",
+    "THRESHOLD_CODES",
+    "InvalidRecord",
+    "ItemSet",
+    "ReferenceCase",
+    "Threshold",
+    "eular_acr_2019_items",
+    "ids",
+    "invalid_records",
+    "observations",
+    "patients",
+    "sledai_2k_items",
+    "timelines",
+]
+
+
+def _require_hypothesis() -> None:
+    """Fail with the install command when the optional extra is missing."""
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "the sle_scoring.testing strategies need hypothesis: "
+            "pip install 'sle-scoring[hypothesis]'"
+        ) from None
+
+
+# --- Published numeric thresholds --------------------------------------------------
+
+
+@attrs.frozen
+class Threshold:
+    """A published numeric threshold: the item it decides, the comparison, the wording.
+
+    ``item`` is ``<instrument>.<item>``; ``code`` the vocabulary code measured;
+    ``value`` is in ``unit``, the canonical unit of the code's dimension (for a
+    titre, the denominator N of ``1:N``; for anticardiolipin, GPL/MPL/APL units).
+    ``needs`` names other evidence the item also requires (empty when this threshold
+    decides the item on its own). Written from the publications, not from the code.
+    """
+
+    item: str
+    code: str
+    comparison: str
+    value: Fraction
+    unit: str
+    wording: str
+    needs: str = ""
+
+    def met(self, number: Fraction) -> bool:
+        """Whether ``number`` (in ``unit``) meets the threshold."""
+        if self.comparison == "<":
+            return number < self.value
+        if self.comparison == ">":
+            return number > self.value
+        return number >= self.value
+
+
+_EULAR = "eular_acr_2019."
+_SLEDAI = "sledai_2k."
+
+#: Every numeric threshold of the implemented instruments, with the publication's
+#: wording (Aringer et al. 2019, Table 1; Gladman et al. 2002). Laboratory-relative
+#: limits (complement below, anti-dsDNA above the laboratory's limit) have no fixed
+#: number and are not listed: :func:`observations` draws around the limit instead.
+THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold(
+        _EULAR + "ana_positive",
+        "ana",
+        ">=",
+        Fraction(80),
+        "1:N",
+        "ANA at a titre of ≥1:80 on HEp-2 cells or an equivalent positive test at least once",
+    ),
+    Threshold(_EULAR + "fever", "temperature", ">", Fraction("38.3"), "°C", "Temperature >38.3°C"),
+    Threshold(
+        _EULAR + "leukopenia",
+        "leukocyte_count",
+        "<",
+        Fraction(4000),
+        "/µL",
+        "White blood cell count <4.0×10^9/l",
+    ),
+    Threshold(
+        _EULAR + "thrombocytopenia",
+        "platelet_count",
+        "<",
+        Fraction(100_000),
+        "/µL",
+        "Platelet count <100×10^9/l",
+    ),
+    Threshold(
+        _EULAR + "proteinuria",
+        "urine_protein_24h",
+        ">",
+        Fraction("0.5"),
+        "g/24 h",
+        "Proteinuria >0.5 g/24 h by 24-hour urine",
+    ),
+    Threshold(
+        _EULAR + "proteinuria",
+        "urine_protein_creatinine_ratio",
+        ">",
+        Fraction("0.5"),
+        "g/g",
+        "or equivalent spot urine protein-to-creatinine ratio (0.5 g/g: a library convention)",
+    ),
+    Threshold(
+        _EULAR + "joint_involvement",
+        "swollen_joint_count",
+        ">=",
+        Fraction(2),
+        "joints",
+        "synovitis involving 2 or more joints characterized by swelling or effusion",
+    ),
+    Threshold(
+        _EULAR + "joint_involvement",
+        "tender_joint_count",
+        ">=",
+        Fraction(2),
+        "joints",
+        "tenderness in 2 or more joints and at least 30 minutes of morning stiffness",
+        needs="morning stiffness of at least 30 minutes",
+    ),
+    Threshold(
+        _EULAR + "joint_involvement",
+        "morning_stiffness",
+        ">=",
+        Fraction(30),
+        "min",
+        "tenderness in 2 or more joints and at least 30 minutes of morning stiffness",
+        needs="tenderness in 2 or more joints",
+    ),
+    Threshold(
+        _EULAR + "antiphospholipid_antibodies",
+        "anticardiolipin",
+        ">",
+        Fraction(40),
+        "GPL/MPL/APL units",
+        "anticardiolipin antibodies at medium or high titer (>40 APL, GPL, or MPL units "
+        "or >the 99th percentile)",
+    ),
+    Threshold(_SLEDAI + "fever", "temperature", ">", Fraction(38), "°C", "Fever: >38°C"),
+    Threshold(
+        _SLEDAI + "thrombocytopenia",
+        "platelet_count",
+        "<",
+        Fraction(100_000),
+        "/µL",
+        "Thrombocytopenia: <100,000 platelets/mm³",
+    ),
+    Threshold(
+        _SLEDAI + "leukopenia",
+        "leukocyte_count",
+        "<",
+        Fraction(3000),
+        "/µL",
+        "Leukopenia: <3,000 WBC/mm³",
+    ),
+    Threshold(
+        _SLEDAI + "proteinuria",
+        "urine_protein_24h",
+        ">",
+        Fraction("0.5"),
+        "g/24 h",
+        "Proteinuria: >0.5 g/24 hours",
+    ),
+    Threshold(
+        _SLEDAI + "proteinuria",
+        "urine_protein_creatinine_ratio",
+        ">",
+        Fraction("0.5"),
+        "g/g",
+        "Proteinuria: >0.5 g/24 hours (spot ratio equivalent: a library extension)",
+    ),
+    Threshold(
+        _SLEDAI + "hematuria",
+        "urine_red_cells",
+        ">",
+        Fraction(5),
+        "/hpf",
+        "Hematuria: >5 RBC/high power field",
+    ),
+    Threshold(
+        _SLEDAI + "pyuria", "urine_white_cells", ">", Fraction(5), "/hpf", "Pyuria: >5 WBC/hpf"
+    ),
+    Threshold(
+        _SLEDAI + "arthritis",
+        "tender_joint_count",
+        ">=",
+        Fraction(2),
+        "joints",
+        "Arthritis: ≥2 joints with pain and signs of inflammation (i.e. tenderness, "
+        "swelling or effusion)",
+    ),
+    Threshold(
+        _SLEDAI + "arthritis",
+        "swollen_joint_count",
+        ">=",
+        Fraction(2),
+        "joints",
+        "Arthritis: ≥2 joints with pain and signs of inflammation (i.e. tenderness, "
+        "swelling or effusion)",
+    ),
+)
+
+_LAB_CODES = tuple(c.code for c in CONCEPTS.values() if c.kind is Kind.LAB)
+
+#: The codes :func:`observations` can draw ``around_threshold``: those of
+#: :data:`THRESHOLDS` and the laboratory values judged against the laboratory's limit.
+THRESHOLD_CODES: tuple[str, ...] = tuple(
+    dict.fromkeys([*(t.code for t in THRESHOLDS), *_LAB_CODES])
+)
+
+# Decimal places drawn in each unit (a laboratory's usual resolution, and fine
+# enough to land one step either side of every threshold); other units: whole numbers.
+_PLACES: dict[str, int] = {
+    **dict.fromkeys(("10^9/L", "×10⁹/L", "x10^9/L", "10^3/µL", "10^3/uL", "x10^3/uL"), 3),
+    **dict.fromkeys(("°C", "C", "degC", "°F", "F", "degF"), 1),
+    **dict.fromkeys(("g/24 h", "g/24h", "g/day", "g/d", "g/g", "mg/mg"), 2),
+    **dict.fromkeys(("mg/mmol", "h", "hours"), 1),
+}
+_LAB_PLACES = 1
+_ACL_UNITS = ("GPL", "MPL", "APL", "GPL U/mL", "MPL U/mL", "APL U/mL")
+_ISOTYPE_CODES = ("anticardiolipin", "anti_beta2gp1")
+# ANA titres on the doubling dilution series; "negative" first so it shrinks there.
+_TITRES = ("negative", "positive", *(f"1:{20 * 2**k}" for k in range(8)))
+
+
+def _in_unit(canonical: Fraction, dimension: str, unit: str) -> Fraction:
+    """The inverse of :func:`sle_scoring.units.to_canonical` (exact)."""
+    factor, offset = DIMENSIONS[dimension].units[unit]
+    return (canonical - offset) / factor
+
+
+def _exact_places(number: Fraction) -> int | None:
+    """The fewest decimal places (up to 6) that write ``number`` exactly."""
+    for places in range(7):
+        if (number * 10**places).denominator == 1:
+            return places
+    return None
+
+
+def _decimal(number: Fraction, places: int) -> Decimal:
+    scaled = number * 10**places
+    assert scaled.denominator == 1, number
+    return Decimal(scaled.numerator).scaleb(-places)
+
+
+# --- Observations ----------------------------------------------------------------
+
+
+@attrs.frozen
+class _Fields:
+    value: Decimal | str
+    unit: str | None = None
+    lower_limit: Decimal | None = None
+    upper_limit: Decimal | None = None
+    isotype: str | None = None
+
+
+def _quantity(draw: DrawFn, entry: Concept, around: bool) -> _Fields:
+    from hypothesis import strategies as st
+
+    assert entry.dimension is not None
+    dimension = entry.dimension
+    units = list(DIMENSIONS[dimension].units)
+    if around:
+        threshold = draw(st.sampled_from([t for t in THRESHOLDS if t.code == entry.code]))
+        # Only the units in which the threshold itself can be written exactly.
+        unit = draw(
+            st.sampled_from(
+                [
+                    u
+                    for u in units
+                    if _exact_places(_in_unit(threshold.value, dimension, u)) is not None
+                ]
+            )
+        )
+        at = _in_unit(threshold.value, dimension, unit)
+        exact = _exact_places(at)
+        assert exact is not None
+        places = max(_PLACES.get(unit, 0), exact)
+        # At the threshold first (what it shrinks to), then one step below and above.
+        step = draw(st.sampled_from((0, -1, 1)))
+        return _Fields(_decimal(at + Fraction(step, 10**places), places), unit)
+    unit = draw(st.sampled_from(units))
+    places = _PLACES.get(unit, 0)
+    assert entry.minimum is not None
+    assert entry.maximum is not None
+    low = math.ceil(_in_unit(entry.minimum, dimension, unit) * 10**places)
+    high = math.floor(_in_unit(entry.maximum, dimension, unit) * 10**places)
+    return _Fields(Decimal(draw(st.integers(low, high))).scaleb(-places), unit)
+
+
+def _lab(draw: DrawFn, entry: Concept, around: bool) -> _Fields:
+    from hypothesis import strategies as st
+
+    assert entry.dimension is not None
+    isotype = None
+    if entry.code in _ISOTYPE_CODES:
+        isotype = draw(st.none() | st.sampled_from(("IgG", "IgM", "IgA")))
+    if not around and draw(st.booleans()):
+        return _Fields(draw(st.sampled_from(entry.values)), isotype=isotype)
+    if entry.code == "anticardiolipin" and draw(st.booleans()):
+        # "> 40 APL, GPL or MPL units": a level in those units needs no laboratory limit.
+        unit = draw(st.sampled_from(_ACL_UNITS))
+        if around:
+            step = Fraction(draw(st.sampled_from((0, -1, 1))), 10)
+            return _Fields(_decimal(40 + step, 1), unit, isotype=isotype)
+        return _Fields(_decimal(Fraction(draw(st.integers(0, 2000)), 10), 1), unit, isotype=isotype)
+    unit = draw(st.sampled_from(list(DIMENSIONS[entry.dimension].units)))
+    scale = 10**_LAB_PLACES
+    limit = Fraction(draw(st.integers(1, 5000)), scale)
+    if around:
+        # At the laboratory's limit first, then one step below and above.
+        value = limit + Fraction(draw(st.sampled_from((0, -1, 1))), scale)
+    else:
+        value = Fraction(draw(st.integers(0, 10_000)), scale)
+    number, bound = _decimal(value, _LAB_PLACES), _decimal(limit, _LAB_PLACES)
+    if entry.limit == "lower":
+        return _Fields(number, unit, lower_limit=bound, isotype=isotype)
+    return _Fields(number, unit, upper_limit=bound, isotype=isotype)
+
+
+def _titre(draw: DrawFn, around: bool) -> _Fields:
+    from hypothesis import strategies as st
+
+    if around:
+        return _Fields(draw(st.sampled_from(("1:80", "1:40", "1:160"))))
+    return _Fields(draw(st.sampled_from(_TITRES)))
+
+
+def _fields(draw: DrawFn, code: str, around: bool) -> _Fields:
+    from hypothesis import strategies as st
+
+    entry = concept(code)
+    if entry is None:  # an item assertion "<instrument>.<item>"
+        return _Fields(draw(st.sampled_from(("present", "absent"))))
+    if entry.kind is Kind.QUANTITY:
+        return _quantity(draw, entry, around and code in THRESHOLD_CODES)
+    if entry.kind is Kind.LAB:
+        return _lab(draw, entry, around)
+    if entry.kind is Kind.TITRE:
+        return _titre(draw, around)
+    return _Fields(draw(st.sampled_from(entry.values)))
+
+
+def _draw_observation(
+    draw: DrawFn,
+    codes: Sequence[str],
+    around_threshold: bool,
+    dates: SearchStrategy[datetime.date] | None,
+    explained: bool,
+) -> Observation:
+    from hypothesis import strategies as st
+
+    code = draw(st.sampled_from(codes))
+    fields = _fields(draw, code, around_threshold)
+    return Observation(
+        code,
+        fields.value,
+        date=None if dates is None else draw(dates),
+        unit=fields.unit,
+        lower_limit=fields.lower_limit,
+        upper_limit=fields.upper_limit,
+        isotype=fields.isotype,
+        explained_by=draw(st.none() | st.sampled_from(CAUSES)) if explained else None,
+    )
+
+
+def _codes(codes: Iterable[str] | None, item_assertions: bool) -> tuple[str, ...]:
+    if codes is None:
+        chosen = list(CONCEPTS)
+        if item_assertions:
+            chosen += [c for c in all_codes() if c not in CONCEPTS]
+        return tuple(chosen)
+    if isinstance(codes, str):
+        raise TypeError(f"codes must be a list of codes, not the string {codes!r}")
+    chosen = list(codes)
+    unknown = [c for c in chosen if concept(c) is None and item_assertion(c) is None]
+    if unknown:
+        raise ValueError(f"unknown observation code(s): {', '.join(map(repr, unknown))}")
+    if not chosen:
+        raise ValueError("codes must name at least one observation code")
+    return tuple(chosen)
+
+
+def observations(
+    *,
+    codes: Iterable[str] | None = None,
+    around_threshold: bool = False,
+    dates: SearchStrategy[datetime.date] | None = None,
+    explained: bool = False,
+    item_assertions: bool = False,
+) -> SearchStrategy[Observation]:
+    """Valid :class:`~sle_scoring.evidence.Observation` objects, one code at a time.
+
+    ``codes``: the vocabulary codes (or item assertions) to draw from; every
+    vocabulary code by default, plus the ``<instrument>.<item>`` assertions when
+    ``item_assertions=True``. Values are valid by construction: numbers inside the
+    vocabulary's plausible range in any accepted unit, laboratory values with the
+    laboratory's limit, titres on the dilution series, categories from the
+    vocabulary.
+
+    ``around_threshold=True``: for the codes of :data:`THRESHOLD_CODES`, the value is
+    drawn at a published threshold or one step (the unit's last decimal) either side
+    of it, e.g. platelets 99,999, 100,000 or 100,001 /µL, 99.999 × 10⁹/L, ANA 1:40,
+    1:80 or 1:160, C3 just below, at or above the laboratory's lower limit; other
+    codes are drawn as usual.
+
+    ``dates``: a strategy for the date (undated by default). ``explained=True``: the
+    observation may be explained by another cause (rule 1 of EULAR/ACR 2019; the
+    SLEDAI-2K exclusions).
+
+    Shrinks to the first code given (``platelet_count`` by default) in its first
+    unit, at the threshold (``around_threshold``) or at its smallest plausible value;
+    categorical values to the first listed (``present``, ``positive``, ``none``,
+    ANA ``negative``); not explained.
+    """
+    _require_hypothesis()
+    from hypothesis import strategies as st
+
+    chosen = _codes(codes, item_assertions)
+    return st.composite(_draw_observation)(chosen, around_threshold, dates, explained)
+
+
+def _patient(
+    observation: SearchStrategy[Observation], min_observations: int, max_observations: int
+) -> SearchStrategy[Patient]:
+    from hypothesis import strategies as st
+
+    return st.builds(
+        Patient,
+        st.integers(0, 9999).map(lambda n: f"P{n:04d}"),
+        st.lists(observation, min_size=min_observations, max_size=max_observations).map(tuple),
+    )
+
+
+def patients(
+    *,
+    codes: Iterable[str] | None = None,
+    around_threshold: bool = False,
+    explained: bool = False,
+    item_assertions: bool = False,
+    min_observations: int = 0,
+    max_observations: int = 12,
+) -> SearchStrategy[Patient]:
+    """Patients with undated observations (a history, as for classification).
+
+    Each observation is drawn independently by :func:`observations` (same ``codes``,
+    ``around_threshold``, ``explained`` and ``item_assertions`` options), so a
+    failure shrinks to the fewest observations: to a patient ``P0000`` with
+    ``min_observations`` observations, each shrunk as :func:`observations` says.
+    """
+    return _patient(
+        observations(
+            codes=codes,
+            around_threshold=around_threshold,
+            explained=explained,
+            item_assertions=item_assertions,
+        ),
+        min_observations,
+        max_observations,
+    )
+
+
+def _draw_timeline(
+    draw: DrawFn,
+    codes: Sequence[str],
+    around_threshold: bool,
+    explained: bool,
+    start: datetime.date,
+    span_days: int,
+    max_visits: int,
+    min_observations: int,
+    max_observations: int,
+) -> Patient:
+    from hypothesis import strategies as st
+
+    end = start + datetime.timedelta(days=span_days)
+    visits = draw(st.lists(st.dates(start, end), min_size=1, max_size=max_visits, unique=True))
+    on_a_visit = st.sampled_from(sorted(visits))
+    observation = st.composite(_draw_observation)(codes, around_threshold, on_a_visit, explained)
+    return draw(_patient(observation, min_observations, max_observations))
+
+
+def timelines(
+    *,
+    codes: Iterable[str] | None = None,
+    around_threshold: bool = False,
+    explained: bool = False,
+    item_assertions: bool = False,
+    start: datetime.date = datetime.date(2020, 1, 1),
+    span_days: int = 365,
+    max_visits: int = 6,
+    min_observations: int = 0,
+    max_observations: int = 12,
+) -> SearchStrategy[Patient]:
+    """Patients whose every observation is dated, as at visits (for SLEDAI-2K windows,
+    classification as of a date, first-fulfilled dates).
+
+    Up to ``max_visits`` distinct visit dates are drawn between ``start`` and
+    ``start + span_days``; each observation is drawn independently by
+    :func:`observations` and placed on one of them. ``patient.dates()`` lists the
+    visits that have observations. Shrinks to one visit on the earliest date holding
+    the fewest observations, each shrunk as :func:`observations` says.
+    """
+    _require_hypothesis()
+    if span_days < 0 or max_visits < 1:
+        raise ValueError("span_days must be >= 0 and max_visits >= 1")
+    from hypothesis import strategies as st
+
+    return st.composite(_draw_timeline)(
+        _codes(codes, item_assertions),
+        around_threshold,
+        explained,
+        start,
+        span_days,
+        max_visits,
+        min_observations,
+        max_observations,
+    )
+
+
+# --- Item sets ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class ItemSet:
+    """One instrument's items in their three states: ``present``, ``absent``
+    (assessed, negative) and ``not_assessed`` (no evidence).
+
+    Pass ``present`` as the items and ``not_assessed`` as ``not_assessed=`` to the
+    instrument's item-level function (``eular_acr_2019.classify``,
+    ``sledai_2k.score``); every other item is taken as absent.
+    """
+
+    instrument: str
+    present: frozenset[str]
+    absent: frozenset[str]
+    not_assessed: frozenset[str]
+
+
+def _draw_item_set(
+    draw: DrawFn, instrument: str, codes: Sequence[str], with_not_assessed: bool
+) -> ItemSet:
+    from hypothesis import strategies as st
+
+    # Absent first, so that each item shrinks to absent.
+    states = ("absent", "present", "not_assessed") if with_not_assessed else ("absent", "present")
+    drawn = {code: draw(st.sampled_from(states)) for code in codes}
+
+    def having(state: str) -> frozenset[str]:
+        return frozenset(code for code, drawn_state in drawn.items() if drawn_state == state)
+
+    return ItemSet(instrument, having("present"), having("absent"), having("not_assessed"))
+
+
+def _item_sets(
+    instrument: str,
+    codes: Sequence[str],
+    *,
+    with_not_assessed: bool,
+    keep: Callable[[ItemSet], bool] | None = None,
+) -> SearchStrategy[ItemSet]:
+    """Item sets of one instrument; adding an instrument is one call of this."""
+    _require_hypothesis()
+    from hypothesis import strategies as st
+
+    strategy = st.composite(_draw_item_set)(instrument, codes, with_not_assessed)
+    return strategy if keep is None else strategy.filter(keep)
+
+
+def eular_acr_2019_items(
+    *, classified: bool | None = None, with_not_assessed: bool = False
+) -> SearchStrategy[ItemSet]:
+    """Item sets of the 2019 EULAR/ACR criteria (Aringer et al. 2019): the entry
+    criterion ``ana_positive`` and the 22 additive criteria, each drawn independently.
+
+    ``classified``: ``True`` or ``False`` keeps only sets the library classifies
+    (or does not); ``None`` keeps all. ``with_not_assessed``: some criteria may be
+    not assessed. Shrinks to the fewest criteria present (every criterion absent;
+    with ``classified=True``, the smallest set that still meets the entry criterion,
+    a clinical criterion and 10 points).
+    """
+
+    def keep(items: ItemSet) -> bool:
+        result = eular_acr_2019.classify(items.present, not_assessed=items.not_assessed)
+        return result.classified is classified
+
+    codes = [item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)]
+    return _item_sets(
+        "eular_acr_2019",
+        codes,
+        with_not_assessed=with_not_assessed,
+        keep=None if classified is None else keep,
+    )
+
+
+def sledai_2k_items(
+    *, with_not_assessed: bool = False, index: sledai_2k.Index = sledai_2k.SLEDAI_2K
+) -> SearchStrategy[ItemSet]:
+    """Item sets of SLEDAI-2K (Gladman et al. 2002), or of a variant ``index``
+    (e.g. ``CLINICAL_SLEDAI_2K``): each descriptor present or absent, drawn
+    independently; ``with_not_assessed``: some may be not assessed. Shrinks to every
+    descriptor absent (a score of 0).
+    """
+    codes = [item.code for item in index.descriptors]
+    return _item_sets("sledai_2k", codes, with_not_assessed=with_not_assessed)
+
+
+# --- Invalid records ----------------------------------------------------------------
+
+
+@attrs.frozen
+class InvalidRecord:
+    """A JSON patient record (as parsed, numbers as ``int``/``Decimal``) with exactly
+    one deliberate error, and where the error must be reported.
+
+    ``kind`` says what was broken (``code``, ``unit``, ``value``, ``date``, ``limit``,
+    ``explained_by``, ``isotype``, ``field``, ``patient``); reading ``record`` must
+    raise :class:`~sle_scoring.exceptions.InvalidEvidenceError` whose only problem
+    names ``field``, at ``location`` (``observations[i]``; ``None`` for the record's
+    own fields).
+    """
+
+    kind: str
+    record: dict[str, Any]
+    field: str
+    location: str | None
+
+    def json(self) -> str:
+        """The record as JSON text (for testing file and stream readers)."""
+        return json.dumps(self.record, ensure_ascii=False, default=float)
+
+
+_UNKNOWN_CODES = (
+    "platelets",
+    "platelet",
+    "wbc",
+    "C3",
+    "anti-dsDNA",
+    "crp",
+    "eular_acr_2019.thrombocytopaenia",
+    "sledai_2k.fever_high",
+    "slicc.arthritis",
+)
+_BAD_DATES: tuple[object, ...] = (
+    "2023-13-01",
+    "2023-02-30",
+    "01/10/2023",
+    "2023-1-1",
+    "2023-10-01T08:00",
+    "October 2023",
+    "",
+    20231001,
+)
+_BAD_CAUSES = ("infections", "Infection", "virus", "sepsis", "drugs", "")
+_BAD_ISOTYPES = ("IgE", "IgD", "igg", "G", "")
+_UNKNOWN_FIELDS = ("units", "valeu", "dated", "comment", "lower_limt", "Code")
+_BAD_TEXT_VALUES = ("maybe", "yes", "Present", "", "positve")
+_BAD_TITRES = ("1:0", "1/80", "80", "1:", "1:-40", "2:80")
+_QUANTITY_CODES = tuple(c.code for c in CONCEPTS.values() if c.kind is Kind.QUANTITY)
+
+
+def _raw(observation: Observation) -> dict[str, Any]:
+    """One observation as a JSON reader gives it (numbers exact)."""
+    text = records.dumps(Patient("P", (observation,)))
+    entry: dict[str, Any] = json.loads(text, parse_float=Decimal)["observations"][0]
+    return entry
+
+
+def _broken_observation(draw: DrawFn, kind: str) -> tuple[dict[str, Any], str]:
+    """A valid observation with one field broken as ``kind`` says, and that field."""
+    from hypothesis import strategies as st
+
+    if kind in ("unit", "value") and draw(st.booleans()):
+        code = draw(st.sampled_from(_QUANTITY_CODES))
+    elif kind == "value":  # a category, result or titre (a laboratory call has its own check)
+        code = draw(
+            st.sampled_from(
+                [c for c in CONCEPTS if c not in _QUANTITY_CODES and c not in _LAB_CODES]
+            )
+        )
+    elif kind == "unit":
+        code = draw(st.sampled_from(_QUANTITY_CODES))
+    elif kind == "isotype":
+        code = draw(st.sampled_from(_ISOTYPE_CODES))
+    elif kind == "limit":
+        code = draw(st.sampled_from([c for c in _LAB_CODES if c != "anticardiolipin"]))
+    else:
+        code = draw(st.sampled_from(list(CONCEPTS)))
+    if kind == "limit":
+        entry = _raw(draw(observations(codes=[code]).filter(lambda o: o.unit is not None)))
+    else:
+        entry = _raw(draw(observations(codes=[code])))
+    entry_concept = CONCEPTS[code]
+    if kind == "code":
+        entry["code"] = draw(
+            st.sampled_from(_UNKNOWN_CODES)
+            | st.text("abcdefghijklmnopqrstuvwxyz_.", min_size=1, max_size=20).filter(
+                lambda c: concept(c) is None and item_assertion(c) is None
+            )
+        )
+    elif kind == "unit":
+        dimension = DIMENSIONS[str(entry_concept.dimension)]
+        others = sorted({u for d in DIMENSIONS.values() for u in d.units} - set(dimension.units))
+        entry["unit"] = draw(st.sampled_from([None, "", "furlongs", *others]))
+    elif kind == "value":
+        entry["value"] = draw(_impossible_value(entry_concept, entry.get("unit")))
+    elif kind == "date":
+        entry["date"] = draw(st.sampled_from(_BAD_DATES))
+    elif kind == "explained_by":
+        entry["explained_by"] = draw(st.sampled_from(_BAD_CAUSES))
+    elif kind == "isotype":
+        entry["isotype"] = draw(st.sampled_from(_BAD_ISOTYPES))
+    elif kind == "limit":
+        wanted = "lower_limit" if entry_concept.limit == "lower" else "upper_limit"
+        if draw(st.booleans()):
+            del entry[wanted]
+        else:
+            entry[wanted] = draw(st.sampled_from((0, -1, Decimal("-0.5"))))
+        return entry, wanted
+    elif kind == "field":
+        key = draw(st.sampled_from(_UNKNOWN_FIELDS))
+        entry[key] = "x"
+        return entry, key
+    return entry, kind
+
+
+def _impossible_value(entry: Concept, unit: str | None) -> SearchStrategy[object]:
+    from hypothesis import strategies as st
+
+    if entry.kind is Kind.QUANTITY:
+        assert entry.dimension is not None
+        assert unit is not None
+        assert entry.minimum is not None
+        assert entry.maximum is not None
+        below = _in_unit(entry.minimum, entry.dimension, unit)
+        above = _in_unit(entry.maximum, entry.dimension, unit)
+        # Whole steps past the plausible range (e.g. a negative count, 46 °C).
+        return st.integers(1, 1000).flatmap(
+            lambda n: st.sampled_from(
+                (
+                    _decimal(Fraction(math.floor(below)) - n, 0),
+                    _decimal(Fraction(math.ceil(above)) + n, 0),
+                )
+            )
+        )
+    if entry.kind is Kind.TITRE:
+        return st.sampled_from(_BAD_TITRES)
+    return st.sampled_from((*_BAD_TEXT_VALUES, True))
+
+
+def _draw_invalid_record(draw: DrawFn, kinds: Sequence[str]) -> InvalidRecord:
+    from hypothesis import strategies as st
+
+    kind = draw(st.sampled_from(kinds))
+    dated = observations(dates=st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31)))
+    valid = draw(st.lists(observations() | dated, max_size=3))
+    record: dict[str, Any] = json.loads(
+        records.dumps(Patient("P0001", tuple(valid))), parse_float=Decimal
+    )
+    if kind == "patient":
+        broken = draw(st.sampled_from(("", None, 42, ["P1"])))
+        record["patient"] = broken
+        return InvalidRecord(kind, record, "patient", None)
+    entry, field = _broken_observation(draw, kind)
+    position = draw(st.integers(0, len(record["observations"])))
+    record["observations"].insert(position, entry)
+    return InvalidRecord(kind, record, field, f"observations[{position}]")
+
+
+#: What :func:`invalid_records` can break.
+_INVALID_KINDS = (
+    "code",
+    "unit",
+    "value",
+    "date",
+    "limit",
+    "explained_by",
+    "isotype",
+    "field",
+    "patient",
+)
+
+
+def invalid_records(*, kinds: Iterable[str] | None = None) -> SearchStrategy[InvalidRecord]:
+    """JSON patient records with exactly one error, and the field it must be reported on.
+
+    ``kinds`` (all by default): ``code`` (an unknown or misspelt code), ``unit`` (a
+    unit of another dimension, an unknown one, or none for a number), ``value`` (an
+    impossible number such as a negative count or 46 °C, a category not in the
+    vocabulary, a malformed titre, a boolean), ``date`` (not ``YYYY-MM-DD`` or not a
+    calendar date), ``limit`` (a laboratory value without its limit, or a limit <= 0),
+    ``explained_by`` (an unknown cause), ``isotype`` (not IgA/IgG/IgM), ``field`` (an
+    unknown field name) and ``patient`` (a missing or non-text identifier). The other
+    observations of the record are valid. Shrinks to a record whose only observation
+    is the broken one, with the first kind asked for.
+    """
+    _require_hypothesis()
+    from hypothesis import strategies as st
+
+    chosen = _INVALID_KINDS if kinds is None else tuple(kinds)
+    unknown = [k for k in chosen if k not in _INVALID_KINDS]
+    if unknown or not chosen:
+        raise ValueError(
+            f"kinds must be some of {', '.join(_INVALID_KINDS)} (got {', '.join(unknown)})"
+        )
+    return st.composite(_draw_invalid_record)(chosen)
+
+
+# --- Reference cases ------------------------------------------------------------------
+
+
+@attrs.frozen
+class ReferenceCase:
+    """A patient with results worked out by hand from the publications.
+
+    ``story`` is one line; ``patient`` the evidence. EULAR/ACR 2019 expectations use
+    all the evidence (``classify_patient(patient)``): the points, the verdict, the
+    criteria present (including ``ana_positive`` when met, and criteria outranked
+    within their domain) and the date the criteria were first fulfilled (``None``
+    when not classified). SLEDAI-2K expectations are for ``visit`` with the standard
+    10-day window (``score_visit(patient, visit)``): the total, the descriptors
+    present and whether every descriptor was assessed.
+    """
+
+    id: str
+    story: str
+    patient: Patient
+    visit: datetime.date
+    expected_eular_points: int
+    expected_eular_classified: bool
+    expected_eular_criteria: frozenset[str]
+    expected_eular_first_fulfilled: datetime.date | None
+    expected_sledai: int
+    expected_sledai_descriptors: frozenset[str]
+    expected_sledai_complete: bool
+    source: str = "synthetic: results worked out by hand from Aringer 2019 and Gladman 2002"
+
+
+def ids(case: ReferenceCase) -> str:
+    """The pytest id of a reference case: ``parametrize(..., REFERENCE_CASES, ids=ids)``."""
+    return case.id
+
+
+def _on(day: datetime.date, *observations: Observation) -> tuple[Observation, ...]:
+    return tuple(attrs.evolve(o, date=day) for o in observations)
+
+
+def _o(code: str, value: int | Decimal | str, **fields: Any) -> Observation:
+    return Observation(code, value, **fields)
+
+
+_DAY = datetime.date(2024, 3, 4)
+_WINDOW_VISIT = datetime.date(2024, 5, 20)
+
+
+def _complete_visit_absent() -> tuple[Observation, ...]:
+    scored = {"hematuria", "pyuria", "urinary_casts", "low_complement"}
+    return tuple(
+        _o(f"sledai_2k.{item.code}", "absent")
+        for item in sledai_2k.DESCRIPTORS
+        if item.code not in scored
+    )
+
+
+def _cases() -> tuple[ReferenceCase, ...]:
+    return (
+        ReferenceCase(
+            id="bottazzi-2025",
+            story="Published case: 23-year-old woman with thrombocytopenia, pericardial "
+            "effusion, arthralgias and low C3/C4; SLEDAI-2K 0 on anifrolumab.",
+            patient=bottazzi_2025(),
+            visit=BOTTAZZI_2025_SIXTH_INFUSION,
+            # thrombocytopenia + pericardial effusion + joint involvement + low C3 and C4
+            expected_eular_points=4 + 5 + 6 + 4,
+            expected_eular_classified=True,
+            expected_eular_criteria=frozenset(
+                {
+                    "ana_positive",  # ANA 1:640 >= 1:80
+                    "thrombocytopenia",  # 45,000 /µL < 100,000
+                    "pleural_or_pericardial_effusion",  # pericardial effusion on CT
+                    "joint_involvement",  # the authors' judgement
+                    "low_c3_or_low_c4",  # outranked by low C3 and low C4
+                    "low_c3_and_low_c4",
+                }
+            ),
+            expected_eular_first_fulfilled=BOTTAZZI_2025_PRESENTATION,
+            expected_sledai=0,  # "SLEDAI-2K 0", every descriptor assessed absent
+            expected_sledai_descriptors=frozenset(),
+            expected_sledai_complete=True,
+            source="Bottazzi F, et al. Clin Exp Rheumatol 2025 (see "
+            "sle_scoring.reference_cases.bottazzi_2025)",
+        ),
+        ReferenceCase(
+            id="nephritis-class-iv",
+            story="Polyarthritis, class IV lupus nephritis with proteinuria, low C3 and C4, "
+            "anti-dsDNA: classified with 26 points.",
+            patient=Patient(
+                "nephritis-class-iv",
+                _on(
+                    _DAY,
+                    _o("ana", "1:160"),
+                    _o("swollen_joint_count", 4, unit="joints"),
+                    _o("tender_joint_count", 4, unit="joints"),
+                    _o("urine_protein_24h", Decimal("2.1"), unit="g/24 h"),
+                    _o("renal_biopsy_class", "IV"),
+                    _o("c3", "low"),
+                    _o("c4", "low"),
+                    _o("anti_dsdna", "positive"),
+                ),
+            ),
+            visit=_DAY,
+            # joint involvement + class III/IV nephritis (outranks proteinuria 4)
+            # + low C3 and low C4 + anti-dsDNA
+            expected_eular_points=6 + 10 + 4 + 6,
+            expected_eular_classified=True,
+            expected_eular_criteria=frozenset(
+                {
+                    "ana_positive",
+                    "joint_involvement",
+                    "proteinuria",
+                    "lupus_nephritis_class_3_or_4",
+                    "low_c3_or_low_c4",
+                    "low_c3_and_low_c4",
+                    "anti_dsdna_or_anti_smith",
+                }
+            ),
+            expected_eular_first_fulfilled=_DAY,
+            # arthritis + proteinuria (2.1 > 0.5 g/24 h) + low complement + DNA binding;
+            # the biopsy class is not a SLEDAI-2K descriptor
+            expected_sledai=4 + 4 + 2 + 2,
+            expected_sledai_descriptors=frozenset(
+                {"arthritis", "proteinuria", "low_complement", "increased_dna_binding"}
+            ),
+            expected_sledai_complete=False,
+        ),
+        ReferenceCase(
+            id="ana-below-entry",
+            story="Malar rash, oral ulcers, pleural effusion and thrombocytopenia with ANA "
+            "1:40: 15 points, not counted without the entry criterion.",
+            patient=Patient(
+                "ana-below-entry",
+                _on(
+                    _DAY,
+                    _o("ana", "1:40"),
+                    _o("malar_rash", "present"),
+                    _o("oral_ulcers", "present"),
+                    _o("pleural_effusion", "present"),
+                    _o("platelet_count", 80_000, unit="/µL"),
+                ),
+            ),
+            visit=_DAY,
+            # acute cutaneous lupus (outranks oral ulcers 2) + effusion + thrombocytopenia
+            expected_eular_points=6 + 5 + 4,
+            expected_eular_classified=False,  # ANA 1:40 < 1:80
+            expected_eular_criteria=frozenset(
+                {
+                    "acute_cutaneous_lupus",
+                    "oral_ulcers",
+                    "pleural_or_pericardial_effusion",
+                    "thrombocytopenia",
+                }
+            ),
+            expected_eular_first_fulfilled=None,
+            # rash + mucosal ulcers + thrombocytopenia; an effusion without pleuritic
+            # pain is not SLEDAI-2K pleurisy
+            expected_sledai=2 + 2 + 1,
+            expected_sledai_descriptors=frozenset({"rash", "mucosal_ulcers", "thrombocytopenia"}),
+            expected_sledai_complete=False,
+        ),
+        ReferenceCase(
+            id="serology-only",
+            story="ANA 1:320, anti-dsDNA, anti-Sm, low C3 and C4, lupus anticoagulant and "
+            "no clinical criterion: 12 points, not classified.",
+            patient=Patient(
+                "serology-only",
+                _on(
+                    _DAY,
+                    _o("ana", "1:320"),
+                    _o("anti_dsdna", "positive"),
+                    _o("anti_sm", "positive"),
+                    _o("c3", "low"),
+                    _o("c4", "low"),
+                    _o("lupus_anticoagulant", "positive"),
+                ),
+            ),
+            visit=_DAY,
+            # anti-dsDNA/anti-Sm + low C3 and low C4 + antiphospholipid antibodies
+            expected_eular_points=6 + 4 + 2,
+            expected_eular_classified=False,  # "at least one clinical criterion"
+            expected_eular_criteria=frozenset(
+                {
+                    "ana_positive",
+                    "anti_dsdna_or_anti_smith",
+                    "low_c3_or_low_c4",
+                    "low_c3_and_low_c4",
+                    "antiphospholipid_antibodies",
+                }
+            ),
+            expected_eular_first_fulfilled=None,
+            expected_sledai=2 + 2,  # low complement + increased DNA binding
+            expected_sledai_descriptors=frozenset({"low_complement", "increased_dna_binding"}),
+            expected_sledai_complete=False,
+        ),
+        ReferenceCase(
+            id="at-every-threshold",
+            story="Every number exactly at its threshold: ANA 1:80 counts (>=), nothing "
+            "strict does, except SLEDAI-2K fever (38.3 > 38 °C).",
+            patient=Patient(
+                "at-every-threshold",
+                _on(
+                    _DAY,
+                    _o("ana", "1:80"),
+                    _o("platelet_count", 100_000, unit="/µL"),
+                    _o("leukocyte_count", 4000, unit="/µL"),
+                    _o("temperature", Decimal("38.3"), unit="°C"),
+                    _o("urine_protein_24h", Decimal("0.5"), unit="g/24 h"),
+                    _o("swollen_joint_count", 1, unit="joints"),
+                ),
+            ),
+            visit=_DAY,
+            # platelets not < 100,000; WBC not < 4,000; 38.3 not > 38.3; 0.5 not > 0.5;
+            # 1 swollen joint < 2
+            expected_eular_points=0,
+            expected_eular_classified=False,
+            expected_eular_criteria=frozenset({"ana_positive"}),
+            expected_eular_first_fulfilled=None,
+            expected_sledai=1,  # fever: 38.3 > 38 °C
+            expected_sledai_descriptors=frozenset({"fever"}),
+            expected_sledai_complete=False,
+        ),
+        ReferenceCase(
+            id="one-step-past",
+            story="Each number one step past its threshold, in other units: platelets "
+            "99.999 ×10⁹/L, WBC 3.999 ×10⁹/L, 101.12 °F, 510 mg/24 h, 2 inflamed joints.",
+            patient=Patient(
+                "one-step-past",
+                _on(
+                    _DAY,
+                    _o("ana", "1:80"),
+                    _o("platelet_count", Decimal("99.999"), unit="10^9/L"),  # 99,999 /µL
+                    _o("leukocyte_count", Decimal("3.999"), unit="10^9/L"),  # 3,999 /µL
+                    _o("temperature", Decimal("101.12"), unit="°F"),  # 38.4 °C
+                    _o("urine_protein_24h", 510, unit="mg/24 h"),  # 0.51 g/24 h
+                    _o("swollen_joint_count", 2, unit="joints"),
+                    _o("tender_joint_count", 2, unit="joints"),
+                ),
+            ),
+            visit=_DAY,
+            # fever + thrombocytopenia (outranks leukopenia 3) + proteinuria + joints
+            expected_eular_points=2 + 4 + 4 + 6,
+            expected_eular_classified=True,
+            expected_eular_criteria=frozenset(
+                {
+                    "ana_positive",
+                    "fever",
+                    "leukopenia",
+                    "thrombocytopenia",
+                    "proteinuria",
+                    "joint_involvement",
+                }
+            ),
+            expected_eular_first_fulfilled=_DAY,
+            # fever (38.4 > 38) + thrombocytopenia + proteinuria + arthritis; WBC 3,999 is
+            # not < 3,000
+            expected_sledai=1 + 1 + 4 + 4,
+            expected_sledai_descriptors=frozenset(
+                {"fever", "thrombocytopenia", "proteinuria", "arthritis"}
+            ),
+            expected_sledai_complete=False,
+        ),
+        ReferenceCase(
+            id="explained-by-other-causes",
+            story="Fever 39.2 °C from an infection and leukopenia from a drug do not count; "
+            "oral ulcers and alopecia share one EULAR/ACR domain.",
+            patient=Patient(
+                "explained-by-other-causes",
+                _on(
+                    _DAY,
+                    _o("ana", "1:160"),
+                    _o("temperature", Decimal("39.2"), unit="°C", explained_by="infection"),
+                    _o("leukocyte_count", 2500, unit="/µL", explained_by="drug"),
+                    _o("oral_ulcers", "present"),
+                    _o("non_scarring_alopecia", "present"),
+                ),
+            ),
+            visit=_DAY,
+            # mucocutaneous: oral ulcers 2 and alopecia 2, only the highest counts
+            expected_eular_points=2,
+            expected_eular_classified=False,
+            expected_eular_criteria=frozenset(
+                {"ana_positive", "oral_ulcers", "non_scarring_alopecia"}
+            ),
+            expected_eular_first_fulfilled=None,
+            # mucosal ulcers + alopecia (each descriptor counts); fever and leukopenia
+            # excluded ("exclude infection", "exclude drug causes")
+            expected_sledai=2 + 2,
+            expected_sledai_descriptors=frozenset({"mucosal_ulcers", "alopecia"}),
+            expected_sledai_complete=False,
+        ),
+        ReferenceCase(
+            id="pericarditis-nine-points",
+            story="Pericardial pain, rub and effusion (acute pericarditis outranks the "
+            "effusion) and low C3 only: 9 points, one short of classification.",
+            patient=Patient(
+                "pericarditis-nine-points",
+                _on(
+                    _DAY,
+                    _o("ana", "positive", note="equivalent positive test"),
+                    _o("pericardial_pain", "present"),
+                    _o("pericardial_rub", "present"),
+                    _o("pericardial_effusion", "present"),
+                    _o("c3", Decimal("0.7"), unit="g/L", lower_limit=Decimal("0.9")),
+                    _o("c4", Decimal("0.2"), unit="g/L", lower_limit=Decimal("0.1")),
+                ),
+            ),
+            visit=_DAY,
+            # acute pericarditis (outranks effusion 5) + low C3 or low C4
+            expected_eular_points=6 + 3,
+            expected_eular_classified=False,  # 9 < 10
+            expected_eular_criteria=frozenset(
+                {
+                    "ana_positive",
+                    "acute_pericarditis",
+                    "pleural_or_pericardial_effusion",
+                    "low_c3_or_low_c4",
+                }
+            ),
+            expected_eular_first_fulfilled=None,
+            expected_sledai=2 + 2,  # pericarditis (pain with rub/effusion) + low complement
+            expected_sledai_descriptors=frozenset({"pericarditis", "low_complement"}),
+            expected_sledai_complete=False,
+        ),
+        ReferenceCase(
+            id="complete-renal-visit",
+            story="A fully assessed visit: 6 red cells/hpf, 5 white cells/hpf, heme-granular "
+            "casts and low CH50; every other descriptor recorded absent.",
+            patient=Patient(
+                "complete-renal-visit",
+                _on(
+                    _DAY,
+                    _o("urine_red_cells", 6, unit="/hpf"),
+                    _o("urine_white_cells", 5, unit="/hpf"),
+                    _o("urinary_casts", "heme_granular"),
+                    _o("ch50", "low"),
+                    *_complete_visit_absent(),
+                ),
+            ),
+            visit=_DAY,
+            # no EULAR/ACR evidence: CH50 is not one of its complement criteria (C3, C4)
+            expected_eular_points=0,
+            expected_eular_classified=False,
+            expected_eular_criteria=frozenset(),
+            expected_eular_first_fulfilled=None,
+            # hematuria (6 > 5) + casts + low complement; pyuria 5 is not > 5
+            expected_sledai=4 + 4 + 2,
+            expected_sledai_descriptors=frozenset({"hematuria", "urinary_casts", "low_complement"}),
+            expected_sledai_complete=True,
+        ),
+        ReferenceCase(
+            id="window-edges",
+            story="A seizure 11 days before the visit is outside the 10-day SLEDAI-2K window "
+            "but counts for EULAR/ACR; ulcers 10 days before are inside.",
+            patient=Patient(
+                "window-edges",
+                (
+                    *_on(
+                        _WINDOW_VISIT - datetime.timedelta(days=11),
+                        _o("ana", "1:160"),
+                        _o("seizure", "present"),
+                    ),
+                    *_on(_WINDOW_VISIT - datetime.timedelta(days=10), _o("oral_ulcers", "present")),
+                    *_on(_WINDOW_VISIT, _o("malar_rash", "present")),
+                ),
+            ),
+            visit=_WINDOW_VISIT,
+            # seizure + acute cutaneous lupus (outranks oral ulcers 2)
+            expected_eular_points=5 + 6,
+            expected_eular_classified=True,
+            expected_eular_criteria=frozenset(
+                {"ana_positive", "seizure", "oral_ulcers", "acute_cutaneous_lupus"}
+            ),
+            # day -11: 5; day -10: 5 + 2 = 7; visit day: 5 + 6 = 11 >= 10
+            expected_eular_first_fulfilled=_WINDOW_VISIT,
+            # "present at the time of visit or in the preceding 10 days": rash + ulcers
+            expected_sledai=2 + 2,
+            expected_sledai_descriptors=frozenset({"rash", "mucosal_ulcers"}),
+            expected_sledai_complete=False,
+        ),
+    )
+
+
+#: The reference cases: the published case first, then the synthetic ones.
+REFERENCE_CASES: tuple[ReferenceCase, ...] = _cases()
