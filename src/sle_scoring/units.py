@@ -127,6 +127,9 @@ DIMENSIONS: dict[str, Dimension] = {
         "mg/day",
         {"mg/day": _scale(1), "mg/d": _scale(1), "mg": _scale(1)},
     ),
+    # The physician global assessment is read on its own 0-3 scale (SELENA-SLEDAI
+    # PGA); the "unit" names the scale, so a 0-100 VAS cannot be mistaken for it.
+    "global_assessment": Dimension("physician global assessment", "0-3", {"0-3": _scale(1)}),
 }
 
 

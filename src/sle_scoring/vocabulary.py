@@ -20,6 +20,7 @@ import attrs
 __all__ = [
     "CAUSES",
     "CONCEPTS",
+    "GLUCOCORTICOIDS",
     "INSTRUMENT_ITEMS",
     "Concept",
     "Kind",
@@ -70,6 +71,20 @@ class Concept:
 
 _FINDING = ("present", "absent")
 _RESULT = ("positive", "negative")
+
+#: The glucocorticoids recorded per drug as ``<drug>_dose`` (mg/day); their prednisone
+#: equivalents are in :data:`sle_scoring.glucocorticoids.EQUIVALENCES`.
+GLUCOCORTICOIDS: tuple[str, ...] = (
+    "prednisone",
+    "prednisolone",
+    "methylprednisolone",
+    "triamcinolone",
+    "hydrocortisone",
+    "cortisone",
+    "dexamethasone",
+    "betamethasone",
+    "deflazacort",
+)
 
 
 def _quantity(
@@ -442,6 +457,73 @@ _CONCEPTS: tuple[Concept, ...] = (
         "ulceration, gangrene, tender finger nodules, periungual "
         "infarction, splinter haemorrhages, or biopsy/angiogram proof of vasculitis",
         "sledai_2k.vasculitis",
+    ),
+    # Outcome inputs (LLDAS, DORIS 2021 remission, SRI; see sle_scoring.glucocorticoids).
+    # A dose or treatment-status observation holds from its date until the next
+    # observation of the same code; a dose of 0 mg/day means the drug was stopped.
+    *(
+        _quantity(
+            f"{drug}_dose",
+            "dose",
+            0,
+            2000,
+            f"{drug} daily dose, oral or intravenous (0 = stopped)",
+            "lldas.glucocorticoid_dose",
+            "doris_remission.glucocorticoid_dose",
+        )
+        for drug in GLUCOCORTICOIDS
+    ),
+    _quantity(
+        "prednisone_equivalent_dose",
+        "dose",
+        0,
+        2000,
+        "total daily glucocorticoid dose already converted to prednisone equivalents, for "
+        "glucocorticoids not recorded per drug (0 = stopped)",
+        "lldas.glucocorticoid_dose",
+        "doris_remission.glucocorticoid_dose",
+    ),
+    _quantity(
+        "physician_global_assessment",
+        "global_assessment",
+        0,
+        3,
+        "physician global assessment of lupus activity at the visit (SELENA-SLEDAI PGA, 0-3)",
+        "lldas.physician_global_assessment",
+        "doris_remission.physician_global_assessment",
+        "sri.no_pga_worsening",
+    ),
+    _finding(
+        "maintenance_treatment_standard",
+        "present: immunosuppressants and approved biologics, if any, are at well-tolerated "
+        "standard maintenance doses (also present when none are taken); absent: induction or "
+        "escalated doses, or not tolerated",
+        "lldas.maintenance_treatment",
+    ),
+    _finding(
+        "investigational_drug",
+        "present: an investigational drug is being taken; absent: none",
+        "lldas.maintenance_treatment",
+    ),
+    _finding(
+        "immunosuppressive_treatment_stable",
+        "present: immunosuppressants and biologics, if any, are at stable doses (also present "
+        "when none are taken); absent: started, escalated or changed for disease activity",
+        "doris_remission.stable_treatment",
+    ),
+    _finding(
+        "hemolytic_anemia",
+        "haemolytic anaemia due to lupus activity (not a SLEDAI-2K descriptor)",
+        "lldas.low_activity",
+        "slicc_2012.hemolytic_anemia",
+        "slicc_2012.direct_coombs",
+        "acr_1997.hematologic_disorder",
+    ),
+    _finding(
+        "gastrointestinal_activity",
+        "gastrointestinal lupus activity, e.g. enteritis, mesenteric vasculitis, peritonitis, "
+        "pancreatitis, hepatitis (not a SLEDAI-2K descriptor)",
+        "lldas.low_activity",
     ),
 )
 

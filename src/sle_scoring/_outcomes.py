@@ -1,0 +1,308 @@
+"""Shared pieces of the outcome modules (:mod:`~sle_scoring.lldas`,
+:mod:`~sle_scoring.doris_remission`, :mod:`~sle_scoring.sri`,
+:mod:`~sle_scoring.sledai_change`, :mod:`~sle_scoring.timeline`).
+
+Every outcome answers in three values: met, not met, or cannot be determined, the
+last naming the inputs that are missing (never ``False`` for missing data). An
+:class:`Outcome` is built from :class:`Condition` s, one per condition of the
+published definition, each with its reason.
+
+Evidence readers: a glucocorticoid dose or a treatment status holds from its date
+until the next observation of the same code ("in force"); the physician global
+assessment (PGA) belongs to the visit day.
+
+Private: the outcome modules re-export what users need.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import attrs
+
+from . import _derive
+from ._items import ItemStatus
+from .evidence import Observation, Patient
+from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
+from .sledai_2k import Score
+
+if TYPE_CHECKING:
+    from .glucocorticoids import GlucocorticoidDose
+
+#: The PGA scale (SELENA-SLEDAI physician global assessment): 0 to 3.
+PGA_MAXIMUM = Fraction(3)
+
+
+class State(enum.Enum):
+    """The three answers of an outcome: met, not met, or cannot be determined."""
+
+    MET = "met"
+    NOT_MET = "not met"
+    UNDETERMINED = "cannot be determined"
+
+
+@attrs.frozen
+class Condition:
+    """One condition of a published definition, decided for one assessment.
+
+    ``code`` is the stable name, ``definition`` the published wording (short),
+    ``reason`` says why in words, ``missing`` names the inputs whose absence made
+    the condition undetermined.
+    """
+
+    code: str
+    definition: str
+    state: State
+    reason: str
+    missing: tuple[str, ...] = ()
+
+
+def combine(conditions: Iterable[Condition]) -> State:
+    """All must hold: not met if any is not met; else undetermined if any is; else met."""
+    states = {c.state for c in conditions}
+    if State.NOT_MET in states:
+        return State.NOT_MET
+    if State.UNDETERMINED in states:
+        return State.UNDETERMINED
+    return State.MET
+
+
+@attrs.frozen
+class Outcome:
+    """An outcome (LLDAS, DORIS remission, SRI) for one assessment, with its reasons.
+
+    ``state`` is met / not met / cannot be determined; ``conditions`` are the
+    published conditions each decided with its reason; ``notes`` say how the library
+    resolved what the publication leaves open. ``verdict`` is one line, e.g.
+    ``cannot be determined: PGA missing``.
+    """
+
+    name: str
+    source: str
+    state: State
+    conditions: tuple[Condition, ...]
+    date: datetime.date | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The inputs missing from the conditions that could not be determined."""
+        found: dict[str, None] = {}
+        for condition in self.conditions:
+            if condition.state is State.UNDETERMINED:
+                found.update(dict.fromkeys(condition.missing))
+        return tuple(found)
+
+    @property
+    def unmet(self) -> tuple[Condition, ...]:
+        """The conditions that are not met."""
+        return tuple(c for c in self.conditions if c.state is State.NOT_MET)
+
+    @property
+    def verdict(self) -> str:
+        """``met``, ``not met: <reasons>`` or ``cannot be determined: <inputs> missing``."""
+        if self.state is State.MET:
+            return "met"
+        if self.state is State.NOT_MET:
+            return "not met: " + "; ".join(c.reason for c in self.unmet)
+        return f"cannot be determined: {', '.join(self.missing)} missing"
+
+    def condition(self, code: str) -> Condition:
+        """One condition by its code."""
+        for condition in self.conditions:
+            if condition.code == code:
+                return condition
+        raise KeyError(code)
+
+    def explain(self) -> str:
+        """A readable account: the verdict, then each condition with its reason."""
+        when = f" on {self.date.isoformat()}" if self.date is not None else ""
+        lines = [f"{self.name}{when}: {self.verdict} (research use, not a diagnosis)"]
+        for c in self.conditions:
+            lines.append(f"  [{c.state.value}] {c.definition}: {c.reason}")
+        lines.extend(f"  Note: {note}" for note in self.notes)
+        lines.append(f"  Source: {self.source}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def plain(number: Fraction) -> str:
+    """A number as people write it: ``7.5``, ``0``, ``20/3`` when it does not terminate."""
+    if number.denominator == 1:
+        return str(number.numerator)
+    denominator = number.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return f"{number.numerator}/{number.denominator}"
+    text = format(Decimal(number.numerator) / Decimal(number.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def exact(
+    value: object, name: str, *, maximum: Fraction | None = None, where: str = "outcome input"
+) -> Fraction | None:
+    """An item-level number (int, Decimal, Fraction, str, float as typed) kept exactly.
+
+    ``None`` stays ``None`` (missing). A wrong type raises :class:`InvalidItemsError`;
+    a negative value, or one above ``maximum``, raises :class:`InvalidEvidenceError`.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction, str, float)):
+        raise InvalidItemsError(f"{name} must be a number or None (got {value!r})")
+    try:
+        number = Fraction(repr(value) if isinstance(value, float) else value)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidItemsError(f"{name} must be a finite number or None (got {value!r})") from None
+    if number < 0 or (maximum is not None and number > maximum):
+        expected = f"between 0 and {plain(maximum)}" if maximum is not None else "at least 0"
+        raise InvalidEvidenceError(
+            [Problem(None, where, name, f"must be {expected} (got {value!r})")]
+        )
+    return number
+
+
+def flag(value: object, name: str) -> bool | None:
+    """A caller-supplied yes/no input: ``True``, ``False`` or ``None`` (missing)."""
+    if value is not None and not isinstance(value, bool):
+        raise InvalidItemsError(f"{name} must be True, False or None (got {value!r})")
+    return value
+
+
+def score_range(score: Score) -> tuple[int, int]:
+    """The lowest and highest total the score could have: descriptors not assessed
+    could each be absent or present."""
+    weights = {item.code: item.weight for item in score.index.descriptors}
+    return score.total, score.total + sum(weights[code] for code in score.not_assessed)
+
+
+def not_assessed_name(codes: Iterable[str], prefix: str = "SLEDAI-2K") -> str:
+    """A short name for descriptors not assessed, for a ``missing`` list."""
+    ordered = sorted(codes)
+    if len(ordered) <= 3:
+        return f"{prefix} {', '.join(ordered)}"
+    return f"{prefix} ({len(ordered)} descriptors not assessed)"
+
+
+# --- Evidence readers -------------------------------------------------------------
+
+
+def in_force(patient: Patient, code: str, on: datetime.date) -> Observation | None:
+    """The observation of ``code`` in force on ``on``: the last one dated on or before
+    it (of several on one day, the last given). ``None`` when there is none."""
+    found = None
+    for observation in patient.up_to(on):
+        if observation.code == code:
+            found = observation
+    return found
+
+
+def status_in_force(patient: Patient, code: str, on: datetime.date) -> bool | None:
+    """A treatment-status finding in force on ``on``: present, absent or ``None``."""
+    observation = in_force(patient, code, on)
+    return None if observation is None else observation.value == "present"
+
+
+def pga_on(patient: Patient, visit: datetime.date) -> Fraction | None:
+    """The physician global assessment recorded on the visit day (the last of that
+    day), or ``None``. A PGA belongs to its visit; it is never carried forward."""
+    found = None
+    for observation in patient.up_to(visit):
+        if observation.code == "physician_global_assessment" and observation.date == visit:
+            found = observation.quantity()
+    return found
+
+
+def finding_in_window(
+    patient: Patient, code: str, visit: datetime.date, window_days: int
+) -> bool | None:
+    """A clinician's finding in the visit's window: present, absent or ``None`` (not
+    assessed). A finding explained by another cause is not lupus activity: absent."""
+    evidence = _derive.index(patient.window(visit, window_days))
+    status = _derive.present(evidence, code, code).status
+    if status is ItemStatus.NOT_ASSESSED:
+        return None
+    return status is ItemStatus.PRESENT
+
+
+@attrs.frozen
+class VisitInputs:
+    """Everything besides SLEDAI-2K that the outcomes read for one visit from evidence.
+
+    ``None`` means missing. ``pga`` is the PGA recorded on the visit day; ``dose`` the
+    glucocorticoid dose in force; the treatment flags are the status in force; the
+    haemolytic anaemia and gastrointestinal findings are read in the SLEDAI-2K window.
+    ``glucocorticoid`` is the dose in force, in prednisone equivalents.
+    """
+
+    pga: Fraction | None
+    glucocorticoid: GlucocorticoidDose
+    maintenance_treatment_standard: bool | None
+    investigational_drug: bool | None
+    immunosuppressive_treatment_stable: bool | None
+    hemolytic_anemia: bool | None
+    gastrointestinal_activity: bool | None
+
+    @property
+    def prednisone_mg(self) -> Fraction | None:
+        """The prednisone-equivalent mg/day in force (``None`` when not recorded)."""
+        return self.glucocorticoid.prednisone_mg
+
+
+def read_visit(patient: Patient, visit: datetime.date, window_days: int) -> VisitInputs:
+    """The :class:`VisitInputs` of one visit."""
+    # Imported here, not at the top: sle_scoring.glucocorticoids imports this module.
+    from .glucocorticoids import prednisone_equivalent
+
+    return VisitInputs(
+        pga=pga_on(patient, visit),
+        glucocorticoid=prednisone_equivalent(patient, visit),
+        maintenance_treatment_standard=status_in_force(
+            patient, "maintenance_treatment_standard", visit
+        ),
+        investigational_drug=status_in_force(patient, "investigational_drug", visit),
+        immunosuppressive_treatment_stable=status_in_force(
+            patient, "immunosuppressive_treatment_stable", visit
+        ),
+        hemolytic_anemia=finding_in_window(patient, "hemolytic_anemia", visit, window_days),
+        gastrointestinal_activity=finding_in_window(
+            patient, "gastrointestinal_activity", visit, window_days
+        ),
+    )
+
+
+#: An item-level number: kept exactly (a float by its shortest repr, as typed).
+Number = int | Decimal | Fraction | str | float
+
+
+def compare(
+    code: str,
+    definition: str,
+    value: Fraction | None,
+    operator: str,
+    threshold: Fraction,
+    label: str,
+    unit: str = "",
+) -> Condition:
+    """A threshold condition (``<=`` or ``<``); undetermined, naming ``label``, when
+    the value is missing."""
+    if value is None:
+        return Condition(code, definition, State.UNDETERMINED, f"{label} missing", (label,))
+    if operator == "<=":
+        met, negation = value <= threshold, ">"
+    elif operator == "<":
+        met, negation = value < threshold, ">="
+    else:  # pragma: no cover - programming error
+        raise ValueError(operator)
+    shown = operator if met else negation
+    reason = f"{label} {plain(value)}{unit} {shown} {plain(threshold)}{unit}"
+    return Condition(code, definition, State.MET if met else State.NOT_MET, reason)
