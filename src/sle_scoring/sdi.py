@@ -571,6 +571,20 @@ class DamageScore:
             lines.append(line)
         for code, day in self.pending:
             lines.append(f"Not yet damage: {code} (counts from {day.isoformat()} if still present)")
+        pending = {code for code, _ in self.pending}
+        for finding in self.findings:
+            if finding.status is ItemStatus.PRESENT:
+                causes = sorted({o.explained_by for o in finding.evidence if o.explained_by})
+                if causes:
+                    lines.append(
+                        f"Scored regardless of cause: {finding.code} ({', '.join(causes)})"
+                    )
+            elif (
+                finding.status is ItemStatus.ABSENT
+                and finding.code not in pending
+                and finding.reason != "absent"
+            ):
+                lines.append(f"Not counted: {finding.code} ({finding.reason})")
         total = f"Total {self.total} (of {MAX_SCORE})"
         if self.not_assessed:
             missing = [i.code for i in ITEMS if i.code in self.not_assessed]
