@@ -687,3 +687,15 @@ def test_order_of_observations_does_not_matter(order: list[int]) -> None:
     assert result.points == 4 + 6 + 4
     assert result.first_fulfilled == later(6)
     assert result.present == classify_patient(Patient("p", tuple(observations))).present
+
+
+class TestEntryCriterionIsNotExcluded:
+    """Rule 1 ("do not count a criterion if there is a more likely explanation than
+    SLE") applies to the additive criteria; the entry criterion is "ANA at a titer of
+    >= 1:80 on HEp-2 cells or an equivalent positive test (ever)"."""
+
+    def test_ana_marked_explained_still_meets_entry(self) -> None:
+        ana = obs("ana", "1:160", explained_by="drug")
+        found = finding("ana_positive", ana)
+        assert found.status is ItemStatus.PRESENT
+        assert "(explained by drug)" in found.reason

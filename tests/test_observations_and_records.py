@@ -266,9 +266,9 @@ class TestRecordErrors:
         }
         error = record_error(raw)
         # observations[2] is valid; a misspelt field name (observations[5]) is reported
-        # alone, without guessing what the misspelt field would have held
+        # and, without guessing what it would have held, so is the limit it lacks
         assert str(error) == (
-            "6 problems:\n"
+            "7 problems:\n"
             "  - record 'P1' observations[0] (platelet_count) field 'date': must be a date "
             "written YYYY-MM-DD (got '2023-13-01')\n"
             "  - record 'P1' observations[0] (platelet_count) field 'value': -5 /µL is "
@@ -280,7 +280,10 @@ class TestRecordErrors:
             "  - record 'P1' observations[4] (temperature) field 'unit': must be a "
             "temperature unit, one of °C, C, degC, °F, F, degF (got 'K')\n"
             "  - record 'P1' observations[5] (c3) field 'lower_lmit': unknown field; "
-            "did you mean 'lower_limit'?"
+            "did you mean 'lower_limit'?\n"
+            "  - record 'P1' observations[5] (c3) field 'lower_limit': is required with a "
+            "numeric value (the testing laboratory's limit of normal, in the same unit); or "
+            "give the laboratory's call instead"
         )
         first = error.problems[0]
         assert (first.record, first.location, first.field) == (

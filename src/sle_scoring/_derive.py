@@ -68,12 +68,18 @@ def _status(hits: object, explained: object, assessed: bool) -> ItemStatus:
 
 
 def test(
-    evidence: Index, code: str, meets: Callable[[Observation], bool], description: str
+    evidence: Index,
+    code: str,
+    meets: Callable[[Observation], bool],
+    description: str,
+    *,
+    excludable: bool = True,
 ) -> Signal:
     """Apply a definition to every observation of ``code``.
 
-    An observation meeting it is a hit (or, when explained by another cause, an
-    explained hit); one not meeting it shows the feature was assessed.
+    An observation meeting it is a hit (or, when explained by another cause and the
+    definition allows exclusion, an explained hit); one not meeting it shows the
+    feature was assessed.
     """
     hits: list[Occurrence] = []
     explained: list[Occurrence] = []
@@ -81,7 +87,8 @@ def test(
     for observation in observations:
         if meets(observation):
             occurrence = Occurrence(observation.date, (observation,))
-            (explained if observation.explained_by else hits).append(occurrence)
+            excluded = excludable and observation.explained_by is not None
+            (explained if excluded else hits).append(occurrence)
     return Signal(
         _status(hits, explained, bool(observations)), tuple(hits), tuple(explained), description
     )

@@ -609,8 +609,14 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         evidence, "pericardial_effusion", "pericardial effusion on imaging"
     )
     return {
+        # Rule 1 ("more likely explanation") concerns the additive criteria; the entry
+        # criterion is "ANA ever", so an ANA marked explained_by still enters.
         "ana_positive": d.test(
-            evidence, "ana", _ana_positive, "ANA >= 1:80 or equivalent positive"
+            evidence,
+            "ana",
+            _ana_positive,
+            "ANA >= 1:80 or an equivalent positive test",
+            excludable=False,
         ),
         "fever": qty("temperature", lambda t: t > _FEVER_ABOVE_C, "temperature > 38.3 °C"),
         "leukopenia": qty(

@@ -249,6 +249,8 @@ class Observation:
             text += f" {self.isotype}"
         if self.date is not None:
             text += f" on {self.date.isoformat()}"
+        if self.explained_by is not None:
+            text += f" (explained by {self.explained_by})"
         return text
 
 

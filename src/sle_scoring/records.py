@@ -164,9 +164,10 @@ def _observation(
         else:
             date = parsed
     problems.extend(found)
-    if any(p.field != "date" for p in found):
+    # A malformed date or an unknown field does not stop the other fields from being
+    # checked; a missing or mistyped field does (there is nothing sound to check).
+    if any(p.field in _FIELDS and p.field != "date" for p in found):
         return None
-    # A malformed date alone does not stop the other fields from being checked.
     try:
         observation = Observation(
             code=item["code"],
