@@ -4,7 +4,8 @@ erythematosus, for research.
 Each instrument is one module, its items a table with their published source:
 
 - :mod:`sle_scoring.eular_acr_2019`: the 2019 EULAR/ACR classification criteria;
-- :mod:`sle_scoring.sledai_2k`: SLEDAI-2K and its clinical variant.
+- :mod:`sle_scoring.sledai_2k`: SLEDAI-2K and its clinical variant;
+- :mod:`sle_scoring.sdi`: the SLICC/ACR Damage Index.
 
 Evidence (dated observations with units) is described by
 :mod:`sle_scoring.vocabulary` and :mod:`sle_scoring.evidence`; JSON records are read
@@ -16,7 +17,7 @@ Results classify and score for research; they are never a diagnosis.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import eular_acr_2019, evidence, records, reference_cases, sledai_2k, vocabulary
+from . import eular_acr_2019, evidence, records, reference_cases, sdi, sledai_2k, vocabulary
 from ._items import Item, ItemFinding, ItemStatus
 from .evidence import Observation, Patient
 from .exceptions import (
@@ -48,6 +49,7 @@ __all__ = [
     "evidence",
     "records",
     "reference_cases",
+    "sdi",
     "sledai_2k",
     "vocabulary",
 ]
