@@ -448,6 +448,14 @@ def _total(counted: Iterable[CountedItem]) -> int:
     return sum(_section_points(section, entries)[0] for section, entries in by_section.items())
 
 
+def _key(code: str | DamageCode) -> str:
+    """The plain code of an item; ``KeyError`` when it is not an SDI item."""
+    key = code.value if isinstance(code, DamageCode) else code
+    if key not in _BY_CODE:
+        raise KeyError(key)
+    return key
+
+
 @attrs.frozen
 class DamageScore:
     """An SDI score: the items that count, the total, and what was not assessed.
@@ -522,9 +530,7 @@ class DamageScore:
 
     def first_counted(self, code: str | DamageCode) -> datetime.date | None:
         """The date an item first counted (``None`` when it does not count or is undated)."""
-        key = code.value if isinstance(code, DamageCode) else code
-        if key not in _BY_CODE:
-            raise KeyError(key)
+        key = _key(code)
         for entry in self.counted:
             if entry.code == key:
                 return entry.first_counted
@@ -532,9 +538,7 @@ class DamageScore:
 
     def finding(self, code: str | DamageCode) -> ItemFinding:
         """How one item was decided."""
-        key = code.value if isinstance(code, DamageCode) else code
-        if key not in _BY_CODE:
-            raise KeyError(key)
+        key = _key(code)
         for finding in self.findings:
             if finding.code == key:
                 return finding
