@@ -84,3 +84,67 @@ def eular_acr_2019_points(items: Iterable[str]) -> tuple[int, bool]:
 def sledai_2k_total(items: Iterable[str]) -> int:
     """The sum of the weights of the distinct descriptors present."""
     return sum(SLEDAI_2K_WEIGHTS[code] for code in set(items))
+
+
+# SLICC 2012: the 17 criteria (clinical 1-11, immunologic 1-6), copied from Petri et
+# al. 2012, Table 3; the renal biopsy of rule B is not one of them.
+SLICC_2012_KINDS: dict[str, str] = {
+    "acute_cutaneous_lupus": "clinical",
+    "chronic_cutaneous_lupus": "clinical",
+    "oral_or_nasal_ulcers": "clinical",
+    "non_scarring_alopecia": "clinical",
+    "synovitis": "clinical",
+    "serositis": "clinical",
+    "renal": "clinical",
+    "neurologic": "clinical",
+    "hemolytic_anemia": "clinical",
+    "leukopenia_or_lymphopenia": "clinical",
+    "thrombocytopenia": "clinical",
+    "ana": "immunologic",
+    "anti_dsdna": "immunologic",
+    "anti_sm": "immunologic",
+    "antiphospholipid_antibody": "immunologic",
+    "low_complement": "immunologic",
+    "direct_coombs": "immunologic",
+}
+
+
+def slicc_2012_classification(items: Iterable[str]) -> tuple[int, int, bool]:
+    """(clinical, immunologic, classified) straight from the SLICC rule."""
+    codes = set(items)
+    clinical = 0
+    immunologic = 0
+    for code, kind in SLICC_2012_KINDS.items():
+        if code not in codes:
+            continue
+        if code == "direct_coombs" and "hemolytic_anemia" in codes:
+            continue  # "Direct Coombs test in the absence of hemolytic anemia"
+        if kind == "clinical":
+            clinical += 1
+        else:
+            immunologic += 1
+    rule_a = clinical + immunologic >= 4 and clinical >= 1 and immunologic >= 1
+    rule_b = "lupus_nephritis_biopsy" in codes and ("ana" in codes or "anti_dsdna" in codes)
+    return clinical, immunologic, rule_a or rule_b
+
+
+# ACR 1997: the 11 criteria, copied from Tan et al. 1982 as updated by Hochberg 1997.
+ACR_1997_CODES: tuple[str, ...] = (
+    "malar_rash",
+    "discoid_rash",
+    "photosensitivity",
+    "oral_ulcers",
+    "arthritis",
+    "serositis",
+    "renal_disorder",
+    "neurologic_disorder",
+    "hematologic_disorder",
+    "immunologic_disorder",
+    "ana",
+)
+
+
+def acr_1997_classification(items: Iterable[str]) -> tuple[int, bool]:
+    """(criteria present, classified): 4 or more of the 11."""
+    count = len(set(items) & set(ACR_1997_CODES))
+    return count, count >= 4

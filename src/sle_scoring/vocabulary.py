@@ -134,6 +134,8 @@ _CONCEPTS: tuple[Concept, ...] = (
         "platelet count",
         "eular_acr_2019.thrombocytopenia",
         "sledai_2k.thrombocytopenia",
+        "slicc_2012.thrombocytopenia",
+        "acr_1997.hematologic_disorder",
     ),
     _quantity(
         "leukocyte_count",
@@ -143,8 +145,18 @@ _CONCEPTS: tuple[Concept, ...] = (
         "white blood cell count",
         "eular_acr_2019.leukopenia",
         "sledai_2k.leukopenia",
+        "slicc_2012.leukopenia_or_lymphopenia",
+        "acr_1997.hematologic_disorder",
     ),
-    _quantity("lymphocyte_count", "cell_count", 0, 500_000, "lymphocyte count"),
+    _quantity(
+        "lymphocyte_count",
+        "cell_count",
+        0,
+        500_000,
+        "lymphocyte count",
+        "slicc_2012.leukopenia_or_lymphopenia",
+        "acr_1997.hematologic_disorder",
+    ),
     _quantity(
         "temperature",
         "temperature",
@@ -155,9 +167,17 @@ _CONCEPTS: tuple[Concept, ...] = (
         "sledai_2k.fever",
     ),
     _result(
-        "direct_coombs", "direct antiglobulin (Coombs) test", "eular_acr_2019.autoimmune_hemolysis"
+        "direct_coombs",
+        "direct antiglobulin (Coombs) test",
+        "eular_acr_2019.autoimmune_hemolysis",
+        "slicc_2012.direct_coombs",
     ),
-    _finding("reticulocytosis", "raised reticulocyte count", "eular_acr_2019.autoimmune_hemolysis"),
+    _finding(
+        "reticulocytosis",
+        "raised reticulocyte count",
+        "eular_acr_2019.autoimmune_hemolysis",
+        "acr_1997.hematologic_disorder",
+    ),
     _finding("low_haptoglobin", "haptoglobin below normal", "eular_acr_2019.autoimmune_hemolysis"),
     _finding(
         "raised_indirect_bilirubin",
@@ -176,6 +196,8 @@ _CONCEPTS: tuple[Concept, ...] = (
         "24-hour urine protein",
         "eular_acr_2019.proteinuria",
         "sledai_2k.proteinuria",
+        "slicc_2012.renal",
+        "acr_1997.renal_disorder",
     ),
     _quantity(
         "urine_protein_creatinine_ratio",
@@ -185,6 +207,8 @@ _CONCEPTS: tuple[Concept, ...] = (
         "spot urine protein-to-creatinine ratio",
         "eular_acr_2019.proteinuria",
         "sledai_2k.proteinuria",
+        "slicc_2012.renal",
+        "acr_1997.renal_disorder",
     ),
     _quantity(
         "urine_red_cells",
@@ -206,7 +230,11 @@ _CONCEPTS: tuple[Concept, ...] = (
         "urinary_casts",
         Kind.CATEGORY,
         "urinary casts seen, by type (one observation per type; 'none' when none seen)",
-        ("sledai_2k.urinary_casts",),
+        (
+            "sledai_2k.urinary_casts",
+            "slicc_2012.renal",
+            "acr_1997.renal_disorder",
+        ),
         values=(
             "none",
             "red_cell",
@@ -220,6 +248,13 @@ _CONCEPTS: tuple[Concept, ...] = (
         ),
     ),
     Concept(
+        "urine_protein_dipstick",
+        Kind.CATEGORY,
+        "urine dipstick protein, when proteinuria was not quantified",
+        ("acr_1997.renal_disorder",),
+        values=("negative", "trace", "1+", "2+", "3+", "4+"),
+    ),
+    Concept(
         "renal_biopsy_class",
         Kind.CATEGORY,
         "lupus nephritis class on renal biopsy (ISN/RPS 2003); 'none' when the biopsy "
@@ -227,6 +262,7 @@ _CONCEPTS: tuple[Concept, ...] = (
         (
             "eular_acr_2019.lupus_nephritis_class_2_or_5",
             "eular_acr_2019.lupus_nephritis_class_3_or_4",
+            "slicc_2012.lupus_nephritis_biopsy",
         ),
         values=("none", "I", "II", "III", "IV", "V", "VI", "III+V", "IV+V"),
     ),
@@ -236,7 +272,11 @@ _CONCEPTS: tuple[Concept, ...] = (
         Kind.TITRE,
         "antinuclear antibodies: titre on HEp-2 cells (1:N), or positive/negative "
         "from an equivalent test",
-        ("eular_acr_2019.ana_positive",),
+        (
+            "eular_acr_2019.ana_positive",
+            "slicc_2012.ana",
+            "acr_1997.ana",
+        ),
         values=_RESULT,
     ),
     _lab(
@@ -248,8 +288,16 @@ _CONCEPTS: tuple[Concept, ...] = (
         "normal, or the laboratory's positive/negative call",
         "eular_acr_2019.anti_dsdna_or_anti_smith",
         "sledai_2k.increased_dna_binding",
+        "slicc_2012.anti_dsdna",
+        "acr_1997.immunologic_disorder",
     ),
-    _result("anti_sm", "anti-Smith antibodies", "eular_acr_2019.anti_dsdna_or_anti_smith"),
+    _result(
+        "anti_sm",
+        "anti-Smith antibodies",
+        "eular_acr_2019.anti_dsdna_or_anti_smith",
+        "slicc_2012.anti_sm",
+        "acr_1997.immunologic_disorder",
+    ),
     _lab(
         "anticardiolipin",
         "antibody",
@@ -259,14 +307,28 @@ _CONCEPTS: tuple[Concept, ...] = (
         "optionally with the laboratory's 99th percentile as upper limit, or the "
         "laboratory's titre category",
         "eular_acr_2019.antiphospholipid_antibodies",
+        "slicc_2012.antiphospholipid_antibody",
+        "acr_1997.immunologic_disorder",
     ),
     _result(
         "anti_beta2gp1",
         "anti-β2-glycoprotein-I antibodies (IgA, IgG or IgM)",
         "eular_acr_2019.antiphospholipid_antibodies",
+        "slicc_2012.antiphospholipid_antibody",
     ),
     _result(
-        "lupus_anticoagulant", "lupus anticoagulant", "eular_acr_2019.antiphospholipid_antibodies"
+        "lupus_anticoagulant",
+        "lupus anticoagulant",
+        "eular_acr_2019.antiphospholipid_antibodies",
+        "slicc_2012.antiphospholipid_antibody",
+        "acr_1997.immunologic_disorder",
+    ),
+    _result(
+        "false_positive_syphilis_test",
+        "false-positive non-treponemal syphilis test (RPR or VDRL positive; TPI or "
+        "FTA-ABS negative)",
+        "slicc_2012.antiphospholipid_antibody",
+        "acr_1997.immunologic_disorder",
     ),
     _lab(
         "c3",
@@ -278,6 +340,7 @@ _CONCEPTS: tuple[Concept, ...] = (
         "eular_acr_2019.low_c3_or_low_c4",
         "eular_acr_2019.low_c3_and_low_c4",
         "sledai_2k.low_complement",
+        "slicc_2012.low_complement",
     ),
     _lab(
         "c4",
@@ -289,6 +352,7 @@ _CONCEPTS: tuple[Concept, ...] = (
         "eular_acr_2019.low_c3_or_low_c4",
         "eular_acr_2019.low_c3_and_low_c4",
         "sledai_2k.low_complement",
+        "slicc_2012.low_complement",
     ),
     _lab(
         "ch50",
@@ -298,6 +362,7 @@ _CONCEPTS: tuple[Concept, ...] = (
         "total haemolytic complement CH50: level with the laboratory's lower limit of "
         "normal, or the laboratory's low/normal call",
         "sledai_2k.low_complement",
+        "slicc_2012.low_complement",
     ),
     # Joints and muscles
     _quantity(
@@ -308,6 +373,8 @@ _CONCEPTS: tuple[Concept, ...] = (
         "joints with swelling or effusion",
         "eular_acr_2019.joint_involvement",
         "sledai_2k.arthritis",
+        "slicc_2012.synovitis",
+        "acr_1997.arthritis",
     ),
     _quantity(
         "tender_joint_count",
@@ -317,6 +384,8 @@ _CONCEPTS: tuple[Concept, ...] = (
         "tender joints",
         "eular_acr_2019.joint_involvement",
         "sledai_2k.arthritis",
+        "slicc_2012.synovitis",
+        "acr_1997.arthritis",
     ),
     _quantity(
         "morning_stiffness",
@@ -325,6 +394,7 @@ _CONCEPTS: tuple[Concept, ...] = (
         1440,
         "duration of morning stiffness",
         "eular_acr_2019.joint_involvement",
+        "slicc_2012.synovitis",
     ),
     _finding(
         "joint_involvement",
@@ -332,6 +402,8 @@ _CONCEPTS: tuple[Concept, ...] = (
         "joints, or tenderness in >= 2 joints with >= 30 minutes of morning stiffness",
         "eular_acr_2019.joint_involvement",
         "sledai_2k.arthritis",
+        "slicc_2012.synovitis",
+        "acr_1997.arthritis",
     ),
     _finding(
         "proximal_muscle_weakness", "proximal muscle aching or weakness", "sledai_2k.myositis"
@@ -345,6 +417,8 @@ _CONCEPTS: tuple[Concept, ...] = (
         "pleural effusion on imaging (ultrasound, X-ray, CT, MRI)",
         "eular_acr_2019.pleural_or_pericardial_effusion",
         "sledai_2k.pleurisy",
+        "slicc_2012.serositis",
+        "acr_1997.serositis",
     ),
     _finding(
         "pericardial_effusion",
@@ -352,18 +426,23 @@ _CONCEPTS: tuple[Concept, ...] = (
         "eular_acr_2019.pleural_or_pericardial_effusion",
         "eular_acr_2019.acute_pericarditis",
         "sledai_2k.pericarditis",
+        "slicc_2012.serositis",
+        "acr_1997.serositis",
     ),
     _finding(
         "pericardial_pain",
         "pericardial chest pain",
         "eular_acr_2019.acute_pericarditis",
         "sledai_2k.pericarditis",
+        "slicc_2012.serositis",
     ),
     _finding(
         "pericardial_rub",
         "pericardial rub",
         "eular_acr_2019.acute_pericarditis",
         "sledai_2k.pericarditis",
+        "slicc_2012.serositis",
+        "acr_1997.serositis",
     ),
     _finding(
         "pericarditis_on_ecg",
@@ -371,9 +450,23 @@ _CONCEPTS: tuple[Concept, ...] = (
         "elevation or PR depression",
         "eular_acr_2019.acute_pericarditis",
         "sledai_2k.pericarditis",
+        "slicc_2012.serositis",
+        "acr_1997.serositis",
     ),
-    _finding("pleuritic_pain", "pleuritic chest pain", "sledai_2k.pleurisy"),
-    _finding("pleural_rub", "pleural rub", "sledai_2k.pleurisy"),
+    _finding(
+        "pleuritic_pain",
+        "pleuritic chest pain",
+        "sledai_2k.pleurisy",
+        "slicc_2012.serositis",
+        "acr_1997.serositis",
+    ),
+    _finding(
+        "pleural_rub",
+        "pleural rub",
+        "sledai_2k.pleurisy",
+        "slicc_2012.serositis",
+        "acr_1997.serositis",
+    ),
     _finding("pleural_thickening", "pleural thickening", "sledai_2k.pleurisy"),
     # Skin and mucosa
     _finding(
@@ -381,38 +474,79 @@ _CONCEPTS: tuple[Concept, ...] = (
         "malar rash observed by a clinician",
         "eular_acr_2019.acute_cutaneous_lupus",
         "sledai_2k.rash",
+        "slicc_2012.acute_cutaneous_lupus",
+        "acr_1997.malar_rash",
     ),
     _finding(
         "maculopapular_rash",
         "generalised maculopapular lupus rash observed by a clinician",
         "eular_acr_2019.acute_cutaneous_lupus",
         "sledai_2k.rash",
+        "slicc_2012.acute_cutaneous_lupus",
     ),
     _finding(
         "subacute_cutaneous_lupus",
         "subacute cutaneous lupus (annular or papulosquamous) observed by a clinician",
         "eular_acr_2019.subacute_cutaneous_or_discoid_lupus",
         "sledai_2k.rash",
+        "slicc_2012.acute_cutaneous_lupus",
     ),
     _finding(
         "discoid_lupus",
         "discoid lupus (active lesions) observed by a clinician",
         "eular_acr_2019.subacute_cutaneous_or_discoid_lupus",
         "sledai_2k.rash",
+        "slicc_2012.chronic_cutaneous_lupus",
+        "acr_1997.discoid_rash",
     ),
     _finding("inflammatory_rash", "another inflammatory-type lupus rash", "sledai_2k.rash"),
+    _finding(
+        "photosensitivity",
+        "rash from an unusual reaction to sunlight, by history or observation",
+        "slicc_2012.acute_cutaneous_lupus",
+        "acr_1997.photosensitivity",
+    ),
+    _finding("bullous_lupus", "bullous lupus", "slicc_2012.acute_cutaneous_lupus"),
+    _finding(
+        "toxic_epidermal_necrolysis_lupus",
+        "toxic epidermal necrolysis variant of SLE",
+        "slicc_2012.acute_cutaneous_lupus",
+    ),
+    _finding(
+        "hypertrophic_lupus", "hypertrophic (verrucous) lupus", "slicc_2012.chronic_cutaneous_lupus"
+    ),
+    _finding(
+        "lupus_panniculitis", "lupus panniculitis (profundus)", "slicc_2012.chronic_cutaneous_lupus"
+    ),
+    _finding("mucosal_lupus", "mucosal lupus", "slicc_2012.chronic_cutaneous_lupus"),
+    _finding("lupus_tumidus", "lupus erythematosus tumidus", "slicc_2012.chronic_cutaneous_lupus"),
+    _finding("chilblain_lupus", "chilblain lupus", "slicc_2012.chronic_cutaneous_lupus"),
+    _finding(
+        "discoid_lupus_lichen_planus_overlap",
+        "discoid lupus/lichen planus overlap",
+        "slicc_2012.chronic_cutaneous_lupus",
+    ),
     _finding(
         "oral_ulcers",
         "oral ulcers observed by a clinician",
         "eular_acr_2019.oral_ulcers",
         "sledai_2k.mucosal_ulcers",
+        "slicc_2012.oral_or_nasal_ulcers",
+        "acr_1997.oral_ulcers",
     ),
-    _finding("nasal_ulcers", "nasal ulcers observed by a clinician", "sledai_2k.mucosal_ulcers"),
+    _finding(
+        "nasal_ulcers",
+        "nasal ulcers observed by a clinician",
+        "sledai_2k.mucosal_ulcers",
+        "slicc_2012.oral_or_nasal_ulcers",
+        "acr_1997.oral_ulcers",
+    ),
     _finding(
         "non_scarring_alopecia",
         "non-scarring (patchy or diffuse) hair loss",
         "eular_acr_2019.non_scarring_alopecia",
         "sledai_2k.alopecia",
+        "slicc_2012.non_scarring_alopecia",
     ),
     _finding("scarring_alopecia", "scarring alopecia (damage, not activity)"),
     # Neuropsychiatric and vascular
@@ -421,15 +555,22 @@ _CONCEPTS: tuple[Concept, ...] = (
         "seizure (primary generalised or partial/focal)",
         "eular_acr_2019.seizure",
         "sledai_2k.seizure",
+        "slicc_2012.neurologic",
+        "acr_1997.neurologic_disorder",
     ),
     _finding(
         "psychosis",
         "psychosis (delusions or hallucinations, severe disturbance in the perception of reality)",
         "eular_acr_2019.psychosis",
         "sledai_2k.psychosis",
+        "slicc_2012.neurologic",
+        "acr_1997.neurologic_disorder",
     ),
     _finding(
-        "delirium", "delirium as defined by the 2019 EULAR/ACR criteria", "eular_acr_2019.delirium"
+        "delirium",
+        "delirium as defined by the 2019 EULAR/ACR criteria",
+        "eular_acr_2019.delirium",
+        "slicc_2012.neurologic",
     ),
     _finding(
         "organic_brain_syndrome",
@@ -445,6 +586,15 @@ _CONCEPTS: tuple[Concept, ...] = (
         "cranial_neuropathy",
         "new onset sensory or motor cranial neuropathy",
         "sledai_2k.cranial_nerve_disorder",
+        "slicc_2012.neurologic",
+    ),
+    _finding("mononeuritis_multiplex", "mononeuritis multiplex", "slicc_2012.neurologic"),
+    _finding("myelitis", "myelitis", "slicc_2012.neurologic"),
+    _finding("peripheral_neuropathy", "peripheral neuropathy", "slicc_2012.neurologic"),
+    _finding(
+        "acute_confusional_state",
+        "acute confusional state (ACR 1999 neuropsychiatric SLE nomenclature)",
+        "slicc_2012.neurologic",
     ),
     _finding(
         "lupus_headache",
@@ -550,7 +700,7 @@ CAUSES: tuple[str, ...] = (
 
 def _instrument_items() -> dict[str, frozenset[str]]:
     # Imported here, not at the top, because the instrument modules import evidence.
-    from . import eular_acr_2019, sdi, sledai_2k
+    from . import acr_1997, eular_acr_2019, sdi, sledai_2k, slicc_2012
 
     return {
         "eular_acr_2019": frozenset(
@@ -558,6 +708,8 @@ def _instrument_items() -> dict[str, frozenset[str]]:
         ),
         "sledai_2k": frozenset(item.code for item in sledai_2k.DESCRIPTORS),
         "sdi": frozenset(item.code for item in sdi.ITEMS),
+        "slicc_2012": frozenset(item.code for item in (*slicc_2012.CRITERIA, slicc_2012.BIOPSY)),
+        "acr_1997": frozenset(item.code for item in acr_1997.CRITERIA),
     }
 
 

@@ -1,0 +1,481 @@
+"""The 1997 update of the 1982 ACR revised criteria for the classification of SLE.
+
+Sources: Tan EM, Cohen AS, Fries JF, et al. The 1982 revised criteria for the
+classification of systemic lupus erythematosus. Arthritis Rheum 1982;25:1271-1277.
+Hochberg MC. Updating the American College of Rheumatology revised criteria for
+the classification of systemic lupus erythematosus. Arthritis Rheum 1997;40:1725.
+
+These are classification criteria for research; a result is never a diagnosis.
+
+Rule: classified when "4 or more of the 11 criteria are present, serially or
+simultaneously, during any interval of observation". Each criterion counts once
+whichever of its alternatives is met. Findings with another known cause do not
+count (the publication names offending drugs and metabolic causes for some
+criteria; the library applies every recorded attribution).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
+
+import attrs
+
+from . import _derive as _derive_module
+from ._criteria_sets import (
+    codes_with,
+    derive_findings,
+    first_fulfilled,
+    item_codes,
+    item_finding,
+    left_out,
+    ordered_findings,
+)
+from ._derive import Occurrence, Signal
+from ._items import Item, ItemFinding, ItemStatus
+from .eular_acr_2019 import _above_upper_limit, _ana_positive, _anticardiolipin_medium_or_high
+from .evidence import Observation, Patient
+
+__all__ = [
+    "CLASSIFICATION_THRESHOLD",
+    "CRITERIA",
+    "SOURCE",
+    "Classification",
+    "Criterion",
+    "classify",
+    "classify_findings",
+    "classify_patient",
+    "derive",
+]
+
+SOURCE = (
+    "Tan EM, et al. Arthritis Rheum 1982;25:1271-1277; updated by Hochberg MC. "
+    "Arthritis Rheum 1997;40:1725"
+)
+
+#: "4 or more of the 11 criteria"
+CLASSIFICATION_THRESHOLD = 4
+
+
+class Criterion(str, enum.Enum):
+    """The stable codes of the 11 criteria."""
+
+    MALAR_RASH = "malar_rash"
+    DISCOID_RASH = "discoid_rash"
+    PHOTOSENSITIVITY = "photosensitivity"
+    ORAL_ULCERS = "oral_ulcers"
+    ARTHRITIS = "arthritis"
+    SEROSITIS = "serositis"
+    RENAL_DISORDER = "renal_disorder"
+    NEUROLOGIC_DISORDER = "neurologic_disorder"
+    HEMATOLOGIC_DISORDER = "hematologic_disorder"
+    IMMUNOLOGIC_DISORDER = "immunologic_disorder"
+    ANA = "ana"
+
+
+def _criterion(code: Criterion, domain: str, definition: str) -> Item:
+    return Item(code.value, domain, "criterion", 1, definition, SOURCE)
+
+
+#: The 11 criteria in the publication's order. Each counts 1.
+CRITERIA: tuple[Item, ...] = (
+    _criterion(
+        Criterion.MALAR_RASH,
+        "mucocutaneous",
+        "fixed erythema, flat or raised, over the malar eminences, sparing the nasolabial folds",
+    ),
+    _criterion(
+        Criterion.DISCOID_RASH,
+        "mucocutaneous",
+        "erythematous raised patches with adherent keratotic scaling and follicular "
+        "plugging; atrophic scarring may occur in older lesions",
+    ),
+    _criterion(
+        Criterion.PHOTOSENSITIVITY,
+        "mucocutaneous",
+        "skin rash as a result of unusual reaction to sunlight, by history or observation",
+    ),
+    _criterion(
+        Criterion.ORAL_ULCERS,
+        "mucocutaneous",
+        "oral or nasopharyngeal ulceration, usually painless, observed by a physician",
+    ),
+    _criterion(
+        Criterion.ARTHRITIS,
+        "musculoskeletal",
+        "non-erosive arthritis of >= 2 peripheral joints, with tenderness, swelling or effusion",
+    ),
+    _criterion(
+        Criterion.SEROSITIS,
+        "serosal",
+        "pleuritis (convincing history of pleuritic pain, rub heard by a physician, or "
+        "pleural effusion) or pericarditis (ECG, rub, or pericardial effusion)",
+    ),
+    _criterion(
+        Criterion.RENAL_DISORDER,
+        "renal",
+        "persistent proteinuria > 0.5 g/day (or > 3+ if not quantified), or cellular "
+        "casts (red cell, haemoglobin, granular, tubular or mixed)",
+    ),
+    _criterion(
+        Criterion.NEUROLOGIC_DISORDER,
+        "neurologic",
+        "seizures or psychosis, without offending drugs or known metabolic derangement",
+    ),
+    _criterion(
+        Criterion.HEMATOLOGIC_DISORDER,
+        "hematologic",
+        "hemolytic anaemia with reticulocytosis; or leukopenia < 4,000/mm³ on >= 2 "
+        "occasions; or lymphopenia < 1,500/mm³ on >= 2 occasions; or thrombocytopenia "
+        "< 100,000/mm³ without offending drugs",
+    ),
+    _criterion(
+        Criterion.IMMUNOLOGIC_DISORDER,
+        "immunologic",
+        "anti-native DNA at an abnormal titre; or anti-Sm; or antiphospholipid "
+        "antibodies (abnormal IgG or IgM anticardiolipin, lupus anticoagulant, or a "
+        "false-positive syphilis test known for >= 6 months, confirmed by TPI or FTA-ABS)",
+    ),
+    _criterion(
+        Criterion.ANA,
+        "immunologic",
+        "abnormal ANA titre by immunofluorescence or an equivalent assay at any time, "
+        "without drugs associated with drug-induced lupus",
+    ),
+)
+
+_BY_CODE: dict[str, Item] = {item.code: item for item in CRITERIA}
+_CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_VOCABULARY = "ACR 1997"
+
+
+def _meets_rule(present: Iterable[str]) -> bool:
+    return len(set(present)) >= CLASSIFICATION_THRESHOLD
+
+
+@attrs.frozen
+class Classification:
+    """The result of applying the ACR 1997 criteria.
+
+    ``count`` is the number of criteria present (of 11); ``first_fulfilled`` the
+    earliest date on which 4 were present, when dated evidence was given.
+
+    A classification for research; never a diagnosis.
+    """
+
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    findings: tuple[ItemFinding, ...] = ()
+    as_of: datetime.date | None = None
+    first_fulfilled: datetime.date | None = None
+
+    @property
+    def count(self) -> int:
+        """The number of criteria present."""
+        return len(self.present)
+
+    @property
+    def classified(self) -> bool:
+        """Whether at least 4 of the 11 criteria are present."""
+        return _meets_rule(self.present)
+
+    @property
+    def max_possible_count(self) -> int:
+        """The count if every criterion not assessed turned out present."""
+        return len(self.present | self.not_assessed)
+
+    @property
+    def could_change_verdict(self) -> bool:
+        """Whether criteria not assessed could change the verdict (only towards
+        classified: adding a criterion never removes one)."""
+        return not self.classified and _meets_rule(self.present | self.not_assessed)
+
+    @property
+    def explained(self) -> tuple[ItemFinding, ...]:
+        """Findings left out because another cause explains them (evidence level)."""
+        return tuple(f for f in self.findings if f.status is ItemStatus.EXPLAINED)
+
+    @property
+    def verdict(self) -> str:
+        """One line: classified, or not and why, including what is not assessed."""
+        if self.classified:
+            verdict = f"classified as SLE (ACR 1997, {self.count} of 11 criteria)"
+            if self.first_fulfilled is not None:
+                verdict += f"; criteria first fulfilled on {self.first_fulfilled.isoformat()}"
+            return verdict
+        verdict = f"not classified ({self.count} of 11 criteria < {CLASSIFICATION_THRESHOLD})"
+        if self.could_change_verdict:
+            verdict += f"; up to {len(self.not_assessed)} criteria not assessed could change this"
+        return verdict
+
+    def finding(self, code: str | Criterion) -> ItemFinding:
+        """How one criterion was decided (item level: from the codes given)."""
+        key = code.value if isinstance(code, Criterion) else code
+        if key not in _BY_CODE:
+            raise KeyError(key)
+        return item_finding(key, self.findings, self.present, self.not_assessed)
+
+    def explain(self) -> str:
+        """A readable account of the classification, criterion by criterion."""
+        lines = ["ACR 1997 classification criteria for SLE (research use, not a diagnosis)"]
+        if self.as_of is not None:
+            lines.append(f"Evidence up to {self.as_of.isoformat()}")
+        for number, item in enumerate(CRITERIA, 1):
+            lines.append(f"  {number:>2}. {item.code:<21} {self.finding(item.code).status.value}")
+        lines.append(f"Criteria present: {self.count} of 11 (threshold {CLASSIFICATION_THRESHOLD})")
+        lines.extend(left_out(self.findings))
+        lines.append(f"Verdict: {self.verdict}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def classify(
+    items: Iterable[str | Criterion], *, not_assessed: Iterable[str | Criterion] = ()
+) -> Classification:
+    """Classify from item codes (the caller already decided each criterion).
+
+    ``items`` are the criteria present; codes in ``not_assessed`` had no evidence
+    either way; every other criterion is taken as assessed and absent. Implements
+    Tan et al. 1982 as updated by Hochberg 1997 (see the module docstring).
+
+    >>> classify(["arthritis", "serositis", "hematologic_disorder", "ana"]).verdict
+    'classified as SLE (ACR 1997, 4 of 11 criteria)'
+    """
+    present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
+    return Classification(present, missing)
+
+
+def classify_findings(
+    findings: Iterable[ItemFinding], *, as_of: datetime.date | None = None
+) -> Classification:
+    """Classify from per-criterion findings (the evidence-level path).
+
+    Every criterion must have exactly one finding. The first-fulfilled date is the
+    earliest date by which 4 criteria were present (``None`` when not classified or
+    when a present finding has no date).
+    """
+    ordered = ordered_findings(findings, list(_BY_CODE))
+    result = Classification(
+        codes_with(ordered, ItemStatus.PRESENT),
+        codes_with(ordered, ItemStatus.NOT_ASSESSED),
+        ordered,
+        as_of,
+    )
+    if not result.classified:
+        return result
+    return attrs.evolve(result, first_fulfilled=first_fulfilled(ordered, _meets_rule))
+
+
+# --- Evidence level ---------------------------------------------------------------
+# Each criterion as the publication words it, applied to the shared observations.
+# A clinician's direct assertion (``acr_1997.<code>``) is accepted as evidence too.
+
+_LEUKOPENIA_BELOW = 4000  # "Leukopenia - less than 4,000/mm³ total on 2 or more occasions"
+_LYMPHOPENIA_BELOW = 1500  # "Lymphopenia - less than 1,500/mm³ on 2 or more occasions"
+_THROMBOCYTOPENIA_BELOW = 100_000  # "Thrombocytopenia - less than 100,000/mm³"
+_PROTEINURIA_ABOVE_G = Fraction("0.5")  # "Persistent proteinuria greater than 0.5 grams per day"
+_DIPSTICK_ABOVE_3 = "4+"  # "or greater than 3+ if quantitation not performed"
+_CELLULAR_CASTS = ("red_cell", "heme_granular", "granular", "tubular", "mixed")
+_JOINTS_AT_LEAST = 2  # "involving 2 or more peripheral joints"
+_SYPHILIS_MONTHS = 6  # "known to be positive for at least 6 months"
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months later (the month's last day if shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _distinct_occasions(earlier: datetime.date | None, later: datetime.date | None) -> bool:
+    # Two observations are two occasions when dated on different days; an undated
+    # observation is a measurement of its own.
+    return earlier is None or later is None or earlier < later
+
+
+def _six_months_apart(earlier: datetime.date | None, later: datetime.date | None) -> bool:
+    return (
+        earlier is not None
+        and later is not None
+        and later >= _months_after(earlier, _SYPHILIS_MONTHS)
+    )
+
+
+def _second_occasions(
+    occurrences: Sequence[Occurrence],
+    apart: Callable[[datetime.date | None, datetime.date | None], bool],
+) -> tuple[Occurrence, ...]:
+    """Each occurrence that has an earlier one far enough before it, paired with it."""
+    found = []
+    for later in occurrences:
+        for earlier in occurrences:
+            if earlier is not later and apart(earlier.date, later.date):
+                found.append(Occurrence(later.date, (*earlier.evidence, *later.evidence)))
+                break
+    return tuple(found)
+
+
+def _repeated(
+    signal: Signal,
+    description: str,
+    apart: Callable[[datetime.date | None, datetime.date | None], bool],
+) -> Signal:
+    """Present once the feature was found on two occasions ``apart``; dated by the second.
+
+    A single occurrence was assessed and does not meet the definition (absent).
+    """
+    hits = _second_occasions(signal.hits, apart)
+    explained = () if hits else _second_occasions((*signal.hits, *signal.explained), apart)
+    if hits:
+        status = ItemStatus.PRESENT
+    elif explained:
+        status = ItemStatus.EXPLAINED
+    elif signal.status is ItemStatus.NOT_ASSESSED:
+        status = ItemStatus.NOT_ASSESSED
+    else:
+        status = ItemStatus.ABSENT
+    return Signal(status, hits, explained, description, (signal,))
+
+
+def _anticardiolipin_abnormal(o: Observation) -> bool:
+    # "an abnormal serum level of IgG or IgM antibodies to cardiolipin"
+    if isinstance(o.value, str):
+        return o.value != "negative"
+    if o.upper_limit is not None:
+        return o.value > o.upper_limit
+    return _anticardiolipin_medium_or_high(o)  # no laboratory limit: > 40 GPL/MPL units
+
+
+def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
+    """Every criterion's signal from the evidence, before the item assertions."""
+    d = _derive_module
+
+    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
+        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+
+    def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
+        return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
+
+    igg_or_igm = {
+        "anticardiolipin": [o for o in evidence.get("anticardiolipin", ()) if o.isotype != "IgA"]
+    }
+    return {
+        "malar_rash": d.present(evidence, "malar_rash", "malar rash"),
+        "discoid_rash": d.present(evidence, "discoid_lupus", "discoid rash"),
+        "photosensitivity": d.present(evidence, "photosensitivity", "photosensitive rash"),
+        "oral_ulcers": d.any_of(
+            "oral or nasopharyngeal ulceration observed by a physician",
+            *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasopharyngeal ulcers")),
+        ),
+        "arthritis": d.any_of(
+            "arthritis of >= 2 peripheral joints with tenderness, swelling or effusion",
+            d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
+            qty("swollen_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 swollen joints"),
+            qty("tender_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 tender joints"),
+        ),
+        "serositis": d.any_of(
+            "pleuritis (pleuritic pain, rub or effusion) or pericarditis (ECG, rub or effusion)",
+            *found(
+                ("pleuritic_pain", "pleuritic pain"),
+                ("pleural_rub", "pleural rub"),
+                ("pleural_effusion", "pleural effusion"),
+                ("pericarditis_on_ecg", "pericarditis on ECG"),
+                ("pericardial_rub", "pericardial rub"),
+                ("pericardial_effusion", "pericardial effusion"),
+            ),
+        ),
+        "renal_disorder": d.any_of(
+            "proteinuria > 0.5 g/day (> 3+ if not quantified) or cellular casts",
+            qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
+            qty(
+                "urine_protein_creatinine_ratio",
+                lambda g: g > _PROTEINURIA_ABOVE_G,
+                "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
+            ),
+            d.test(
+                evidence,
+                "urine_protein_dipstick",
+                lambda o: o.value == _DIPSTICK_ABOVE_3,
+                "dipstick proteinuria > 3+",
+            ),
+            d.test(
+                evidence,
+                "urinary_casts",
+                lambda o: o.value in _CELLULAR_CASTS,
+                "cellular casts",
+            ),
+        ),
+        "neurologic_disorder": d.any_of(
+            "seizures or psychosis", *found(("seizure", "seizure"), ("psychosis", "psychosis"))
+        ),
+        "hematologic_disorder": d.any_of(
+            "hemolytic anaemia with reticulocytosis, leukopenia or lymphopenia on >= 2 "
+            "occasions, or thrombocytopenia",
+            d.all_of(
+                "hemolytic anaemia with reticulocytosis",
+                found(
+                    ("hemolytic_anemia", "hemolytic anaemia"),
+                    ("reticulocytosis", "reticulocytosis"),
+                ),
+                d.EPISODE_DAYS,
+            ),
+            _repeated(
+                qty("leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 4,000/mm³"),
+                "white cells < 4,000/mm³ on >= 2 occasions",
+                _distinct_occasions,
+            ),
+            _repeated(
+                qty(
+                    "lymphocyte_count", lambda n: n < _LYMPHOPENIA_BELOW, "lymphocytes < 1,500/mm³"
+                ),
+                "lymphocytes < 1,500/mm³ on >= 2 occasions",
+                _distinct_occasions,
+            ),
+            qty("platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"),
+        ),
+        "immunologic_disorder": d.any_of(
+            "anti-DNA, anti-Sm or antiphospholipid antibodies",
+            d.test(evidence, "anti_dsdna", _above_upper_limit, "anti-native DNA abnormal"),
+            d.positive(evidence, "anti_sm", "anti-Sm positive"),
+            d.test(
+                igg_or_igm,
+                "anticardiolipin",
+                _anticardiolipin_abnormal,
+                "IgG or IgM anticardiolipin abnormal",
+            ),
+            d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
+            _repeated(
+                d.positive(
+                    evidence, "false_positive_syphilis_test", "false-positive syphilis test"
+                ),
+                "false-positive syphilis test known for >= 6 months",
+                _six_months_apart,
+            ),
+        ),
+        "ana": d.test(evidence, "ana", _ana_positive, "ANA abnormal titre (>= 1:80) or positive"),
+    }
+
+
+def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
+    """Every criterion's :class:`ItemFinding` from observations (no date filtering).
+
+    Findings explained by another cause (``explained_by``) do not count.
+    """
+    return derive_findings(observations, "acr_1997", _BY_CODE, _derive)
+
+
+def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) -> Classification:
+    """Classify a patient from dated evidence (ACR 1997).
+
+    Uses every observation up to ``as_of`` (all of them by default: criteria count
+    "serially or simultaneously, during any interval of observation") and reports
+    the date on which 4 criteria were first present.
+    """
+    return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)

@@ -1,0 +1,645 @@
+"""The 2012 SLICC classification criteria for systemic lupus erythematosus.
+
+Source: Petri M, Orbai AM, Alarcón GS, et al. Derivation and validation of the
+Systemic Lupus International Collaborating Clinics classification criteria for
+systemic lupus erythematosus. Arthritis Rheum 2012;64:2677-2686
+(doi:10.1002/art.34473). Validation set: sensitivity 97%, specificity 84%.
+
+These are classification criteria for research; a result is never a diagnosis.
+
+Rules implemented:
+
+- Rule A: at least 4 of the 17 criteria, including at least 1 clinical and at least
+  1 immunologic criterion.
+- Rule B: biopsy-proven lupus nephritis (compatible with SLE) in the presence of
+  ANA or anti-dsDNA. The biopsy is not one of the 17 criteria.
+- Criteria are cumulative and need not be present concurrently.
+- Each numbered criterion counts once (acute and subacute cutaneous lupus together
+  are one criterion; leukopenia or lymphopenia is one).
+- A positive direct Coombs test counts as an immunologic criterion only "in the
+  absence of hemolytic anemia": with hemolytic anaemia present it does not count
+  (hemolytic anaemia counts as clinical criterion 9 instead). When hemolytic
+  anaemia was not assessed, the Coombs test counts and the result says whether
+  hemolytic anaemia could change the verdict.
+- Findings with another known cause do not count.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Callable, Collection, Iterable
+from fractions import Fraction
+
+import attrs
+
+from . import _derive as _derive_module
+from ._criteria_sets import (
+    codes_with,
+    derive_findings,
+    first_fulfilled,
+    item_codes,
+    item_finding,
+    left_out,
+    ordered_findings,
+)
+from ._derive import Signal
+from ._items import Item, ItemFinding, ItemStatus
+from .eular_acr_2019 import _ana_positive, _anticardiolipin_medium_or_high, _complement_low
+from .evidence import Observation, Patient
+
+__all__ = [
+    "BIOPSY",
+    "CLASSIFICATION_THRESHOLD",
+    "CRITERIA",
+    "SOURCE",
+    "Classification",
+    "Criterion",
+    "Rule",
+    "classify",
+    "classify_findings",
+    "classify_patient",
+    "derive",
+]
+
+SOURCE = (
+    "Petri M, et al. Derivation and validation of the Systemic Lupus International "
+    "Collaborating Clinics classification criteria for systemic lupus erythematosus. "
+    "Arthritis Rheum 2012;64:2677-2686"
+)
+
+#: Rule A: "at least 4 criteria, including at least one clinical criterion and one
+#: immunologic criterion".
+CLASSIFICATION_THRESHOLD = 4
+
+
+class Criterion(str, enum.Enum):
+    """The stable codes of the 11 clinical and 6 immunologic criteria, and the biopsy."""
+
+    ACUTE_CUTANEOUS_LUPUS = "acute_cutaneous_lupus"
+    CHRONIC_CUTANEOUS_LUPUS = "chronic_cutaneous_lupus"
+    ORAL_OR_NASAL_ULCERS = "oral_or_nasal_ulcers"
+    NON_SCARRING_ALOPECIA = "non_scarring_alopecia"
+    SYNOVITIS = "synovitis"
+    SEROSITIS = "serositis"
+    RENAL = "renal"
+    NEUROLOGIC = "neurologic"
+    HEMOLYTIC_ANEMIA = "hemolytic_anemia"
+    LEUKOPENIA_OR_LYMPHOPENIA = "leukopenia_or_lymphopenia"
+    THROMBOCYTOPENIA = "thrombocytopenia"
+    ANA = "ana"
+    ANTI_DSDNA = "anti_dsdna"
+    ANTI_SM = "anti_sm"
+    ANTIPHOSPHOLIPID_ANTIBODY = "antiphospholipid_antibody"
+    LOW_COMPLEMENT = "low_complement"
+    DIRECT_COOMBS = "direct_coombs"
+    LUPUS_NEPHRITIS_BIOPSY = "lupus_nephritis_biopsy"
+
+
+class Rule(str, enum.Enum):
+    """The two ways to be classified (Petri et al. 2012, the SLICC rule)."""
+
+    FOUR_CRITERIA = "A"
+    LUPUS_NEPHRITIS = "B"
+
+    @property
+    def description(self) -> str:
+        """The rule in words."""
+        if self is Rule.FOUR_CRITERIA:
+            return ">= 4 criteria with >= 1 clinical and >= 1 immunologic"
+        return "biopsy-proven lupus nephritis with ANA or anti-dsDNA"
+
+
+CLINICAL = "clinical"
+IMMUNOLOGIC = "immunologic"
+
+
+def _criterion(code: Criterion, domain: str, kind: str, definition: str) -> Item:
+    return Item(code.value, domain, kind, 1, definition, SOURCE)
+
+
+#: The 17 criteria in the publication's order (clinical 1-11, immunologic 1-6).
+#: Each counts 1.
+CRITERIA: tuple[Item, ...] = (
+    _criterion(
+        Criterion.ACUTE_CUTANEOUS_LUPUS,
+        "mucocutaneous",
+        CLINICAL,
+        "lupus malar rash (not malar discoid), bullous lupus, toxic epidermal necrolysis "
+        "variant of SLE, maculopapular lupus rash, photosensitive lupus rash (without "
+        "dermatomyositis), or subacute cutaneous lupus",
+    ),
+    _criterion(
+        Criterion.CHRONIC_CUTANEOUS_LUPUS,
+        "mucocutaneous",
+        CLINICAL,
+        "classic discoid rash (localised or generalised), hypertrophic (verrucous) lupus, "
+        "lupus panniculitis (profundus), mucosal lupus, lupus tumidus, chilblain lupus, "
+        "or discoid lupus/lichen planus overlap",
+    ),
+    _criterion(
+        Criterion.ORAL_OR_NASAL_ULCERS,
+        "mucocutaneous",
+        CLINICAL,
+        "oral (palate, buccal, tongue) or nasal ulcers, without another cause",
+    ),
+    _criterion(
+        Criterion.NON_SCARRING_ALOPECIA,
+        "mucocutaneous",
+        CLINICAL,
+        "diffuse thinning or hair fragility with visible broken hairs, without another cause",
+    ),
+    _criterion(
+        Criterion.SYNOVITIS,
+        "musculoskeletal",
+        CLINICAL,
+        "swelling or effusion in >= 2 joints, or tenderness in >= 2 joints with >= 30 "
+        "minutes of morning stiffness",
+    ),
+    _criterion(
+        Criterion.SEROSITIS,
+        "serosal",
+        CLINICAL,
+        "typical pleurisy > 1 day, pleural effusion or pleural rub; or typical pericardial "
+        "pain > 1 day, pericardial effusion, pericardial rub or pericarditis on ECG",
+    ),
+    _criterion(
+        Criterion.RENAL,
+        "renal",
+        CLINICAL,
+        "urine protein/creatinine ratio or 24-hour urine protein representing >= 500 mg "
+        "protein/24 h, or red blood cell casts",
+    ),
+    _criterion(
+        Criterion.NEUROLOGIC,
+        "neurologic",
+        CLINICAL,
+        "seizures, psychosis, mononeuritis multiplex, myelitis, peripheral or cranial "
+        "neuropathy, or acute confusional state, without another cause",
+    ),
+    _criterion(Criterion.HEMOLYTIC_ANEMIA, "hematologic", CLINICAL, "hemolytic anaemia"),
+    _criterion(
+        Criterion.LEUKOPENIA_OR_LYMPHOPENIA,
+        "hematologic",
+        CLINICAL,
+        "white cells < 4,000/mm³ at least once, or lymphocytes < 1,000/mm³ at least once, "
+        "without another cause",
+    ),
+    _criterion(
+        Criterion.THROMBOCYTOPENIA,
+        "hematologic",
+        CLINICAL,
+        "platelets < 100,000/mm³ at least once, without another cause",
+    ),
+    _criterion(
+        Criterion.ANA, "autoantibodies", IMMUNOLOGIC, "ANA above the laboratory reference range"
+    ),
+    _criterion(
+        Criterion.ANTI_DSDNA,
+        "autoantibodies",
+        IMMUNOLOGIC,
+        "anti-dsDNA above the laboratory reference range (> 2 times the reference range by ELISA)",
+    ),
+    _criterion(Criterion.ANTI_SM, "autoantibodies", IMMUNOLOGIC, "anti-Sm present"),
+    _criterion(
+        Criterion.ANTIPHOSPHOLIPID_ANTIBODY,
+        "autoantibodies",
+        IMMUNOLOGIC,
+        "lupus anticoagulant, false-positive RPR, medium or high titre anticardiolipin "
+        "(IgA, IgG or IgM), or anti-β2-glycoprotein I (IgA, IgG or IgM)",
+    ),
+    _criterion(Criterion.LOW_COMPLEMENT, "complement", IMMUNOLOGIC, "low C3, low C4 or low CH50"),
+    _criterion(
+        Criterion.DIRECT_COOMBS,
+        "autoantibodies",
+        IMMUNOLOGIC,
+        "positive direct Coombs test; counts only in the absence of hemolytic anaemia",
+    ),
+)
+
+#: Rule B's biopsy: lupus nephritis compatible with SLE on renal biopsy (not a criterion).
+BIOPSY = Item(
+    Criterion.LUPUS_NEPHRITIS_BIOPSY.value,
+    "renal",
+    "biopsy",
+    0,
+    "biopsy-proven lupus nephritis compatible with SLE",
+    SOURCE,
+)
+
+_BY_CODE: dict[str, Item] = {item.code: item for item in (*CRITERIA, BIOPSY)}
+_CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_VOCABULARY = "SLICC 2012"
+_COOMBS = Criterion.DIRECT_COOMBS.value
+_HEMOLYTIC_ANEMIA = Criterion.HEMOLYTIC_ANEMIA.value
+_ANTIBODIES_WITH_BIOPSY = frozenset({Criterion.ANA.value, Criterion.ANTI_DSDNA.value})
+
+
+def _counted(present: Collection[str]) -> tuple[Item, ...]:
+    """The criteria that count: each present criterion once, except a positive
+    Coombs test when hemolytic anaemia is present."""
+    return tuple(
+        item
+        for item in CRITERIA
+        if item.code in present and not (item.code == _COOMBS and _HEMOLYTIC_ANEMIA in present)
+    )
+
+
+def _rules_met(present: Collection[str]) -> tuple[Rule, ...]:
+    counted = _counted(present)
+    clinical = sum(item.kind == CLINICAL for item in counted)
+    immunologic = len(counted) - clinical
+    rules = []
+    if len(counted) >= CLASSIFICATION_THRESHOLD and clinical >= 1 and immunologic >= 1:
+        rules.append(Rule.FOUR_CRITERIA)
+    if BIOPSY.code in present and _ANTIBODIES_WITH_BIOPSY & set(present):
+        rules.append(Rule.LUPUS_NEPHRITIS)
+    return tuple(rules)
+
+
+@attrs.frozen
+class Classification:
+    """The result of applying the 2012 SLICC criteria.
+
+    ``clinical_count`` and ``immunologic_count`` are the criteria that count (each
+    numbered criterion once; a positive Coombs test not with hemolytic anaemia);
+    ``rules_met`` says which rule classified (A, B, both or none);
+    ``first_fulfilled`` is the earliest date on which a rule was met, when dated
+    evidence was given.
+
+    A classification for research; never a diagnosis.
+    """
+
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    clinical_count: int
+    immunologic_count: int
+    rules_met: tuple[Rule, ...]
+    findings: tuple[ItemFinding, ...] = ()
+    as_of: datetime.date | None = None
+    first_fulfilled: datetime.date | None = None
+
+    @property
+    def classified(self) -> bool:
+        """Whether rule A or rule B was met."""
+        return bool(self.rules_met)
+
+    @property
+    def count(self) -> int:
+        """The number of criteria that count (clinical + immunologic)."""
+        return self.clinical_count + self.immunologic_count
+
+    @property
+    def counted(self) -> tuple[Item, ...]:
+        """The criteria that count, in the publication's order."""
+        return _counted(self.present)
+
+    @property
+    def coombs_counted(self) -> bool:
+        """Whether a positive direct Coombs test counted (no hemolytic anaemia present)."""
+        return _COOMBS in self.present and _HEMOLYTIC_ANEMIA not in self.present
+
+    @property
+    def explained(self) -> tuple[ItemFinding, ...]:
+        """Findings left out because another cause explains them (evidence level)."""
+        return tuple(f for f in self.findings if f.status is ItemStatus.EXPLAINED)
+
+    def _possible_verdicts(self) -> set[bool]:
+        # Every criterion but hemolytic anaemia can only add to a rule; hemolytic
+        # anaemia can also take the Coombs test away. These four cases bound all
+        # the ways the items not assessed could turn out.
+        hemolytic = self.not_assessed & {_HEMOLYTIC_ANEMIA}
+        others = self.not_assessed - hemolytic
+        cases = (
+            self.present,
+            self.present | hemolytic,
+            self.present | others,
+            self.present | self.not_assessed,
+        )
+        return {bool(_rules_met(case)) for case in cases}
+
+    @property
+    def could_change_verdict(self) -> bool:
+        """Whether items not assessed could change the verdict, either way."""
+        return len(self._possible_verdicts()) > 1
+
+    @property
+    def verdict(self) -> str:
+        """One line: classified and by which rule, or not and why."""
+        if self.classified:
+            rules = " and ".join(f"rule {rule.value}" for rule in self.rules_met)
+            details = "; ".join(rule.description for rule in self.rules_met)
+            verdict = f"classified as SLE (SLICC 2012, {rules}: {details})"
+            if self.first_fulfilled is not None:
+                verdict += f"; criteria first fulfilled on {self.first_fulfilled.isoformat()}"
+            if self.could_change_verdict:
+                verdict += (
+                    "; hemolytic_anemia not assessed could change this (with hemolytic "
+                    "anaemia the Coombs test does not count)"
+                )
+            return verdict
+        if self.count < CLASSIFICATION_THRESHOLD:
+            reason = f"{self.count} criteria < {CLASSIFICATION_THRESHOLD}"
+        elif self.clinical_count == 0:
+            reason = "no clinical criterion"
+        else:
+            reason = "no immunologic criterion"
+        if BIOPSY.code in self.present:
+            reason += "; lupus nephritis on biopsy without ANA or anti-dsDNA"
+        verdict = f"not classified ({reason})"
+        if self.could_change_verdict:
+            verdict += f"; {len(self.not_assessed)} items not assessed could change this"
+        return verdict
+
+    def finding(self, code: str | Criterion) -> ItemFinding:
+        """How one criterion was decided (item level: from the codes given)."""
+        key = code.value if isinstance(code, Criterion) else code
+        if key not in _BY_CODE:
+            raise KeyError(key)
+        return item_finding(key, self.findings, self.present, self.not_assessed)
+
+    def _status_line(self, number: int, item: Item) -> str:
+        status = self.finding(item.code).status.value
+        if item.code == _COOMBS and item.code in self.present:
+            if not self.coombs_counted:
+                status += " (not counted: hemolytic anaemia present)"
+            elif _HEMOLYTIC_ANEMIA in self.not_assessed:
+                status += " (counted: hemolytic anaemia not assessed)"
+            else:
+                status += " (counted: no hemolytic anaemia)"
+        return f"  {number:>2}. {item.code:<27} {status}"
+
+    def explain(self) -> str:
+        """A readable account of the classification, criterion by criterion."""
+        lines = ["2012 SLICC classification criteria for SLE (research use, not a diagnosis)"]
+        if self.as_of is not None:
+            lines.append(f"Evidence up to {self.as_of.isoformat()}")
+        for kind in (CLINICAL, IMMUNOLOGIC):
+            lines.append(f"{kind.capitalize()} criteria:")
+            items = [item for item in CRITERIA if item.kind == kind]
+            lines.extend(self._status_line(n, item) for n, item in enumerate(items, 1))
+        lines.append(f"Renal biopsy: {BIOPSY.code} {self.finding(BIOPSY.code).status.value}")
+        lines.append(
+            f"Counted: clinical {self.clinical_count} + immunologic {self.immunologic_count} "
+            f"= {self.count} criteria (rule A: {Rule.FOUR_CRITERIA.description})"
+        )
+        lines.extend(left_out(self.findings))
+        lines.append(f"Verdict: {self.verdict}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def _classification(
+    present: frozenset[str],
+    not_assessed: frozenset[str],
+    findings: tuple[ItemFinding, ...] = (),
+    as_of: datetime.date | None = None,
+) -> Classification:
+    counted = _counted(present)
+    clinical = sum(item.kind == CLINICAL for item in counted)
+    return Classification(
+        present=present,
+        not_assessed=not_assessed,
+        clinical_count=clinical,
+        immunologic_count=len(counted) - clinical,
+        rules_met=_rules_met(present),
+        findings=findings,
+        as_of=as_of,
+    )
+
+
+def classify(
+    items: Iterable[str | Criterion], *, not_assessed: Iterable[str | Criterion] = ()
+) -> Classification:
+    """Classify from item codes (the caller already decided each criterion).
+
+    ``items`` are the criteria present (``lupus_nephritis_biopsy`` for rule B's
+    biopsy; ``direct_coombs`` for a positive direct Coombs test, which the rule
+    leaves out when ``hemolytic_anemia`` is also present); codes in
+    ``not_assessed`` had no evidence either way; every other criterion is taken as
+    assessed and absent. Implements Petri et al. 2012 (see the module docstring).
+
+    >>> result = classify(["synovitis", "serositis", "thrombocytopenia", "ana"])
+    >>> (result.clinical_count, result.immunologic_count, result.classified)
+    (3, 1, True)
+    >>> classify(["synovitis", "serositis", "hemolytic_anemia", "direct_coombs"]).classified
+    False
+    """
+    present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
+    return _classification(present, missing)
+
+
+def classify_findings(
+    findings: Iterable[ItemFinding], *, as_of: datetime.date | None = None
+) -> Classification:
+    """Classify from per-criterion findings (the evidence-level path).
+
+    Every criterion (and the biopsy) must have exactly one finding. The
+    first-fulfilled date is the earliest date on which rule A or rule B was met by
+    the findings dated on or before it (``None`` when not classified or when a
+    present finding has no date).
+    """
+    ordered = ordered_findings(findings, list(_BY_CODE))
+    present = codes_with(ordered, ItemStatus.PRESENT)
+    result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
+    if not result.classified:
+        return result
+    first = first_fulfilled(ordered, lambda codes: bool(_rules_met(codes)))
+    return attrs.evolve(result, first_fulfilled=first)
+
+
+# --- Evidence level ---------------------------------------------------------------
+# Each criterion as the publication words it, applied to the shared observations.
+# A clinician's direct assertion (``slicc_2012.<code>``) is accepted as evidence too.
+# ANA, complement and anticardiolipin are judged exactly as for EULAR/ACR 2019.
+
+_LEUKOPENIA_BELOW = 4000  # "Leukopenia (< 4000/mm³ at least once)"
+_LYMPHOPENIA_BELOW = 1000  # "Lymphopenia (< 1000/mm³ at least once)"
+_THROMBOCYTOPENIA_BELOW = 100_000  # "Thrombocytopenia (< 100,000/mm³) at least once"
+_PROTEINURIA_AT_LEAST_G = Fraction("0.5")  # "representing 500 mg protein/24 hours"
+_ELISA_TIMES_UPPER_LIMIT = 2  # "If tested by ELISA: twice above laboratory reference range"
+_JOINTS_AT_LEAST = 2  # "Synovitis involving 2 or more joints"
+_MORNING_STIFFNESS_AT_LEAST_MIN = 30  # "at least 30 minutes of morning stiffness"
+
+
+def _by_elisa(o: Observation) -> bool:
+    return (o.assay or "").lower() == "elisa"
+
+
+def _anti_dsdna_judged(o: Observation) -> bool:
+    # An ELISA 'positive' call without a level cannot show "twice above" the range.
+    return not (_by_elisa(o) and o.value == "positive")
+
+
+def _anti_dsdna_above_range(o: Observation) -> bool:
+    if isinstance(o.value, str):
+        return o.value == "positive"
+    times = _ELISA_TIMES_UPPER_LIMIT if _by_elisa(o) else 1
+    return o.upper_limit is not None and o.value > times * o.upper_limit
+
+
+def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
+    """Every criterion's signal from the evidence, before the item assertions."""
+    d = _derive_module
+
+    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
+        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+
+    def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
+        return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
+
+    anti_dsdna_judged = {
+        "anti_dsdna": [o for o in evidence.get("anti_dsdna", ()) if _anti_dsdna_judged(o)]
+    }
+    return {
+        "acute_cutaneous_lupus": d.any_of(
+            "acute or subacute cutaneous lupus",
+            *found(
+                ("malar_rash", "malar rash"),
+                ("bullous_lupus", "bullous lupus"),
+                ("toxic_epidermal_necrolysis_lupus", "toxic epidermal necrolysis variant"),
+                ("maculopapular_rash", "maculopapular lupus rash"),
+                ("photosensitivity", "photosensitive lupus rash"),
+                ("subacute_cutaneous_lupus", "subacute cutaneous lupus"),
+            ),
+        ),
+        "chronic_cutaneous_lupus": d.any_of(
+            "chronic cutaneous lupus",
+            *found(
+                ("discoid_lupus", "discoid lupus"),
+                ("hypertrophic_lupus", "hypertrophic (verrucous) lupus"),
+                ("lupus_panniculitis", "lupus panniculitis"),
+                ("mucosal_lupus", "mucosal lupus"),
+                ("lupus_tumidus", "lupus tumidus"),
+                ("chilblain_lupus", "chilblain lupus"),
+                ("discoid_lupus_lichen_planus_overlap", "discoid lupus/lichen planus overlap"),
+            ),
+        ),
+        "oral_or_nasal_ulcers": d.any_of(
+            "oral or nasal ulcers",
+            *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasal ulcers")),
+        ),
+        "non_scarring_alopecia": d.present(
+            evidence, "non_scarring_alopecia", "non-scarring alopecia"
+        ),
+        "synovitis": d.any_of(
+            "swelling in >= 2 joints, or >= 2 tender joints with >= 30 min morning stiffness",
+            d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
+            qty("swollen_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 swollen joints"),
+            d.all_of(
+                ">= 2 tender joints with >= 30 minutes of morning stiffness",
+                [
+                    qty(
+                        "tender_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 tender joints"
+                    ),
+                    qty(
+                        "morning_stiffness",
+                        lambda m: m >= _MORNING_STIFFNESS_AT_LEAST_MIN,
+                        ">= 30 min morning stiffness",
+                    ),
+                ],
+                d.EPISODE_DAYS,
+            ),
+        ),
+        "serositis": d.any_of(
+            "pleurisy, pleural effusion or rub; pericardial pain, effusion, rub or ECG change",
+            *found(
+                ("pleuritic_pain", "typical pleurisy"),
+                ("pleural_effusion", "pleural effusion"),
+                ("pleural_rub", "pleural rub"),
+                ("pericardial_pain", "typical pericardial pain"),
+                ("pericardial_effusion", "pericardial effusion"),
+                ("pericardial_rub", "pericardial rub"),
+                ("pericarditis_on_ecg", "pericarditis on ECG"),
+            ),
+        ),
+        "renal": d.any_of(
+            "proteinuria representing >= 500 mg/24 h, or red blood cell casts",
+            qty(
+                "urine_protein_24h",
+                lambda g: g >= _PROTEINURIA_AT_LEAST_G,
+                "24-hour urine protein >= 500 mg",
+            ),
+            qty(
+                "urine_protein_creatinine_ratio",
+                lambda g: g >= _PROTEINURIA_AT_LEAST_G,
+                "protein/creatinine ratio >= 0.5 g/g (50 mg/mmol)",
+            ),
+            d.test(evidence, "urinary_casts", lambda o: o.value == "red_cell", "red cell casts"),
+        ),
+        "neurologic": d.any_of(
+            "seizures, psychosis, mononeuritis multiplex, myelitis, neuropathy or acute "
+            "confusional state",
+            *found(
+                ("seizure", "seizure"),
+                ("psychosis", "psychosis"),
+                ("mononeuritis_multiplex", "mononeuritis multiplex"),
+                ("myelitis", "myelitis"),
+                ("peripheral_neuropathy", "peripheral neuropathy"),
+                ("cranial_neuropathy", "cranial neuropathy"),
+                ("acute_confusional_state", "acute confusional state"),
+                ("delirium", "delirium (an acute confusional state)"),
+            ),
+        ),
+        "hemolytic_anemia": d.present(evidence, "hemolytic_anemia", "hemolytic anaemia"),
+        "leukopenia_or_lymphopenia": d.any_of(
+            "white cells < 4,000/mm³ or lymphocytes < 1,000/mm³ at least once",
+            qty("leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 4,000/mm³"),
+            qty("lymphocyte_count", lambda n: n < _LYMPHOPENIA_BELOW, "lymphocytes < 1,000/mm³"),
+        ),
+        "thrombocytopenia": qty(
+            "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
+        ),
+        "ana": d.test(evidence, "ana", _ana_positive, "ANA >= 1:80 or positive"),
+        "anti_dsdna": d.test(
+            anti_dsdna_judged,
+            "anti_dsdna",
+            _anti_dsdna_above_range,
+            "anti-dsDNA above the reference range (> 2x by ELISA)",
+        ),
+        "anti_sm": d.positive(evidence, "anti_sm", "anti-Sm positive"),
+        "antiphospholipid_antibody": d.any_of(
+            "lupus anticoagulant, false-positive RPR, anticardiolipin medium/high or anti-β2GP1",
+            d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
+            d.positive(evidence, "false_positive_syphilis_test", "false-positive RPR"),
+            d.test(
+                evidence,
+                "anticardiolipin",
+                _anticardiolipin_medium_or_high,
+                "anticardiolipin at medium or high titre",
+            ),
+            d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
+        ),
+        "low_complement": d.any_of(
+            "low C3, low C4 or low CH50",
+            d.test(evidence, "c3", _complement_low, "low C3"),
+            d.test(evidence, "c4", _complement_low, "low C4"),
+            d.test(evidence, "ch50", _complement_low, "low CH50"),
+        ),
+        "direct_coombs": d.positive(evidence, "direct_coombs", "positive direct Coombs test"),
+        "lupus_nephritis_biopsy": d.test(
+            evidence,
+            "renal_biopsy_class",
+            lambda o: o.value != "none",
+            "renal biopsy showing lupus nephritis (any ISN/RPS class)",
+        ),
+    }
+
+
+def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
+    """Every criterion's :class:`ItemFinding` from observations (no date filtering).
+
+    Findings explained by another cause (``explained_by``) do not count.
+    """
+    return derive_findings(observations, "slicc_2012", _BY_CODE, _derive)
+
+
+def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) -> Classification:
+    """Classify a patient from dated evidence (2012 SLICC).
+
+    Uses every observation up to ``as_of`` (all of them by default: criteria are
+    cumulative) and reports the date on which the criteria were first fulfilled.
+    """
+    return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
