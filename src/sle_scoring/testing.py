@@ -339,16 +339,16 @@ def _quantity(draw: DrawFn, entry: Concept, around: bool) -> _Fields:
     return _Fields(Decimal(draw(st.integers(low, high))).scaleb(-places), unit)
 
 
-def _lab(draw: DrawFn, entry: Concept, around: bool) -> _Fields:
+def _lab(draw: DrawFn, entry: Concept, around: bool, *, calls: bool = True) -> _Fields:
     from hypothesis import strategies as st
 
     assert entry.dimension is not None
     isotype = None
     if entry.code in _ISOTYPE_CODES:
         isotype = draw(st.none() | st.sampled_from(("IgG", "IgM", "IgA")))
-    if not around and draw(st.booleans()):
+    if calls and not around and draw(st.booleans()):
         return _Fields(draw(st.sampled_from(entry.values)), isotype=isotype)
-    if entry.code == "anticardiolipin" and draw(st.booleans()):
+    if calls and entry.code == "anticardiolipin" and draw(st.booleans()):
         # "> 40 APL, GPL or MPL units": a level in those units needs no laboratory limit.
         unit = draw(st.sampled_from(_ACL_UNITS))
         if around:
@@ -402,16 +402,29 @@ def _draw_observation(
     from hypothesis import strategies as st
 
     code = draw(st.sampled_from(codes))
-    fields = _fields(draw, code, around_threshold)
+    return _observation(
+        code,
+        _fields(draw, code, around_threshold),
+        date=None if dates is None else draw(dates),
+        explained_by=draw(st.none() | st.sampled_from(CAUSES)) if explained else None,
+    )
+
+
+def _observation(
+    code: str,
+    fields: _Fields,
+    date: datetime.date | None = None,
+    explained_by: str | None = None,
+) -> Observation:
     return Observation(
         code,
         fields.value,
-        date=None if dates is None else draw(dates),
+        date=date,
         unit=fields.unit,
         lower_limit=fields.lower_limit,
         upper_limit=fields.upper_limit,
         isotype=fields.isotype,
-        explained_by=draw(st.none() | st.sampled_from(CAUSES)) if explained else None,
+        explained_by=explained_by,
     )
 
 
@@ -513,22 +526,24 @@ def patients(
 
 def _draw_timeline(
     draw: DrawFn,
-    codes: Sequence[str],
-    around_threshold: bool,
-    explained: bool,
+    undated: SearchStrategy[Patient],
     start: datetime.date,
     span_days: int,
     max_visits: int,
-    min_observations: int,
-    max_observations: int,
 ) -> Patient:
     from hypothesis import strategies as st
 
     end = start + datetime.timedelta(days=span_days)
-    visits = draw(st.lists(st.dates(start, end), min_size=1, max_size=max_visits, unique=True))
-    on_a_visit = st.sampled_from(sorted(visits))
-    observation = st.composite(_draw_observation)(codes, around_threshold, on_a_visit, explained)
-    return draw(_patient(observation, min_observations, max_observations))
+    visits = sorted(
+        draw(st.lists(st.dates(start, end), min_size=1, max_size=max_visits, unique=True))
+    )
+    patient = draw(undated)
+    # Each observation on one of the visits, drawn independently (shrinks to the first).
+    dated = [
+        attrs.evolve(o, date=visits[draw(st.integers(0, len(visits) - 1))])
+        for o in patient.observations
+    ]
+    return Patient(patient.id, tuple(dated))
 
 
 def timelines(
@@ -557,16 +572,15 @@ def timelines(
         raise ValueError("span_days must be >= 0 and max_visits >= 1")
     from hypothesis import strategies as st
 
-    return st.composite(_draw_timeline)(
-        _codes(codes, item_assertions),
-        around_threshold,
-        explained,
-        start,
-        span_days,
-        max_visits,
-        min_observations,
-        max_observations,
+    undated = patients(
+        codes=codes,
+        around_threshold=around_threshold,
+        explained=explained,
+        item_assertions=item_assertions,
+        min_observations=min_observations,
+        max_observations=max_observations,
     )
+    return st.composite(_draw_timeline)(undated, start, span_days, max_visits)
 
 
 # --- Item sets ----------------------------------------------------------------------
@@ -737,11 +751,11 @@ def _broken_observation(draw: DrawFn, kind: str) -> tuple[dict[str, Any], str]:
         code = draw(st.sampled_from([c for c in _LAB_CODES if c != "anticardiolipin"]))
     else:
         code = draw(st.sampled_from(list(CONCEPTS)))
-    if kind == "limit":
-        entry = _raw(draw(observations(codes=[code]).filter(lambda o: o.unit is not None)))
-    else:
-        entry = _raw(draw(observations(codes=[code])))
     entry_concept = CONCEPTS[code]
+    if kind == "limit":  # a numeric value, which needs the laboratory's limit
+        entry = _raw(_observation(code, _lab(draw, entry_concept, False, calls=False)))
+    else:
+        entry = _raw(_draw_observation(draw, [code], False, None, False))
     if kind == "code":
         entry["code"] = draw(
             st.sampled_from(_UNKNOWN_CODES)
@@ -799,14 +813,14 @@ def _impossible_value(entry: Concept, unit: str | None) -> SearchStrategy[object
     return st.sampled_from((*_BAD_TEXT_VALUES, True))
 
 
-def _draw_invalid_record(draw: DrawFn, kinds: Sequence[str]) -> InvalidRecord:
+def _draw_invalid_record(
+    draw: DrawFn, kinds: Sequence[str], valid: SearchStrategy[list[Observation]]
+) -> InvalidRecord:
     from hypothesis import strategies as st
 
     kind = draw(st.sampled_from(kinds))
-    dated = observations(dates=st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31)))
-    valid = draw(st.lists(observations() | dated, max_size=3))
     record: dict[str, Any] = json.loads(
-        records.dumps(Patient("P0001", tuple(valid))), parse_float=Decimal
+        records.dumps(Patient("P0001", tuple(draw(valid)))), parse_float=Decimal
     )
     if kind == "patient":
         broken = draw(st.sampled_from(("", None, 42, ["P1"])))
@@ -854,7 +868,9 @@ def invalid_records(*, kinds: Iterable[str] | None = None) -> SearchStrategy[Inv
         raise ValueError(
             f"kinds must be some of {', '.join(_INVALID_KINDS)} (got {', '.join(unknown)})"
         )
-    return st.composite(_draw_invalid_record)(chosen)
+    dated = observations(dates=st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31)))
+    valid = st.lists(observations() | dated, max_size=3)
+    return st.composite(_draw_invalid_record)(chosen, valid)
 
 
 # --- Reference cases ------------------------------------------------------------------
