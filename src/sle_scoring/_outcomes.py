@@ -29,7 +29,7 @@ from . import _derive
 from ._items import ItemStatus
 from .evidence import Observation, Patient
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
-from .sledai_2k import Score
+from .sledai_2k import Score, score_visit
 
 if TYPE_CHECKING:
     from .glucocorticoids import GlucocorticoidDose
@@ -278,6 +278,26 @@ def read_visit(patient: Patient, visit: datetime.date, window_days: int) -> Visi
             patient, "gastrointestinal_activity", visit, window_days
         ),
     )
+
+
+def scores_in_order(
+    patient: Patient,
+    earlier: datetime.date,
+    later: datetime.date,
+    names: tuple[str, str],
+    window_days: int,
+    non_standard_window: bool,
+) -> tuple[Score, Score]:
+    """SLEDAI-2K at two visits, the first of which must come before the second."""
+    if earlier >= later:
+        raise InvalidItemsError(
+            f"{names[0]} {earlier.isoformat()} must be before {names[1]} {later.isoformat()}"
+        )
+    first, second = (
+        score_visit(patient, day, window_days=window_days, non_standard_window=non_standard_window)
+        for day in (earlier, later)
+    )
+    return first, second
 
 
 #: An item-level number: kept exactly (a float by its shortest repr, as typed).

@@ -1,0 +1,158 @@
+"""The SLEDAI-2K change between two visits: flare, improvement or persistent.
+
+Source: Gladman DD, Urowitz MB, Kagal A, Hallett D. Accurately describing changes in
+disease activity in systemic lupus erythematosus. J Rheumatol 2000;27:377-379:
+"flare, an increase in SLEDAI > 3; improvement is a reduction in SLEDAI of > 3;
+persistently active disease is change in SLEDAI +/- 3".
+
+This is a reporting convention, not part of SLEDAI-2K itself. A change of exactly 3
+either way is persistent. The same paper calls a SLEDAI of 0 "remission"; the library
+does not (see :mod:`sle_scoring.doris_remission`): the scores are in the result.
+With descriptors not assessed, the change is known only within a range; the
+category is given when the whole range agrees, else it cannot be determined.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+import attrs
+
+from ._outcomes import not_assessed_name, score_range, scores_in_order
+from .evidence import Patient
+from .exceptions import InvalidItemsError
+from .sledai_2k import SLEDAI_2K, Score
+
+__all__ = [
+    "FLARE_INCREASE_ABOVE",
+    "IMPROVEMENT_REDUCTION_ABOVE",
+    "SOURCE",
+    "Category",
+    "Change",
+    "categorise",
+    "categorise_visits",
+]
+
+SOURCE = (
+    "Gladman DD, Urowitz MB, Kagal A, Hallett D. Accurately describing changes in disease "
+    "activity in systemic lupus erythematosus. J Rheumatol 2000;27:377-379"
+)
+
+FLARE_INCREASE_ABOVE = 3  # "flare, an increase in SLEDAI > 3"
+IMPROVEMENT_REDUCTION_ABOVE = 3  # "improvement is a reduction in SLEDAI of > 3"
+
+
+class Category(enum.Enum):
+    """The change category; ``UNDETERMINED`` when descriptors not assessed leave it open."""
+
+    FLARE = "flare"
+    IMPROVEMENT = "improvement"
+    PERSISTENT = "persistent"
+    UNDETERMINED = "cannot be determined"
+
+
+def _category(change: int) -> Category:
+    if change > FLARE_INCREASE_ABOVE:
+        return Category.FLARE
+    if -change > IMPROVEMENT_REDUCTION_ABOVE:
+        return Category.IMPROVEMENT
+    return Category.PERSISTENT
+
+
+@attrs.frozen
+class Change:
+    """The SLEDAI-2K change from ``before`` to ``after``, and its category.
+
+    ``least`` and ``most`` bound the change (after minus before): equal when both
+    scores are complete. ``missing`` names the descriptors not assessed when the
+    category cannot be determined.
+    """
+
+    before: Score | int
+    after: Score | int
+    least: int
+    most: int
+    category: Category
+    missing: tuple[str, ...] = ()
+    before_date: datetime.date | None = None
+    after_date: datetime.date | None = None
+
+    @property
+    def verdict(self) -> str:
+        """The category, or ``cannot be determined: <descriptors> missing``."""
+        if self.category is Category.UNDETERMINED:
+            return f"cannot be determined: {', '.join(self.missing)} missing"
+        return str(self.category.value)
+
+    def explain(self) -> str:
+        """One line: the change and its category."""
+        shown = (
+            f"{self.least:+d}" if self.least == self.most else f"{self.least:+d} to {self.most:+d}"
+        )
+        return f"SLEDAI-2K change {shown}: {self.verdict} (Gladman et al. 2000)"
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def _range(score: Score | int, name: str) -> tuple[int, int]:
+    if isinstance(score, Score):
+        if score.index.codes != SLEDAI_2K.codes:
+            raise InvalidItemsError(f"{name} must be a SLEDAI-2K Score (all 24 descriptors)")
+        return score_range(score)
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 105:
+        raise InvalidItemsError(f"{name} must be a SLEDAI-2K Score or total 0-105 (got {score!r})")
+    return score, score
+
+
+def categorise(
+    before: Score | int,
+    after: Score | int,
+    *,
+    before_date: datetime.date | None = None,
+    after_date: datetime.date | None = None,
+) -> Change:
+    """The change category from ``before`` to ``after`` (SLEDAI-2K scores or totals).
+
+    >>> categorise(10, 6).verdict  # reduction of 4 > 3
+    'improvement'
+    >>> categorise(10, 7).verdict  # reduction of 3: not > 3
+    'persistent'
+    >>> categorise(2, 6).verdict  # increase of 4 > 3
+    'flare'
+    """
+    before_low, before_high = _range(before, "before")
+    after_low, after_high = _range(after, "after")
+    least, most = after_low - before_high, after_high - before_low
+    low, high = _category(least), _category(most)
+    if low is high:
+        return Change(before, after, least, most, low, (), before_date, after_date)
+    missing = tuple(
+        not_assessed_name(score.not_assessed, f"SLEDAI-2K {when}")
+        for when, score in (("before", before), ("after", after))
+        if isinstance(score, Score) and score.not_assessed
+    )
+    return Change(
+        before, after, least, most, Category.UNDETERMINED, missing, before_date, after_date
+    )
+
+
+def categorise_visits(
+    patient: Patient,
+    before_date: datetime.date,
+    after_date: datetime.date,
+    *,
+    window_days: int = 10,
+    non_standard_window: bool = False,
+) -> Change:
+    """The change category between two visits, SLEDAI-2K scored in each visit's window."""
+    before, after = scores_in_order(
+        patient,
+        before_date,
+        after_date,
+        ("before_date", "after_date"),
+        window_days,
+        non_standard_window,
+    )
+    return categorise(before, after, before_date=before_date, after_date=after_date)
