@@ -5,7 +5,10 @@ Each instrument is one module, its items a table with their published source:
 
 - :mod:`sle_scoring.eular_acr_2019`: the 2019 EULAR/ACR classification criteria;
 - :mod:`sle_scoring.sledai_2k`: SLEDAI-2K and its clinical variant;
-- :mod:`sle_scoring.sdi`: the SLICC/ACR Damage Index.
+- :mod:`sle_scoring.sdi`: the SLICC/ACR Damage Index;
+- :mod:`sle_scoring.slicc_2012`: the 2012 SLICC classification criteria;
+- :mod:`sle_scoring.acr_1997`: the 1997 ACR classification criteria;
+- :mod:`sle_scoring.compare`: the three classification criteria sets side by side.
 
 Evidence (dated observations with units) is described by
 :mod:`sle_scoring.vocabulary` and :mod:`sle_scoring.evidence`; JSON records are read
@@ -17,7 +20,18 @@ Results classify and score for research; they are never a diagnosis.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import eular_acr_2019, evidence, records, reference_cases, sdi, sledai_2k, vocabulary
+from . import (
+    acr_1997,
+    compare,
+    eular_acr_2019,
+    evidence,
+    records,
+    reference_cases,
+    sdi,
+    sledai_2k,
+    slicc_2012,
+    vocabulary,
+)
 from ._items import Item, ItemFinding, ItemStatus
 from .evidence import Observation, Patient
 from .exceptions import (
@@ -45,11 +59,14 @@ __all__ = [
     "SleScoringError",
     "UnknownCodeError",
     "__version__",
+    "acr_1997",
+    "compare",
     "eular_acr_2019",
     "evidence",
     "records",
     "reference_cases",
     "sdi",
     "sledai_2k",
+    "slicc_2012",
     "vocabulary",
 ]
