@@ -231,6 +231,7 @@ DESCRIPTORS: tuple[Item, ...] = (
 
 _BY_CODE: dict[str, Item] = {item.code: item for item in DESCRIPTORS}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_WEIGHTS: dict[str, int] = {code: item.weight for code, item in _BY_CODE.items()}
 _VOCABULARY = "SLEDAI-2K"
 
 
@@ -245,11 +246,16 @@ class Index:
     name: str
     descriptors: tuple[Item, ...]
     source: str
+    # Built once (scoring reads it on every call), not part of equality.
+    _codes: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_codes", frozenset(item.code for item in self.descriptors))
 
     @property
     def codes(self) -> frozenset[str]:
         """The codes of the descriptors this variant scores."""
-        return frozenset(item.code for item in self.descriptors)
+        return self._codes
 
     @property
     def max_score(self) -> int:
@@ -402,7 +408,7 @@ def _score(
         not_assessed = not_assessed & codes
     return Score(
         index=index,
-        total=sum(_BY_CODE[code].weight for code in present),
+        total=sum(map(_WEIGHTS.__getitem__, present)),
         present=present,
         not_assessed=not_assessed,
         ignored=ignored,
