@@ -39,6 +39,11 @@ class UnknownCodeError(SleScoringError, ValueError):
             message += f"; did you mean {suggestion!r}?"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[UnknownCodeError], tuple[str, str, str | None]]:
+        # Picklable, so the error travels back from a worker process (or a Dask or
+        # Spark task) intact.
+        return (type(self), (self.code, self.vocabulary, self.suggestion))
+
 
 class InvalidItemsError(SleScoringError, TypeError):
     """Item-level input was of the wrong type (e.g. one string instead of a list)."""
@@ -90,3 +95,7 @@ class InvalidEvidenceError(SleScoringError, ValueError):
             lines.extend(f"  - {problem}" for problem in self.problems)
             message = "\n".join(lines)
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[InvalidEvidenceError], tuple[tuple[Problem, ...]]]:
+        # Picklable with its problems and message intact (worker processes, Dask, Spark).
+        return (type(self), (self.problems,))
