@@ -10,6 +10,11 @@ Each instrument is one module, its items a table with their published source:
 - :mod:`sle_scoring.acr_1997`: the 1997 ACR classification criteria;
 - :mod:`sle_scoring.compare`: the three classification criteria sets side by side.
 
+Outcomes over a timeline: :mod:`sle_scoring.lldas`,
+:mod:`sle_scoring.doris_remission`, :mod:`sle_scoring.sri`,
+:mod:`sle_scoring.sledai_change` and :mod:`sle_scoring.timeline`, with glucocorticoid
+doses in prednisone equivalents from :mod:`sle_scoring.glucocorticoids`.
+
 Evidence (dated observations with units) is described by
 :mod:`sle_scoring.vocabulary` and :mod:`sle_scoring.evidence`; JSON records are read
 and written by :mod:`sle_scoring.records`; :mod:`sle_scoring.reference_cases` holds
@@ -23,13 +28,19 @@ from importlib.metadata import PackageNotFoundError, version
 from . import (
     acr_1997,
     compare,
+    doris_remission,
     eular_acr_2019,
     evidence,
+    glucocorticoids,
+    lldas,
     records,
     reference_cases,
     sdi,
     sledai_2k,
+    sledai_change,
     slicc_2012,
+    sri,
+    timeline,
     vocabulary,
 )
 from ._items import Item, ItemFinding, ItemStatus
@@ -61,12 +72,18 @@ __all__ = [
     "__version__",
     "acr_1997",
     "compare",
+    "doris_remission",
     "eular_acr_2019",
     "evidence",
+    "glucocorticoids",
+    "lldas",
     "records",
     "reference_cases",
     "sdi",
     "sledai_2k",
+    "sledai_change",
     "slicc_2012",
+    "sri",
+    "timeline",
     "vocabulary",
 ]
