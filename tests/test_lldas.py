@@ -201,6 +201,9 @@ class TestPga:
         )
         with pytest.raises(InvalidItemsError):
             lldas(pga=True)
+        for not_finite in (Decimal("NaN"), Decimal("Infinity"), float("inf"), "abc"):
+            with pytest.raises(InvalidItemsError):
+                lldas(pga=not_finite)
 
     def test_float_is_read_as_typed(self) -> None:
         assert lldas(pga=1.0).state is State.MET

@@ -161,7 +161,7 @@ def exact(
         raise InvalidItemsError(f"{name} must be a number or None (got {value!r})")
     try:
         number = Fraction(repr(value) if isinstance(value, float) else value)
-    except (ValueError, ZeroDivisionError):
+    except (ValueError, ZeroDivisionError, OverflowError):
         raise InvalidItemsError(f"{name} must be a finite number or None (got {value!r})") from None
     if number < 0 or (maximum is not None and number > maximum):
         expected = f"between 0 and {plain(maximum)}" if maximum is not None else "at least 0"

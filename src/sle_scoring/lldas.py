@@ -164,6 +164,20 @@ def _low_activity(
 _ABSENT = (ItemStatus.ABSENT, ItemStatus.EXPLAINED)
 
 
+def _statuses(sledai: Score) -> dict[str, ItemStatus]:
+    """Every descriptor's status, as :meth:`Score.finding` gives it, in one pass."""
+    statuses = {
+        code: ItemStatus.PRESENT
+        if code in sledai.present
+        else ItemStatus.NOT_ASSESSED
+        if code in sledai.not_assessed
+        else ItemStatus.ABSENT
+        for code in SLEDAI_2K.codes
+    }
+    statuses.update((f.code, f.status) for f in sledai.findings)
+    return statuses
+
+
 def _no_new_features(sledai: Score, previous: Score | None, first_assessment: bool) -> Condition:
     code, definition = "no_new_features", CONDITIONS["no_new_features"]
     if previous is None:
@@ -179,9 +193,9 @@ def _no_new_features(sledai: Score, previous: Score | None, first_assessment: bo
             ("previous assessment",),
         )
     new, unknown = [], []
+    now_by_code, before_by_code = _statuses(sledai), _statuses(previous)
     for item in SLEDAI_2K.descriptors:
-        now = sledai.finding(item.code).status
-        before = previous.finding(item.code).status
+        now, before = now_by_code[item.code], before_by_code[item.code]
         if now is ItemStatus.PRESENT and before in _ABSENT:
             new.append(item.code)
         elif (now is ItemStatus.PRESENT and before is ItemStatus.NOT_ASSESSED) or (
