@@ -1,27 +1,856 @@
-"""The ``sle-scoring`` command line."""
+"""The ``sle-scoring`` command line (also ``python -m sle_scoring``).
+
+Reads patient records (JSON, JSON Lines) or item-level visits (CSV) from a file or
+standard input, scores them, and writes readable text, JSON Lines or CSV to standard
+output or a file. Every input row yields a result or an error record naming the row
+and the field; a summary goes to standard error. See docs/cli.md.
+
+Exit status: :data:`EXIT_OK` (0) every row scored; :data:`EXIT_ROWS_FAILED` (1) at
+least one row failed and was reported, the others were scored; :data:`EXIT_USAGE`
+(2) bad arguments or unusable input (file not found, unusable CSV header, invalid
+JSON document): nothing was scored.
+
+Results classify and score for research; they are never a diagnosis.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import argparse
+import contextlib
+import csv
+import datetime
+import io
+import itertools
+import json
+import multiprocessing
+import os
+import sys
+import textwrap
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from importlib import resources
+from typing import IO, Any, NamedTuple
 
-from . import eular_acr_2019, sledai_2k
+import attrs
 
-__all__ = ["main"]
+from . import __version__, batch, records
+from .exceptions import InvalidEvidenceError, Problem
+from .item_csv import Columns, read_header
 
-# The published reference case at item level (Bottazzi F, et al. Clin Exp Rheumatol
-# 2025): the criteria the authors list at presentation, and SLEDAI-2K 0 on anifrolumab.
-_PRESENTATION = (
-    "ana_positive",
-    "thrombocytopenia",
-    "pleural_or_pericardial_effusion",
-    "joint_involvement",
-    "low_c3_and_low_c4",
-)
+__all__ = ["EXIT_OK", "EXIT_ROWS_FAILED", "EXIT_USAGE", "main"]
+
+#: Every input row was scored.
+EXIT_OK = 0
+#: At least one row failed validation (reported); the other rows were scored.
+EXIT_ROWS_FAILED = 1
+#: Bad arguments or unusable input; nothing was scored.
+EXIT_USAGE = 2
+
+PROG = "sle-scoring"
+_EXAMPLE = "bottazzi_2025.json"
+_INPUT_FORMATS = ("json", "jsonl", "csv")
+_OUTPUT_FORMATS = ("text", "jsonl", "csv")
+_EXTENSIONS = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".txt": "text",
+}
+# Rows per chunk of work: item-level rows are cheap, evidence records are not.
+_CHUNK_ROWS = {"csv": 2000, "jsonl": 50, "json": 50}
+# A CSV cell starting with one of these is read as a formula by spreadsheet programs.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+_EPILOG = """\
+examples:
+  sle-scoring explain --example              the bundled published case, explained
+  sle-scoring classify patients.jsonl        2019 EULAR/ACR, one result per record
+  sle-scoring sledai --visit 2024-03-01 patients.json
+  sle-scoring sledai visits.csv -o scores.csv --errors errors.jsonl
+  sle-scoring score visits.csv --items -j 4 > results.csv
+  cat patients.jsonl | sle-scoring classify - --format jsonl
+
+exit status: 0 every row scored; 1 some rows failed (reported on standard error or
+in --errors), the others were scored; 2 usage error or unusable input.
+
+Results are for research; they are never a diagnosis. See docs/cli.md.
+"""
+
+
+class _UsageError(Exception):
+    """Bad arguments or unusable input: reported, exit status 2."""
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a date written YYYY-MM-DD (got {text!r})"
+        ) from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (got {text!r})")
+    return value if value > 0 else (os.cpu_count() or 1)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days >= 0 (got {text!r})")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Classify and score systemic lupus erythematosus for research "
+        "(2019 EULAR/ACR classification criteria, SLEDAI-2K). Never a diagnosis. "
+        "Without arguments: explain the bundled published case.",
+        epilog=_EPILOG,
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+    common = argparse.ArgumentParser(add_help=False)
+    io_group = common.add_argument_group("input and output")
+    io_group.add_argument(
+        "input",
+        nargs="?",
+        default=None,
+        metavar="FILE",
+        help="patient records (.json, .jsonl) or item-level visits (.csv); - or none "
+        "for standard input",
+    )
+    io_group.add_argument(
+        "--example",
+        action="store_true",
+        help="read the bundled published case (Bottazzi et al. 2025) instead of FILE",
+    )
+    io_group.add_argument(
+        "--input-format",
+        choices=_INPUT_FORMATS,
+        help="format of FILE (default: from its extension; on standard input, from its first line)",
+    )
+    io_group.add_argument(
+        "-o", "--output", metavar="FILE", help="write results to FILE (default: standard output)"
+    )
+    io_group.add_argument(
+        "--errors",
+        metavar="FILE",
+        help="write one JSON Lines error record per problem to FILE (default: "
+        "readable lines on standard error)",
+    )
+    io_group.add_argument(
+        "--ignore-unknown-columns",
+        action="store_true",
+        help="skip CSV columns that are not items of the instruments applied",
+    )
+    run = common.add_argument_group("running")
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="spread the work over N processes (0: one per CPU); the output is the "
+        "same, byte for byte, as with 1",
+    )
+    run.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress indicator (shown only when standard error is a terminal)",
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
+
+    formats = argparse.ArgumentParser(add_help=False)
+    out = formats.add_argument_group("output format")
+    out.add_argument(
+        "-f",
+        "--format",
+        choices=_OUTPUT_FORMATS,
+        help="text (readable), jsonl or csv (default: from the --output extension; "
+        "text on a terminal; otherwise csv for CSV input and jsonl for records)",
+    )
+    out.add_argument(
+        "--items",
+        action="store_true",
+        help="add each item's state (present, absent, not assessed, explained by "
+        "another cause) to the output",
+    )
+
+    classification = argparse.ArgumentParser(add_help=False)
+    classification.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="evidence records: classify on the evidence up to DATE (default: all)",
+    )
+
+    activity = argparse.ArgumentParser(add_help=False)
+    sledai = activity.add_argument_group("SLEDAI-2K")
+    sledai.add_argument(
+        "--clinical",
+        action="store_true",
+        help="clinical SLEDAI-2K: without low complement and increased DNA binding",
+    )
+    sledai.add_argument(
+        "--visit",
+        type=_date,
+        action="append",
+        metavar="DATE",
+        help="evidence records: score the visit on DATE (repeatable; default: every "
+        "date on which the patient has an observation)",
+    )
+    sledai.add_argument(
+        "--window",
+        type=_days,
+        default=10,
+        metavar="DAYS",
+        help="evidence records: the days before the visit that count (10, or 30 as "
+        "validated by Touma et al. 2010; default 10)",
+    )
+    sledai.add_argument(
+        "--non-standard-window",
+        action="store_true",
+        help="allow a --window other than 10 or 30 days (the result says so)",
+    )
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subcommands = {
+        "classify": (
+            [common, formats, classification],
+            "2019 EULAR/ACR classification criteria",
+            "Classify by the 2019 EULAR/ACR criteria: one result per item-level row, or "
+            "per patient record on the evidence up to --as-of.",
+        ),
+        "sledai": (
+            [common, formats, activity],
+            "SLEDAI-2K disease activity",
+            "Score SLEDAI-2K: one result per item-level row (its visit), or per visit of "
+            "each patient record.",
+        ),
+        "score": (
+            [common, formats, activity],
+            "SLEDAI-2K and 2019 EULAR/ACR in one pass",
+            "Score SLEDAI-2K and classify by the 2019 EULAR/ACR criteria in one pass: one "
+            "result per item-level row, or per visit of each patient record (classified "
+            "on the evidence up to that visit).",
+        ),
+        "explain": (
+            [common, classification, activity],
+            "readable explanation of every result",
+            "Explain, in words, the 2019 EULAR/ACR classification and SLEDAI-2K of each "
+            "row or record: every item, its points and the evidence behind it.",
+        ),
+    }
+    for name, (parents, summary, description) in subcommands.items():
+        command = commands.add_parser(
+            name,
+            parents=parents,
+            help=summary,
+            description=textwrap.fill(description, 79),
+            epilog=_EPILOG,
+            formatter_class=formatter,
+        )
+        if name == "classify":
+            command.add_argument(
+                "--criteria",
+                choices=("eular_acr_2019", "all"),
+                default="eular_acr_2019",
+                help="all: 2019 EULAR/ACR, 2012 SLICC and 1997 ACR side by side "
+                "(evidence records only)",
+            )
+    return parser
+
+
+# --- The work done on each row (in this process or in a worker) ----------------------
+
+
+@attrs.frozen
+class _Job:
+    """Everything a worker needs to turn raw rows into output text (picklable)."""
+
+    settings: batch.Settings
+    kind: str  # input format: csv, jsonl or json
+    columns: Columns | None
+    output: str  # output format: text, jsonl or csv
+    items: bool
+    explain: bool  # evidence records: classification once, then SLEDAI-2K per visit
+    compare: bool  # --criteria all
+
+
+class _Done(NamedTuple):
+    """The outcome of one chunk of rows: its output text and its error records."""
+
+    text: str
+    errors: list[dict[str, Any]]
+    read: int
+    scored: int
+    cases: int
+
+
+def _patient(job: _Job, number: int, raw: object) -> Any:
+    where = f"{'line' if job.kind == 'jsonl' else 'record'} {number}"
+    if job.kind == "jsonl":
+        assert isinstance(raw, str)
+        try:
+            raw = json.loads(raw, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            raise InvalidEvidenceError(
+                [Problem(where, None, "(json)", f"invalid JSON: {error.msg}")]
+            ) from None
+    return records.patient_from_dict(raw, where=where)
+
+
+def _cases(job: _Job, number: int, raw: object) -> list[batch.Case]:
+    """The scored cases of one input row; raises InvalidEvidenceError."""
+    settings = job.settings
+    if job.kind == "csv":
+        assert job.columns is not None
+        parsed = job.columns.parse(number, raw)  # type: ignore[arg-type]
+        if isinstance(parsed, InvalidEvidenceError):
+            raise parsed
+        return [batch.score_item_row(parsed, settings)]
+    patient = _patient(job, number, raw)
+    if job.explain:
+        once = attrs.evolve(settings, instruments=("eular_acr_2019",))
+        visits = attrs.evolve(settings, instruments=("sledai_2k",))
+        return batch.score_patient(number, patient, once) + batch.score_patient(
+            number, patient, visits
+        )
+    return batch.score_patient(number, patient, settings)
+
+
+def _csv_cells(values: Iterable[object]) -> list[object]:
+    """Booleans as true/false; text that a spreadsheet would run as a formula
+    (starting with =, +, -, @, tab or carriage return) behind a single quote."""
+    return [
+        ("true" if value else "false")
+        if value.__class__ is bool
+        else "'" + value
+        if isinstance(value, str) and value[:1] in _FORMULA_STARTS
+        else value
+        for value in values
+    ]
+
+
+def _csv_line(values: Iterable[object]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(_csv_cells(values))
+    return buffer.getvalue()
+
+
+def _error_records(number: int, error: InvalidEvidenceError) -> list[dict[str, Any]]:
+    positions = {f"{unit} {number}" for unit in ("row", "line", "record")}
+    found = []
+    for problem in error.problems:
+        # A problem names the record by its position when it has no readable identifier.
+        record = None if problem.record in positions else problem.record
+        found.append(
+            {
+                "row": number,
+                "patient_id": record,
+                "location": problem.location,
+                "field": problem.field,
+                "message": problem.message,
+            }
+        )
+    return found
+
+
+def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
+    """Score one chunk of ``(row number, raw row)``: the unit of work of ``--jobs``.
+
+    Returns the chunk's output text: the same whichever process runs it, so the
+    output of ``--jobs N`` is byte for byte that of ``--jobs 1``.
+    """
+    buffer = io.StringIO()
+    write = buffer.write
+    writerow = csv.writer(buffer, lineterminator="\n").writerow
+    errors: list[dict[str, Any]] = []
+    scored = cases = 0
+    output, items, settings = job.output, job.items, job.settings
+    for number, raw in _read_chunk(chunk) if job.kind == "csv" else chunk:
+        if isinstance(raw, InvalidEvidenceError):  # the reader could not read the row
+            errors.extend(_error_records(number, raw))
+            continue
+        try:
+            if job.compare:
+                found: list[Any] = [
+                    _compare_module().compare_patient(
+                        _patient(job, number, raw), as_of=settings.as_of
+                    )
+                ]
+            else:
+                found = _cases(job, number, raw)
+        except InvalidEvidenceError as error:
+            errors.extend(_error_records(number, error))
+            continue
+        scored += 1
+        for case in found:
+            if job.compare:
+                if output == "text" and cases:
+                    write("\n")
+                write(_render_comparison(job, number, case))
+            elif output == "csv":
+                writerow(_csv_cells(batch.case_values(case, items=items)))
+            elif output == "jsonl":
+                write(json.dumps(batch.case_dict(case, settings, items=items), ensure_ascii=False))
+                write("\n")
+            else:
+                if cases:
+                    write("\n")  # a blank line between explanations
+                write(batch.case_text(case))
+                write("\n")
+            cases += 1
+    return _Done(buffer.getvalue(), errors, len(chunk), scored, cases)
+
+
+def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
+    """One patient's comparison of the criteria sets (``--criteria all``)."""
+    if job.output == "text":
+        return f"== patient {comparison.patient_id} (input row {number}) ==\n\n{comparison}\n"
+    sets = [
+        {
+            "criteria_set": row.criteria_set,
+            "count": row.count,
+            "classified": row.classified,
+            "verdict": row.verdict,
+        }
+        for row in comparison.rows
+    ]
+    if job.output == "jsonl":
+        as_of = comparison.as_of
+        data = {
+            "row": number,
+            "patient_id": comparison.patient_id,
+            "as_of": as_of.isoformat() if as_of is not None else None,
+            "criteria_sets": sets,
+            "all_agree": comparison.all_agree,
+        }
+        return json.dumps(data, ensure_ascii=False) + "\n"
+    values: list[object] = [number, comparison.patient_id, None]
+    for entry in sets:
+        values.extend((entry["classified"], entry["verdict"]))
+    return _csv_line(values)
+
+
+def _compare_module() -> Any:
+    """:mod:`sle_scoring.compare`, or ``None`` when this version does not have it."""
+    try:
+        from . import compare  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # pragma: no cover - depends on the installed version
+        return None
+    return compare
+
+
+def _comparison_fields() -> list[str]:
+    fields = ["row", "patient_id", "visit_date"]
+    for key in ("eular_acr_2019", "slicc_2012", "acr_1997"):
+        fields.extend((f"{key}.classified", f"{key}.verdict"))
+    return fields
+
+
+# --- Reading ----------------------------------------------------------------------
+
+
+def _open_input(args: argparse.Namespace, stdin: IO[str]) -> tuple[IO[str], str | None]:
+    """The input stream and its name (``None`` for standard input)."""
+    if args.example:
+        if args.input not in (None, "-"):
+            raise _UsageError("give either FILE or --example, not both")
+        resource = resources.files("sle_scoring") / "examples" / _EXAMPLE
+        return io.StringIO(resource.read_text(encoding="utf-8")), _EXAMPLE
+    if args.input in (None, "-"):
+        if args.input is None and stdin.isatty():
+            raise _UsageError("no input: give FILE, - for standard input, or --example")
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is not None:
+            return io.TextIOWrapper(buffer, encoding="utf-8-sig", newline=""), None
+        return stdin, None
+    try:
+        return open(args.input, encoding="utf-8-sig", newline=""), args.input
+    except OSError as error:
+        raise _UsageError(f"cannot read {args.input}: {error.strerror}") from None
+
+
+def _extension_format(name: str | None, known: Sequence[str]) -> str | None:
+    if name is None:
+        return None
+    found = _EXTENSIONS.get(os.path.splitext(name)[1].lower())
+    return found if found in known else None
+
+
+def _sniff(stream: IO[str]) -> tuple[str, Iterator[str]]:
+    """The format of a stream with no name, from its first non-blank line."""
+    seen: list[str] = []
+    for line in stream:
+        seen.append(line)
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("["):
+            kind = "json"
+        elif text.startswith("{"):
+            try:
+                json.loads(text)
+                kind = "jsonl"
+            except json.JSONDecodeError:
+                kind = "json"
+        else:
+            kind = "csv"
+        return kind, itertools.chain(seen, stream)
+    return "jsonl", iter(seen)
+
+
+def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
+    """Each CSV record's text with its row number (blank lines counted, not yielded).
+
+    A record goes on over the next line while its double quotes are unbalanced (a
+    quoted cell holding a line break), as in the csv module's default dialect. The
+    records are parsed into cells where they are scored (:func:`_read_chunk`), so
+    that with ``--jobs`` the reading process only splits lines.
+    """
+    number = 0
+    pending = ""
+    for line in lines:
+        if pending:
+            pending += line
+            if pending.count('"') % 2:
+                continue
+            line, pending = pending, ""
+        elif '"' in line and line.count('"') % 2:
+            pending = line
+            continue
+        number += 1
+        if line.strip():
+            yield number, line
+    if pending:
+        yield number + 1, pending
+
+
+def _csv_rows(
+    lines: Iterable[str], columns_for: Callable[[list[str]], Columns]
+) -> tuple[Columns, Iterator[tuple[int, object]]]:
+    """The validated header and ``(row number, record text)`` for each data row."""
+    records = _csv_records(lines)
+    first = next(records, None)
+    if first is None:
+        raise _UsageError("the CSV input is empty; expected a header row")
+    try:
+        header = next(csv.reader([str(first[1])]))
+    except csv.Error as error:
+        raise _UsageError(f"unreadable CSV header: {error}") from None
+    return columns_for(header), records
+
+
+def _read_chunk(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
+    """The cells of each CSV record of a chunk, or the error naming an unreadable one."""
+    reader = csv.reader(str(text) for _, text in chunk)
+    for number, _ in chunk:
+        try:
+            yield number, next(reader)
+        except csv.Error as error:
+            yield (
+                number,
+                InvalidEvidenceError(
+                    [Problem(None, f"row {number}", "(row)", f"unreadable CSV: {error}")]
+                ),
+            )
+
+
+def _json_rows(text: str) -> Iterator[tuple[int, object]]:
+    try:
+        document = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise _UsageError(f"invalid JSON at line {error.lineno}: {error.msg}") from None
+    entries = document if isinstance(document, list) else [document]
+    return iter(enumerate(entries, start=1))
+
+
+def _jsonl_rows(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, line
+
+
+def _chunks(rows: Iterator[tuple[int, object]], size: int) -> Iterator[list[tuple[int, object]]]:
+    while True:
+        chunk = list(itertools.islice(rows, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _run_parallel(
+    job: _Job, chunks: Iterable[list[tuple[int, object]]], jobs: int
+) -> Iterator[_Done]:
+    """Chunks scored by ``jobs`` worker processes, yielded in input order.
+
+    At most ``2 * jobs`` chunks are in flight, so memory stays constant however
+    long the input (``Pool.imap`` would buffer finished chunks without limit when
+    writing is slower than scoring).
+    """
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs) as pool:
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_process, (job, chunk)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+class _Progress:
+    """``N rows read`` on standard error, redrawn at most every ``interval`` seconds."""
+
+    def __init__(self, stream: IO[str], enabled: bool, interval: float = 0.5) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.interval = interval
+        self.started = self.last = time.monotonic()
+        self.shown = False
+
+    def update(self, rows: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        rate = rows / max(now - self.started, 1e-9)
+        self.stream.write(f"\r{PROG}: {rows:,} rows read ({rate:,.0f}/s)")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+# --- Running ----------------------------------------------------------------------
+
+
+def _settings(args: argparse.Namespace) -> batch.Settings:
+    instruments = {
+        "classify": ("eular_acr_2019",),
+        "sledai": ("sledai_2k",),
+        "score": ("sledai_2k", "eular_acr_2019"),
+        "explain": ("eular_acr_2019", "sledai_2k"),
+    }[args.command]
+    window = getattr(args, "window", 10)
+    if window not in (10, 30) and not getattr(args, "non_standard_window", False):
+        raise _UsageError(
+            f"--window {window} is not a published SLEDAI-2K window (10 or 30 days); "
+            "add --non-standard-window to use it anyway"
+        )
+    return batch.Settings(
+        instruments=instruments,
+        clinical_sledai=getattr(args, "clinical", False),
+        window_days=window,
+        non_standard_window=getattr(args, "non_standard_window", False),
+        visits=tuple(getattr(args, "visit", None) or ()),
+        as_of=getattr(args, "as_of", None),
+    )
+
+
+def _output_format(args: argparse.Namespace, kind: str, stdout: IO[str]) -> str:
+    if args.command == "explain":
+        return "text"
+    if args.format is not None:
+        return str(args.format)
+    by_name = _extension_format(args.output if args.output != "-" else None, _OUTPUT_FORMATS)
+    if by_name is not None:
+        return by_name
+    if args.output in (None, "-") and stdout.isatty():
+        return "text"
+    return "csv" if kind == "csv" else "jsonl"
+
+
+def _header_problem(error: InvalidEvidenceError) -> _UsageError:
+    lines = [f"the CSV header cannot be used ({len(error.problems)} problem(s)):"]
+    lines.extend(f"  column {p.field!r}: {p.message}" for p in error.problems)
+    return _UsageError("\n".join(lines))
+
+
+def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: IO[str]) -> int:
+    settings = _settings(args)
+    stream, name = _open_input(args, stdin)
+    with stream if name is not None else contextlib.nullcontext(stream):
+        kind = args.input_format or _extension_format(name, _INPUT_FORMATS)
+        lines: Iterable[str] = stream
+        if kind is None:
+            if name is not None:
+                raise _UsageError(
+                    f"cannot tell the format of {name} from its extension; "
+                    "give --input-format json, jsonl or csv"
+                )
+            kind, lines = _sniff(stream)
+        compare = getattr(args, "criteria", "eular_acr_2019") == "all"
+        if compare and kind == "csv":
+            raise _UsageError("--criteria all needs evidence records (JSON or JSON Lines)")
+        if compare and _compare_module() is None:  # pragma: no cover
+            raise _UsageError("--criteria all is not available in this version")
+        if kind == "csv":
+            for option in ("as_of", "visit"):
+                if getattr(args, option, None):
+                    raise _UsageError(
+                        f"--{option.replace('_', '-')} applies to evidence records, "
+                        "not to item-level CSV rows (each row is its own visit)"
+                    )
+        output = _output_format(args, kind, stdout)
+        items = getattr(args, "items", False)
+        columns: Columns | None = None
+        if kind == "csv":
+
+            def columns_for(header: list[str]) -> Columns:
+                try:
+                    return read_header(
+                        header, settings.item_codes, ignore_unknown=args.ignore_unknown_columns
+                    )
+                except InvalidEvidenceError as error:
+                    raise _header_problem(error) from None
+
+            columns, rows = _csv_rows(lines, columns_for)
+        elif kind == "json":
+            rows = _json_rows("".join(lines))
+        else:
+            rows = _jsonl_rows(lines)
+        job = _Job(settings, kind, columns, output, items, args.command == "explain", compare)
+        return _write(args, job, rows, stdout, stderr)
+
+
+def _write(
+    args: argparse.Namespace,
+    job: _Job,
+    rows: Iterator[tuple[int, object]],
+    stdout: IO[str],
+    stderr: IO[str],
+) -> int:
+    target: IO[str]
+    if args.output in (None, "-"):
+        target, close_target = stdout, False
+    else:
+        try:
+            target = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as error:
+            raise _UsageError(f"cannot write {args.output}: {error.strerror}") from None
+        close_target = True
+    error_file: IO[str] | None = None
+    try:
+        if args.errors is not None:
+            try:
+                error_file = open(args.errors, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            except OSError as error:
+                raise _UsageError(f"cannot write {args.errors}: {error.strerror}") from None
+        if job.output == "csv":
+            fields = (
+                _comparison_fields()
+                if job.compare
+                else batch.case_fields(job.settings, items=job.items)
+            )
+            target.write(_csv_line(fields))
+        progress = _Progress(stderr, stderr.isatty() and not args.no_progress and not args.quiet)
+        chunks = _chunks(rows, _CHUNK_ROWS[job.kind])
+        results = (
+            _run_parallel(job, chunks, args.jobs)
+            if args.jobs > 1
+            else (_process(job, chunk) for chunk in chunks)
+        )
+        read = scored = cases = 0
+        wrote_text = False
+        unit = {"csv": "row", "jsonl": "line", "json": "record"}[job.kind]
+        for done in results:
+            if done.text:
+                if job.output == "text" and wrote_text:
+                    target.write("\n")
+                target.write(done.text)
+                wrote_text = True
+            for record in done.errors:
+                if error_file is not None:
+                    error_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+                else:
+                    stderr.write(f"{PROG}: {_error_line(record, unit)}\n")
+            read += done.read
+            scored += done.scored
+            cases += done.cases
+            progress.update(read)
+        progress.finish()
+        target.flush()
+    finally:
+        if close_target:
+            target.close()
+        if error_file is not None:
+            error_file.close()
+    failed = read - scored
+    if not args.quiet:
+        where = f" (see {args.errors})" if failed and args.errors is not None else ""
+        stderr.write(
+            f"{PROG}: {_count(read, unit)} read, {scored} scored, {failed} failed{where}; "
+            f"{_count(cases, 'result')} written\n"
+        )
+    return EXIT_ROWS_FAILED if failed else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _error_line(record: dict[str, Any], unit: str) -> str:
+    parts = [f"{unit} {record['row']}"]
+    if record["patient_id"] is not None:
+        parts.append(f"patient {record['patient_id']!r}")
+    location = record["location"]
+    if location is not None and location != f"row {record['row']}":
+        parts.append(location)
+    parts.append(f"field {record['field']!r}")
+    return f"{' '.join(parts)}: {record['message']}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the explained results for the bundled reference case."""
-    print(eular_acr_2019.classify(_PRESENTATION))
-    print()
-    print(sledai_2k.score([]))
-    return 0
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the
+    exit status. With no arguments, explain the bundled published case.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments:
+        arguments = ["explain", "--example"]
+    parser = _parser()
+    try:
+        args = parser.parse_args(arguments)
+    except SystemExit as exit:  # --help, --version, or a usage error already reported
+        return int(exit.code or 0)
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write(f"{PROG}: error: give a COMMAND (see {PROG} --help)\n")
+        return EXIT_USAGE
+    try:
+        return _execute(args, sys.stdin, sys.stdout, sys.stderr)
+    except _UsageError as error:
+        sys.stderr.write(f"{PROG}: error: {error}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130

@@ -1,0 +1,385 @@
+"""Batch scoring: rows in, flat result records out, for pipelines.
+
+What the command line (:mod:`sle_scoring.cli`) runs on each input row, and what a
+pandas, Dask or Spark job can call directly (see docs/cli.md). Everything here is
+module-level functions and frozen values, so it pickles: a batch can be spread over
+processes or a cluster without any change.
+
+A *case* is one scored unit: an item-level row (a patient-visit), or one visit of a
+patient's evidence record (SLEDAI-2K is scored per visit, the 2019 EULAR/ACR
+classification uses the evidence up to that visit), or one patient's evidence
+record classified as a whole. Each case carries where it came from (``row``), the
+patient and the visit date, and one result per instrument:
+
+- ``eular_acr_2019``: :class:`sle_scoring.eular_acr_2019.Classification`;
+- ``sledai_2k`` (or ``clinical_sledai_2k``): :class:`sle_scoring.sledai_2k.Score`.
+
+Results classify and score for research; they are never a diagnosis.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
+
+import attrs
+
+from . import eular_acr_2019, sledai_2k
+from .evidence import Patient
+from .exceptions import InvalidEvidenceError, Problem
+from .item_csv import Columns, ItemRow, cell_state, read_header
+
+__all__ = [
+    "INSTRUMENTS",
+    "ITEM_CODES",
+    "Case",
+    "Settings",
+    "case_dict",
+    "case_fields",
+    "case_text",
+    "case_values",
+    "score_item_row",
+    "score_patient",
+    "score_records",
+]
+
+#: The instruments a batch can apply, by the name used in columns and records.
+INSTRUMENTS = ("sledai_2k", "eular_acr_2019")
+
+#: Each instrument's item codes in table order: the item-level CSV columns.
+ITEM_CODES: dict[str, tuple[str, ...]] = {
+    "sledai_2k": tuple(item.code for item in sledai_2k.DESCRIPTORS),
+    "eular_acr_2019": tuple(
+        item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
+    ),
+}
+
+# One instrument's result.
+_Result = eular_acr_2019.Classification | sledai_2k.Score
+
+
+def _instruments(value: Iterable[str]) -> tuple[str, ...]:
+    chosen = tuple(value)
+    unknown = [name for name in chosen if name not in INSTRUMENTS]
+    if unknown or not chosen or len(set(chosen)) != len(chosen):
+        raise ValueError(
+            f"instruments must be distinct names among {', '.join(INSTRUMENTS)} (got {chosen!r})"
+        )
+    return chosen
+
+
+@attrs.frozen
+class Settings:
+    """How to score a batch (picklable; the same for every row).
+
+    ``instruments``: which to apply, in output order. ``clinical_sledai``: score
+    clinical SLEDAI-2K (without serology) instead of SLEDAI-2K. ``window_days`` and
+    ``non_standard_window``: the SLEDAI-2K window for evidence records (10 days, or
+    30; others only when asked for). ``visits``: the visit dates at which to score
+    evidence records (empty: every date on which the patient has an observation).
+    ``as_of``: classify evidence records on the evidence up to this date (only
+    when SLEDAI-2K is not applied; with it, each visit's date is used).
+    """
+
+    instruments: tuple[str, ...] = attrs.field(default=INSTRUMENTS, converter=_instruments)
+    clinical_sledai: bool = False
+    window_days: int = 10
+    non_standard_window: bool = False
+    visits: tuple[datetime.date, ...] = ()
+    as_of: datetime.date | None = None
+
+    @property
+    def index(self) -> sledai_2k.Index:
+        """The SLEDAI-2K variant scored."""
+        return sledai_2k.CLINICAL_SLEDAI_2K if self.clinical_sledai else sledai_2k.SLEDAI_2K
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The name of each result in output: the instrument, or its variant."""
+        return tuple(
+            "clinical_sledai_2k" if name == "sledai_2k" and self.clinical_sledai else name
+            for name in self.instruments
+        )
+
+    @property
+    def item_codes(self) -> dict[str, tuple[str, ...]]:
+        """The item codes of each instrument applied (the CSV columns to read)."""
+        return {name: ITEM_CODES[name] for name in self.instruments}
+
+
+class Case(NamedTuple):
+    """One scored unit: its input row, patient, visit date and results.
+
+    ``row``: the input's row (CSV, the header being row 1), line (JSON Lines) or
+    record (JSON) number. ``results``: one per instrument, in the order of
+    :attr:`Settings.instruments`.
+    """
+
+    row: int
+    patient_id: str
+    visit_date: datetime.date | None
+    results: tuple[_Result, ...]
+
+
+def score_item_row(row: ItemRow, settings: Settings) -> Case:
+    """Score one item-level row with every instrument of ``settings``.
+
+    ``row.items`` must be in the order of ``settings.instruments`` (as read with
+    ``settings.item_codes``).
+    """
+    results: list[_Result] = []
+    for name, (present, not_assessed) in zip(settings.instruments, row.items, strict=True):
+        if name == "sledai_2k":
+            results.append(
+                sledai_2k.score(present, not_assessed=not_assessed, index=settings.index)
+            )
+        else:
+            results.append(eular_acr_2019.classify(present, not_assessed=not_assessed))
+    return Case(row.row, row.patient_id, row.visit_date, tuple(results))
+
+
+def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
+    """Score one patient's evidence record.
+
+    With SLEDAI-2K: one case per visit, at ``settings.visits`` or else at every
+    date on which the patient has an observation, each with the classification on
+    the evidence up to that visit. Without it: one case, classified on the evidence
+    up to ``settings.as_of`` (all of it by default). Raises
+    :class:`InvalidEvidenceError` (e.g. an undated observation where dates are
+    needed, or no date at which to score a visit).
+    """
+    if "sledai_2k" not in settings.instruments:
+        result = eular_acr_2019.classify_patient(patient, as_of=settings.as_of)
+        return [Case(row, patient.id, None, (result,))]
+    visits = settings.visits or tuple(patient.dates())
+    if not visits:
+        raise InvalidEvidenceError(
+            [
+                Problem(
+                    patient.id,
+                    None,
+                    "observations",
+                    "no dated observation, so no visit to score SLEDAI-2K at; "
+                    "give visit dates (--visit)",
+                )
+            ]
+        )
+    cases = []
+    for visit in visits:
+        results: list[_Result] = []
+        for name in settings.instruments:
+            if name == "sledai_2k":
+                results.append(
+                    sledai_2k.score_visit(
+                        patient,
+                        visit,
+                        window_days=settings.window_days,
+                        index=settings.index,
+                        non_standard_window=settings.non_standard_window,
+                    )
+                )
+            else:
+                results.append(eular_acr_2019.classify_patient(patient, as_of=visit))
+        cases.append(Case(row, patient.id, visit, tuple(results)))
+    return cases
+
+
+# --- Rendering ----------------------------------------------------------------------
+
+_CLASSIFICATION_FIELDS = (
+    "points",
+    "entry_criterion_met",
+    "classified",
+    "as_of",
+    "first_fulfilled",
+    "not_assessed",
+    "verdict",
+)
+_SCORE_FIELDS = ("total", "complete", "not_assessed")
+
+
+def case_fields(settings: Settings, *, items: bool = False) -> list[str]:
+    """The flat column names of a case (the CSV header), in output order.
+
+    ``row``, ``patient_id``, ``visit_date``, then for each result
+    ``<key>.<field>`` and, with ``items``, ``<key>.<item code>`` for each item.
+    """
+    fields = ["row", "patient_id", "visit_date"]
+    for name, key in zip(settings.instruments, settings.keys, strict=True):
+        if name == "sledai_2k":
+            fields.extend(f"{key}.{field}" for field in _SCORE_FIELDS)
+            codes = [item.code for item in settings.index.descriptors]
+        else:
+            fields.extend(f"{key}.{field}" for field in _CLASSIFICATION_FIELDS)
+            codes = list(ITEM_CODES["eular_acr_2019"])
+        if items:
+            fields.extend(f"{key}.{code}" for code in codes)
+    return fields
+
+
+def _in_order(codes: frozenset[str], position: Mapping[str, int]) -> list[str]:
+    """``codes`` in table order."""
+    return sorted(codes, key=position.__getitem__) if codes else []
+
+
+_EULAR_ORDER = ITEM_CODES["eular_acr_2019"]
+_POSITION = {
+    name: {code: number for number, code in enumerate(codes)} for name, codes in ITEM_CODES.items()
+}
+_SLEDAI_POSITION = _POSITION["sledai_2k"]
+_EULAR_POSITION = _POSITION["eular_acr_2019"]
+
+
+def _item_codes(result: _Result) -> tuple[str, ...]:
+    if isinstance(result, sledai_2k.Score):
+        return tuple(item.code for item in result.index.descriptors)
+    return _EULAR_ORDER
+
+
+def _item_states(result: _Result) -> list[str]:
+    return [result.finding(code).status.value for code in _item_codes(result)]
+
+
+def case_values(case: Case, *, items: bool = False) -> list[object]:
+    """The flat values of a case, matching :func:`case_fields`.
+
+    Values are ``int``, ``bool``, ``str`` or ``None`` (empty); dates are written
+    ``YYYY-MM-DD`` and code lists as codes separated by spaces, in table order.
+    """
+    visit = case.visit_date.isoformat() if case.visit_date is not None else None
+    values: list[object] = [case.row, case.patient_id, visit]
+    for result in case.results:
+        if isinstance(result, sledai_2k.Score):
+            values.extend(
+                (
+                    result.total,
+                    not result.not_assessed,  # complete
+                    " ".join(_in_order(result.not_assessed, _SLEDAI_POSITION)),
+                )
+            )
+        else:
+            first, as_of = result.first_fulfilled, result.as_of
+            values.extend(
+                (
+                    result.points,
+                    result.entry_criterion_met,
+                    result.classified,
+                    as_of.isoformat() if as_of is not None else None,
+                    first.isoformat() if first is not None else None,
+                    " ".join(_in_order(result.not_assessed, _EULAR_POSITION)),
+                    result.verdict,
+                )
+            )
+        if items:
+            values.extend(_item_states(result))
+    return values
+
+
+def _result_dict(result: _Result, items: bool) -> dict[str, object]:
+    if isinstance(result, sledai_2k.Score):
+        data: dict[str, object] = {
+            "index": result.index.name,
+            "total": result.total,
+            "max": result.index.max_score,
+            "complete": result.complete,
+            "present": _in_order(result.present, _SLEDAI_POSITION),
+            "not_assessed": _in_order(result.not_assessed, _SLEDAI_POSITION),
+        }
+        if result.ignored:
+            data["ignored"] = sorted(result.ignored)
+        if result.window_days is not None:
+            data["window_days"] = result.window_days
+            data["standard_window"] = result.standard_window
+    else:
+        data = {
+            "points": result.points,
+            "clinical_points": result.clinical_points,
+            "immunologic_points": result.immunologic_points,
+            "entry_criterion_met": result.entry_criterion_met,
+            "classified": result.classified,
+            "verdict": result.verdict,
+            "present": _in_order(result.present, _EULAR_POSITION),
+            "not_assessed": _in_order(result.not_assessed, _EULAR_POSITION),
+        }
+        if result.as_of is not None:
+            data["as_of"] = result.as_of.isoformat()
+        if result.first_fulfilled is not None:
+            data["first_fulfilled"] = result.first_fulfilled.isoformat()
+    explained = [f.code for f in result.explained]
+    if explained:
+        data["explained"] = explained
+    if items:
+        data["items"] = dict(zip(_item_codes(result), _item_states(result), strict=True))
+    return data
+
+
+def case_dict(case: Case, settings: Settings, *, items: bool = False) -> dict[str, object]:
+    """A case as a JSON-ready dict: ``row``, ``patient_id``, ``visit_date`` and one
+    entry per result, named by :attr:`Settings.keys`.
+    """
+    data: dict[str, object] = {
+        "row": case.row,
+        "patient_id": case.patient_id,
+        "visit_date": case.visit_date.isoformat() if case.visit_date is not None else None,
+    }
+    for key, result in zip(settings.keys, case.results, strict=True):
+        data[key] = _result_dict(result, items)
+    return data
+
+
+def case_text(case: Case) -> str:
+    """A case as readable text: a heading, then each result's explanation."""
+    heading = f"== patient {case.patient_id}"
+    if case.visit_date is not None:
+        heading += f", visit {case.visit_date.isoformat()}"
+    heading += f" (input row {case.row}) =="
+    return "\n\n".join([heading, *(result.explain() for result in case.results)])
+
+
+# --- Records from a data frame -------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    """A data-frame value written as the CSV layout would spell it."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    state = cell_state(value)
+    if state is None:
+        return repr(value)  # reported as an unreadable cell, quoted
+    return {"present": "1", "absent": "0", "not assessed": ""}[state]
+
+
+def score_records(
+    records: Iterable[Mapping[str, object]],
+    settings: Settings | None = None,
+    *,
+    items: bool = False,
+    ignore_unknown: bool = False,
+) -> Iterator[dict[str, object]]:
+    """Score item-level records (e.g. ``DataFrame.to_dict("records")``), one flat
+    dict per record, as the CSV output would hold it.
+
+    Each record has ``patient_id``, ``visit_date`` and item columns named as in the
+    CSV layout (:mod:`sle_scoring.item_csv`); cell values may also be ``True``/
+    ``False``, 1/0 and ``None``/NaN (not assessed). The keys of the first record
+    are the columns. A bad record raises :class:`InvalidEvidenceError` naming its
+    row (the first record is row 2, as in a CSV file with its header).
+    """
+    chosen = settings if settings is not None else Settings()
+    columns: Columns | None = None
+    header: list[str] = []
+    fields = case_fields(chosen, items=items)
+    for number, record in enumerate(records, start=2):
+        if columns is None:
+            header = [str(key) for key in record]
+            columns = read_header(header, chosen.item_codes, ignore_unknown=ignore_unknown)
+        parsed = columns.parse(number, [_cell_text(record.get(key)) for key in header])
+        if isinstance(parsed, InvalidEvidenceError):
+            raise parsed
+        values = case_values(score_item_row(parsed, chosen), items=items)
+        yield dict(zip(fields, values, strict=True))
