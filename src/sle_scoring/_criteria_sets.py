@@ -1,6 +1,5 @@
 """Helpers shared by the criteria sets that count criteria (SLICC 2012, ACR 1997):
-item-level input, findings from evidence, the first date on which a classification
-rule held, and the parts of their explanations that are the same.
+findings from evidence and the first date on which a classification rule held.
 
 Private: the instrument modules use these; users never need them.
 """
@@ -8,10 +7,10 @@ Private: the instrument modules use these; users never need them.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from . import _derive
-from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint
+from ._items import ItemFinding, ItemStatus
 from .evidence import Observation
 
 
@@ -58,42 +57,6 @@ def first_fulfilled(
         if holds(so_far):
             return day
     return None
-
-
-def item_codes(
-    items: object, not_assessed: object, codes: Mapping[str, str], vocabulary: str
-) -> tuple[frozenset[str], frozenset[str]]:
-    """Item-level input checked: the codes present and those not assessed."""
-    present = canonical_codes(items, codes, vocabulary, "items")
-    missing = canonical_codes(not_assessed, codes, vocabulary, "not_assessed")
-    check_disjoint(present, missing, vocabulary)
-    return present, missing
-
-
-def item_finding(
-    code: str,
-    findings: Iterable[ItemFinding],
-    present: Collection[str],
-    not_assessed: Collection[str],
-) -> ItemFinding:
-    """The finding for ``code``: the evidence-level one, or what item-level input said."""
-    for finding in findings:
-        if finding.code == code:
-            return finding
-    if code in present:
-        return ItemFinding(code, ItemStatus.PRESENT, "given at item level")
-    if code in not_assessed:
-        return ItemFinding(code, ItemStatus.NOT_ASSESSED, "given as not assessed")
-    return ItemFinding(code, ItemStatus.ABSENT, "not among the item codes given")
-
-
-def left_out(findings: Iterable[ItemFinding]) -> list[str]:
-    """One explanation line per finding excluded because another cause explains it."""
-    return [
-        f"Left out: {f.code}, explained by {', '.join(f.explained_by)}"
-        for f in findings
-        if f.status is ItemStatus.EXPLAINED
-    ]
 
 
 def derive_findings(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -135,3 +135,39 @@ def check_disjoint(present: frozenset[str], not_assessed: frozenset[str], vocabu
             f"{vocabulary} item(s) given both as present and as not assessed: "
             + ", ".join(repr(code) for code in sorted(both))
         )
+
+
+def item_codes(
+    items: object, not_assessed: object, codes: Mapping[str, str], vocabulary: str
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Item-level input checked: the codes present and those not assessed."""
+    present = canonical_codes(items, codes, vocabulary, "items")
+    missing = canonical_codes(not_assessed, codes, vocabulary, "not_assessed")
+    check_disjoint(present, missing, vocabulary)
+    return present, missing
+
+
+def item_finding(
+    code: str,
+    findings: Iterable[ItemFinding],
+    present: Collection[str],
+    not_assessed: Collection[str],
+) -> ItemFinding:
+    """The finding for ``code``: the evidence-level one, or what item-level input said."""
+    for finding in findings:
+        if finding.code == code:
+            return finding
+    if code in present:
+        return ItemFinding(code, ItemStatus.PRESENT, "given at item level")
+    if code in not_assessed:
+        return ItemFinding(code, ItemStatus.NOT_ASSESSED, "given as not assessed")
+    return ItemFinding(code, ItemStatus.ABSENT, "not among the item codes given")
+
+
+def left_out(findings: Iterable[ItemFinding]) -> list[str]:
+    """One explanation line per finding excluded because another cause explains it."""
+    return [
+        f"Left out: {f.code}, explained by {', '.join(f.explained_by)}"
+        for f in findings
+        if f.status is ItemStatus.EXPLAINED
+    ]

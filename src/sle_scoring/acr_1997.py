@@ -29,13 +29,10 @@ from ._criteria_sets import (
     codes_with,
     derive_findings,
     first_fulfilled,
-    item_codes,
-    item_finding,
-    left_out,
     ordered_findings,
 )
 from ._derive import Occurrence, Signal
-from ._items import Item, ItemFinding, ItemStatus
+from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
 from .eular_acr_2019 import _above_upper_limit, _ana_positive, _anticardiolipin_medium_or_high
 from .evidence import Observation, Patient
 

@@ -31,13 +31,7 @@ import attrs
 
 from . import _derive as _derive_module
 from ._derive import Signal
-from ._items import (
-    Item,
-    ItemFinding,
-    ItemStatus,
-    canonical_codes,
-    check_disjoint,
-)
+from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
 from .evidence import Observation, Patient, titre_denominator
 
 __all__ = [
@@ -407,14 +401,7 @@ class Classification:
         key = code.value if isinstance(code, Criterion) else code
         if key not in _BY_CODE:
             raise KeyError(key)
-        for finding in self.findings:
-            if finding.code == key:
-                return finding
-        if key in self.present:
-            return ItemFinding(key, ItemStatus.PRESENT, "given at item level")
-        if key in self.not_assessed:
-            return ItemFinding(key, ItemStatus.NOT_ASSESSED, "given as not assessed")
-        return ItemFinding(key, ItemStatus.ABSENT, "not among the item codes given")
+        return item_finding(key, self.findings, self.present, self.not_assessed)
 
     def explain(self) -> str:
         """A readable account of the classification, domain by domain."""
@@ -450,10 +437,7 @@ class Classification:
         lines.append(
             "At least one clinical criterion: " + ("yes" if self.has_clinical_criterion else "no")
         )
-        for finding in self.explained:
-            lines.append(
-                f"Left out: {finding.code}, explained by {', '.join(finding.explained_by)}"
-            )
+        lines.extend(left_out(self.findings))
         lines.append(f"Verdict: {self.verdict}")
         return "\n".join(lines)
 
@@ -477,9 +461,7 @@ def classify(
     >>> result.classified
     False
     """
-    present = canonical_codes(items, _CODES, _VOCABULARY, "items")
-    missing = canonical_codes(not_assessed, _CODES, _VOCABULARY, "not_assessed")
-    check_disjoint(present, missing, _VOCABULARY)
+    present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _classification(present, missing)
 
 

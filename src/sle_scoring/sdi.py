@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint
+from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint, item_finding
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
 
@@ -539,14 +539,7 @@ class DamageScore:
     def finding(self, code: str | DamageCode) -> ItemFinding:
         """How one item was decided."""
         key = _key(code)
-        for finding in self.findings:
-            if finding.code == key:
-                return finding
-        if key in self.present:
-            return ItemFinding(key, ItemStatus.PRESENT, "given at item level")
-        if key in self.not_assessed:
-            return ItemFinding(key, ItemStatus.NOT_ASSESSED, "given as not assessed")
-        return ItemFinding(key, ItemStatus.ABSENT, "not among the item codes given")
+        return item_finding(key, self.findings, self.present, self.not_assessed)
 
     def explain(self) -> str:
         """A readable account, section by section."""

@@ -26,13 +26,7 @@ import attrs
 
 from . import _derive as _derive_module
 from ._derive import Signal
-from ._items import (
-    Item,
-    ItemFinding,
-    ItemStatus,
-    canonical_codes,
-    check_disjoint,
-)
+from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -324,14 +318,7 @@ class Score:
         key = code.value if isinstance(code, Descriptor) else code
         if key not in self.index.codes:
             raise KeyError(key)
-        for finding in self.findings:
-            if finding.code == key:
-                return finding
-        if key in self.present:
-            return ItemFinding(key, ItemStatus.PRESENT, "given at item level")
-        if key in self.not_assessed:
-            return ItemFinding(key, ItemStatus.NOT_ASSESSED, "given as not assessed")
-        return ItemFinding(key, ItemStatus.ABSENT, "not among the item codes given")
+        return item_finding(key, self.findings, self.present, self.not_assessed)
 
     def explain(self) -> str:
         """A readable account: each descriptor scored, left out, or not assessed."""
@@ -350,10 +337,7 @@ class Score:
             lines.append(line)
         if not self.present:
             lines.append("  no descriptor present")
-        for finding in self.explained:
-            lines.append(
-                f"Left out: {finding.code}, explained by {', '.join(finding.explained_by)}"
-            )
+        lines.extend(left_out(self.findings))
         if self.ignored:
             lines.append(
                 f"Not part of {self.index.name}, ignored: " + ", ".join(sorted(self.ignored))
@@ -387,9 +371,7 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
-    present = canonical_codes(items, _CODES, _VOCABULARY, "items")
-    missing = canonical_codes(not_assessed, _CODES, _VOCABULARY, "not_assessed")
-    check_disjoint(present, missing, _VOCABULARY)
+    present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _score(index, present, missing)
 
 

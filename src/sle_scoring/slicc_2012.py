@@ -38,13 +38,10 @@ from ._criteria_sets import (
     codes_with,
     derive_findings,
     first_fulfilled,
-    item_codes,
-    item_finding,
-    left_out,
     ordered_findings,
 )
 from ._derive import Signal
-from ._items import Item, ItemFinding, ItemStatus
+from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
 from .eular_acr_2019 import _ana_positive, _anticardiolipin_medium_or_high, _complement_low
 from .evidence import Observation, Patient
 
