@@ -21,7 +21,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from naive import eular_acr_2019_points, sledai_2k_total
+from naive import (
+    acr_1997_classification,
+    eular_acr_2019_points,
+    sledai_2k_total,
+    slicc_2012_classification,
+)
 from sle_scoring import (
     InvalidEvidenceError,
     ItemStatus,
@@ -29,6 +34,7 @@ from sle_scoring import (
     Patient,
     eular_acr_2019,
     records,
+    sdi,
     sledai_2k,
 )
 from sle_scoring._items import ItemFinding
@@ -41,12 +47,15 @@ from sle_scoring.testing import (
     ItemSet,
     ReferenceCase,
     Threshold,
+    acr_1997_items,
     eular_acr_2019_items,
     ids,
     invalid_records,
     observations,
     patients,
+    sdi_items,
     sledai_2k_items,
+    slicc_2012_items,
     timelines,
 )
 from sle_scoring.units import DIMENSIONS
@@ -233,6 +242,31 @@ def test_sledai_item_sets_score_the_sum_of_their_weights(items: ItemSet) -> None
     )
     assert result.total == sledai_2k_total(items.present)
     assert result.complete is (len(items.not_assessed) == 0)
+
+
+@pytest.mark.parametrize("classified", [True, False])
+def test_slicc_and_acr_item_sets_have_the_requested_verdict(classified: bool) -> None:
+    @given(
+        slicc_2012_items(classified=classified, with_not_assessed=True),
+        acr_1997_items(classified=classified),
+    )
+    def check(slicc: ItemSet, acr: ItemSet) -> None:
+        # Judged by the naive implementations, not by the library that filtered them.
+        if not slicc.not_assessed:
+            assert slicc_2012_classification(slicc.present)[2] is classified
+        assert acr_1997_classification(acr.present)[1] is classified
+
+    check()
+
+
+@given(sdi_items(with_not_assessed=True, with_repeats=True))
+def test_sdi_item_sets_are_valid_input(items: ItemSet) -> None:
+    assert items.more_than_one <= items.present
+    result = sdi.score(
+        items.present, more_than_one=items.more_than_one, not_assessed=items.not_assessed
+    )
+    assert 0 <= result.total <= sdi.MAX_SCORE
+    assert items.present or result.total == 0
 
 
 @given(invalid_records())

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import eular_acr_2019, records, sledai_2k
+from . import acr_1997, eular_acr_2019, records, sdi, sledai_2k, slicc_2012
 from .evidence import Observation, Patient
 from .reference_cases import (
     BOTTAZZI_2025_PRESENTATION,
@@ -50,12 +50,15 @@ __all__ = [
     "ItemSet",
     "ReferenceCase",
     "Threshold",
+    "acr_1997_items",
     "eular_acr_2019_items",
     "ids",
     "invalid_records",
     "observations",
     "patients",
+    "sdi_items",
     "sledai_2k_items",
+    "slicc_2012_items",
     "timelines",
 ]
 
@@ -593,28 +596,40 @@ class ItemSet:
 
     Pass ``present`` as the items and ``not_assessed`` as ``not_assessed=`` to the
     instrument's item-level function (``eular_acr_2019.classify``,
-    ``sledai_2k.score``); every other item is taken as absent.
+    ``sledai_2k.score``, ...); every other item is taken as absent. SDI only:
+    ``more_than_one`` holds the present "2 if more than one" items with a repeat
+    episode or a second site (``sdi.score(..., more_than_one=)``).
     """
 
     instrument: str
     present: frozenset[str]
     absent: frozenset[str]
     not_assessed: frozenset[str]
+    more_than_one: frozenset[str] = frozenset()
 
 
 def _draw_item_set(
-    draw: DrawFn, instrument: str, codes: Sequence[str], with_not_assessed: bool
+    draw: DrawFn,
+    instrument: str,
+    codes: Sequence[str],
+    with_not_assessed: bool,
+    repeatable: frozenset[str],
+    absent_weight: int,
 ) -> ItemSet:
     from hypothesis import strategies as st
 
-    # Absent first, so that each item shrinks to absent.
-    states = ("absent", "present", "not_assessed") if with_not_assessed else ("absent", "present")
+    # Absent first, so that each item shrinks to absent; repeated to draw it more often.
+    states = ("absent",) * absent_weight + ("present",)
+    if with_not_assessed:
+        states += ("not_assessed",)
     drawn = {code: draw(st.sampled_from(states)) for code in codes}
 
     def having(state: str) -> frozenset[str]:
         return frozenset(code for code, drawn_state in drawn.items() if drawn_state == state)
 
-    return ItemSet(instrument, having("present"), having("absent"), having("not_assessed"))
+    present = having("present")
+    twice = frozenset(code for code in sorted(present & repeatable) if draw(st.booleans()))
+    return ItemSet(instrument, present, having("absent"), having("not_assessed"), twice)
 
 
 def _item_sets(
@@ -622,14 +637,25 @@ def _item_sets(
     codes: Sequence[str],
     *,
     with_not_assessed: bool,
-    keep: Callable[[ItemSet], bool] | None = None,
+    classified: bool | None = None,
+    verdict: Callable[[ItemSet], bool] | None = None,
+    repeatable: Iterable[str] = (),
 ) -> SearchStrategy[ItemSet]:
-    """Item sets of one instrument; adding an instrument is one call of this."""
+    """Item sets of one instrument: each item drawn independently; ``classified``
+    keeps those whose ``verdict`` is that. Adding an instrument is one call of this."""
     _require_hypothesis()
     from hypothesis import strategies as st
 
-    strategy = st.composite(_draw_item_set)(instrument, codes, with_not_assessed)
-    return strategy if keep is None else strategy.filter(keep)
+    # Sets that are not classified are rarer: draw items absent 3 times in 4 for them,
+    # so that the filter below seldom has to reject a set.
+    absent_weight = 3 if classified is False else 1
+    strategy = st.composite(_draw_item_set)(
+        instrument, codes, with_not_assessed, frozenset(repeatable), absent_weight
+    )
+    if classified is None:
+        return strategy
+    assert verdict is not None
+    return strategy.filter(lambda items: verdict(items) is classified)
 
 
 def eular_acr_2019_items(
@@ -645,16 +671,16 @@ def eular_acr_2019_items(
     a clinical criterion and 10 points).
     """
 
-    def keep(items: ItemSet) -> bool:
-        result = eular_acr_2019.classify(items.present, not_assessed=items.not_assessed)
-        return result.classified is classified
+    def verdict(items: ItemSet) -> bool:
+        return eular_acr_2019.classify(items.present, not_assessed=items.not_assessed).classified
 
     codes = [item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)]
     return _item_sets(
         "eular_acr_2019",
         codes,
         with_not_assessed=with_not_assessed,
-        keep=None if classified is None else keep,
+        classified=classified,
+        verdict=verdict,
     )
 
 
@@ -668,6 +694,69 @@ def sledai_2k_items(
     """
     codes = [item.code for item in index.descriptors]
     return _item_sets("sledai_2k", codes, with_not_assessed=with_not_assessed)
+
+
+def slicc_2012_items(
+    *, classified: bool | None = None, with_not_assessed: bool = False
+) -> SearchStrategy[ItemSet]:
+    """Item sets of the SLICC 2012 criteria (Petri et al. 2012): the 17 criteria and
+    rule B's renal biopsy (``lupus_nephritis_biopsy``), each drawn independently.
+
+    ``classified`` and ``with_not_assessed`` as for :func:`eular_acr_2019_items`.
+    Shrinks to every criterion absent (with ``classified=True``, to the smallest set
+    meeting rule A or rule B).
+    """
+
+    def verdict(items: ItemSet) -> bool:
+        return slicc_2012.classify(items.present, not_assessed=items.not_assessed).classified
+
+    codes = [item.code for item in (*slicc_2012.CRITERIA, slicc_2012.BIOPSY)]
+    return _item_sets(
+        "slicc_2012",
+        codes,
+        with_not_assessed=with_not_assessed,
+        classified=classified,
+        verdict=verdict,
+    )
+
+
+def acr_1997_items(
+    *, classified: bool | None = None, with_not_assessed: bool = False
+) -> SearchStrategy[ItemSet]:
+    """Item sets of the ACR 1997 criteria (Tan et al. 1982, Hochberg 1997): the 11
+    criteria, each drawn independently.
+
+    ``classified`` and ``with_not_assessed`` as for :func:`eular_acr_2019_items`.
+    Shrinks to every criterion absent (with ``classified=True``, to 4 criteria).
+    """
+
+    def verdict(items: ItemSet) -> bool:
+        return acr_1997.classify(items.present, not_assessed=items.not_assessed).classified
+
+    codes = [item.code for item in acr_1997.CRITERIA]
+    return _item_sets(
+        "acr_1997",
+        codes,
+        with_not_assessed=with_not_assessed,
+        classified=classified,
+        verdict=verdict,
+    )
+
+
+def sdi_items(
+    *, with_not_assessed: bool = False, with_repeats: bool = False
+) -> SearchStrategy[ItemSet]:
+    """Item sets of the SLICC/ACR Damage Index (Gladman et al. 1996): each damage
+    item present or absent, drawn independently; ``with_not_assessed``: some may be
+    not assessed; ``with_repeats``: a present "2 if more than one" item may also be
+    in ``more_than_one``. Shrinks to no damage (a score of 0).
+    """
+    return _item_sets(
+        "sdi",
+        [item.code for item in sdi.ITEMS],
+        with_not_assessed=with_not_assessed,
+        repeatable=[item.code for item in sdi.ITEMS if item.repeatable] if with_repeats else (),
+    )
 
 
 # --- Invalid records ----------------------------------------------------------------
