@@ -16,7 +16,6 @@ criteria; the library applies every recorded attribution).
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import enum
 from collections.abc import Callable, Iterable, Sequence
@@ -31,9 +30,14 @@ from ._criteria_sets import (
     first_fulfilled,
     ordered_findings,
 )
+from ._definitions import (
+    above_upper_limit,
+    ana_at_least_1_in_80,
+    anticardiolipin_medium_or_high,
+    months_after,
+)
 from ._derive import Occurrence, Signal
 from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
-from .eular_acr_2019 import _above_upper_limit, _ana_positive, _anticardiolipin_medium_or_high
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -282,15 +286,6 @@ _JOINTS_AT_LEAST = 2  # "involving 2 or more peripheral joints"
 _SYPHILIS_MONTHS = 6  # "known to be positive for at least 6 months"
 
 
-def _months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` calendar months later (the month's last day if shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
 def _distinct_occasions(earlier: datetime.date | None, later: datetime.date | None) -> bool:
     # Two observations are two occasions when dated on different days; an undated
     # observation is a measurement of its own.
@@ -301,7 +296,7 @@ def _six_months_apart(earlier: datetime.date | None, later: datetime.date | None
     return (
         earlier is not None
         and later is not None
-        and later >= _months_after(earlier, _SYPHILIS_MONTHS)
+        and later >= months_after(earlier, _SYPHILIS_MONTHS)
     )
 
 
@@ -347,7 +342,7 @@ def _anticardiolipin_abnormal(o: Observation) -> bool:
         return o.value != "negative"
     if o.upper_limit is not None:
         return o.value > o.upper_limit
-    return _anticardiolipin_medium_or_high(o)  # no laboratory limit: > 40 GPL/MPL units
+    return anticardiolipin_medium_or_high(o)  # no laboratory limit: > 40 GPL/MPL units
 
 
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
@@ -439,7 +434,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         ),
         "immunologic_disorder": d.any_of(
             "anti-DNA, anti-Sm or antiphospholipid antibodies",
-            d.test(evidence, "anti_dsdna", _above_upper_limit, "anti-native DNA abnormal"),
+            d.test(evidence, "anti_dsdna", above_upper_limit, "anti-native DNA abnormal"),
             d.positive(evidence, "anti_sm", "anti-Sm positive"),
             d.test(
                 igg_or_igm,
@@ -456,7 +451,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 _six_months_apart,
             ),
         ),
-        "ana": d.test(evidence, "ana", _ana_positive, "ANA abnormal titre (>= 1:80) or positive"),
+        "ana": d.test(
+            evidence, "ana", ana_at_least_1_in_80, "ANA abnormal titre (>= 1:80) or positive"
+        ),
     }
 
 

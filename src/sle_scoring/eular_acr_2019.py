@@ -30,9 +30,16 @@ from fractions import Fraction
 import attrs
 
 from . import _derive as _derive_module
+from ._definitions import (
+    above_upper_limit,
+    ana_at_least_1_in_80,
+    anticardiolipin_medium_or_high,
+    below_lower_limit,
+    joint_involvement,
+)
 from ._derive import Signal
 from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
-from .evidence import Observation, Patient, titre_denominator
+from .evidence import Observation, Patient
 
 __all__ = [
     "CLASSIFICATION_THRESHOLD",
@@ -534,43 +541,9 @@ _FEVER_ABOVE_C = Fraction("38.3")  # "Temperature > 38.3 °C"
 _LEUKOPENIA_BELOW = 4000  # "White blood cell count < 4,000/mm³"
 _THROMBOCYTOPENIA_BELOW = 100_000  # "Platelet count < 100,000/mm³"
 _PROTEINURIA_ABOVE_G = Fraction("0.5")  # "Proteinuria > 0.5 g/24 h"
-_ANA_TITRE_AT_LEAST = 80  # "ANA at a titer of >= 1:80 on HEp-2 cells"
 _ACL_UNITS_ABOVE = (
     40  # "medium or high titer (> 40 APL, GPL, or MPL units or > the 99th percentile)"
 )
-_JOINTS_AT_LEAST = 2  # "synovitis involving 2 or more joints"
-_MORNING_STIFFNESS_AT_LEAST_MIN = 30  # "at least 30 minutes of morning stiffness"
-
-
-def _ana_positive(o: Observation) -> bool:
-    if o.value == "positive":  # an equivalent positive test
-        return True
-    denominator = titre_denominator(str(o.value))
-    return denominator is not None and denominator >= _ANA_TITRE_AT_LEAST
-
-
-def _complement_low(o: Observation) -> bool:
-    if isinstance(o.value, str):
-        return o.value == "low"
-    return o.lower_limit is not None and o.value < o.lower_limit
-
-
-def _above_upper_limit(o: Observation) -> bool:
-    if isinstance(o.value, str):
-        return o.value == "positive"
-    return o.upper_limit is not None and o.value > o.upper_limit
-
-
-def _anticardiolipin_medium_or_high(o: Observation) -> bool:
-    if isinstance(o.value, str):
-        return o.value in ("medium", "high")
-    if o.upper_limit is not None and o.value > o.upper_limit:  # > 99th percentile
-        return True
-    return (
-        o.unit is not None
-        and o.unit.split()[0] in ("GPL", "MPL", "APL")
-        and (o.value > _ACL_UNITS_ABOVE)
-    )
 
 
 def _biopsy_classes(o: Observation) -> set[str]:
@@ -585,8 +558,8 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
         return d.test(evidence, code, lambda o: meets(o.quantity()), description)
 
-    c3_low = d.test(evidence, "c3", _complement_low, "C3 below the lower limit of normal")
-    c4_low = d.test(evidence, "c4", _complement_low, "C4 below the lower limit of normal")
+    c3_low = d.test(evidence, "c3", below_lower_limit, "C3 below the lower limit of normal")
+    c4_low = d.test(evidence, "c4", below_lower_limit, "C4 below the lower limit of normal")
     pericardial_effusion = d.present(
         evidence, "pericardial_effusion", "pericardial effusion on imaging"
     )
@@ -596,7 +569,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "ana_positive": d.test(
             evidence,
             "ana",
-            _ana_positive,
+            ana_at_least_1_in_80,
             "ANA >= 1:80 or an equivalent positive test",
             excludable=False,
         ),
@@ -654,24 +627,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             ],
             episode,
         ),
-        "joint_involvement": d.any_of(
+        "joint_involvement": joint_involvement(
+            evidence,
             "synovitis in >= 2 joints, or >= 2 tender joints with >= 30 min morning stiffness",
-            d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
-            qty("swollen_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 swollen joints"),
-            d.all_of(
-                ">= 2 tender joints with >= 30 minutes of morning stiffness",
-                [
-                    qty(
-                        "tender_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 tender joints"
-                    ),
-                    qty(
-                        "morning_stiffness",
-                        lambda m: m >= _MORNING_STIFFNESS_AT_LEAST_MIN,
-                        ">= 30 min morning stiffness",
-                    ),
-                ],
-                episode,
-            ),
         ),
         "proteinuria": d.any_of(
             "proteinuria > 0.5 g/24 h",
@@ -699,7 +657,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             d.test(
                 evidence,
                 "anticardiolipin",
-                _anticardiolipin_medium_or_high,
+                anticardiolipin_medium_or_high,
                 "anticardiolipin at medium or high titre",
             ),
             d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
@@ -709,7 +667,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "low_c3_and_low_c4": d.all_of("low C3 and low C4", [c3_low, c4_low], episode),
         "anti_dsdna_or_anti_smith": d.any_of(
             "anti-dsDNA or anti-Sm",
-            d.test(evidence, "anti_dsdna", _above_upper_limit, "anti-dsDNA positive"),
+            d.test(evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA positive"),
             d.positive(evidence, "anti_sm", "anti-Sm positive"),
         ),
     }

@@ -24,13 +24,13 @@ Rules implemented:
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import enum
 from collections.abc import Iterable, Sequence
 
 import attrs
 
+from ._definitions import months_after
 from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint, item_finding
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
@@ -381,10 +381,7 @@ def six_months_after(day: datetime.date) -> datetime.date:
     >>> six_months_after(datetime.date(2019, 8, 31))  # February 2020 has 29 days
     datetime.date(2020, 2, 29)
     """
-    years, month_index = divmod(day.month - 1 + 6, 12)
-    year = day.year + years
-    month = month_index + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return months_after(day, 6)
 
 
 def _counts_from(item: DamageItem, onset: datetime.date) -> datetime.date:

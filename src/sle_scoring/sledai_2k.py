@@ -25,6 +25,7 @@ from fractions import Fraction
 import attrs
 
 from . import _derive as _derive_module
+from ._definitions import above_upper_limit, below_lower_limit
 from ._derive import Signal
 from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
 from .evidence import Observation, Patient
@@ -441,18 +442,6 @@ _ARTHRITIS_JOINTS_AT_LEAST = 2  # ">= 2 joints with pain and signs of inflammati
 _CASTS = frozenset({"heme_granular", "red_cell"})  # "heme-granular or red blood cell casts"
 
 
-def _low(o: Observation) -> bool:
-    if isinstance(o.value, str):
-        return o.value == "low"
-    return o.lower_limit is not None and o.value < o.lower_limit
-
-
-def _raised(o: Observation) -> bool:
-    if isinstance(o.value, str):
-        return o.value == "positive"
-    return o.upper_limit is not None and o.value > o.upper_limit
-
-
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every descriptor's signal from the evidence in the window."""
     d = _derive_module
@@ -548,12 +537,12 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         ),
         "low_complement": d.any_of(
             "CH50, C3 or C4 below the lower limit of normal",
-            d.test(evidence, "ch50", _low, "low CH50"),
-            d.test(evidence, "c3", _low, "low C3"),
-            d.test(evidence, "c4", _low, "low C4"),
+            d.test(evidence, "ch50", below_lower_limit, "low CH50"),
+            d.test(evidence, "c3", below_lower_limit, "low C3"),
+            d.test(evidence, "c4", below_lower_limit, "low C4"),
         ),
         "increased_dna_binding": d.test(
-            evidence, "anti_dsdna", _raised, "anti-dsDNA above the normal range"
+            evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA above the normal range"
         ),
         "fever": qty("temperature", lambda t: t > _FEVER_ABOVE_C, "temperature > 38 °C"),
         "thrombocytopenia": qty(

@@ -40,9 +40,14 @@ from ._criteria_sets import (
     first_fulfilled,
     ordered_findings,
 )
+from ._definitions import (
+    ana_at_least_1_in_80,
+    anticardiolipin_medium_or_high,
+    below_lower_limit,
+    joint_involvement,
+)
 from ._derive import Signal
 from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
-from .eular_acr_2019 import _ana_positive, _anticardiolipin_medium_or_high, _complement_low
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -457,8 +462,6 @@ _LYMPHOPENIA_BELOW = 1000  # "Lymphopenia (< 1000/mm³ at least once)"
 _THROMBOCYTOPENIA_BELOW = 100_000  # "Thrombocytopenia (< 100,000/mm³) at least once"
 _PROTEINURIA_AT_LEAST_G = Fraction("0.5")  # "representing 500 mg protein/24 hours"
 _ELISA_TIMES_UPPER_LIMIT = 2  # "If tested by ELISA: twice above laboratory reference range"
-_JOINTS_AT_LEAST = 2  # "Synovitis involving 2 or more joints"
-_MORNING_STIFFNESS_AT_LEAST_MIN = 30  # "at least 30 minutes of morning stiffness"
 
 
 def _by_elisa(o: Observation) -> bool:
@@ -521,24 +524,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "non_scarring_alopecia": d.present(
             evidence, "non_scarring_alopecia", "non-scarring alopecia"
         ),
-        "synovitis": d.any_of(
+        "synovitis": joint_involvement(
+            evidence,
             "swelling in >= 2 joints, or >= 2 tender joints with >= 30 min morning stiffness",
-            d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
-            qty("swollen_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 swollen joints"),
-            d.all_of(
-                ">= 2 tender joints with >= 30 minutes of morning stiffness",
-                [
-                    qty(
-                        "tender_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 tender joints"
-                    ),
-                    qty(
-                        "morning_stiffness",
-                        lambda m: m >= _MORNING_STIFFNESS_AT_LEAST_MIN,
-                        ">= 30 min morning stiffness",
-                    ),
-                ],
-                d.EPISODE_DAYS,
-            ),
         ),
         "serositis": d.any_of(
             "pleurisy, pleural effusion or rub; pericardial pain, effusion, rub or ECG change",
@@ -589,7 +577,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "thrombocytopenia": qty(
             "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
         ),
-        "ana": d.test(evidence, "ana", _ana_positive, "ANA >= 1:80 or positive"),
+        "ana": d.test(evidence, "ana", ana_at_least_1_in_80, "ANA >= 1:80 or positive"),
         "anti_dsdna": d.test(
             anti_dsdna_judged,
             "anti_dsdna",
@@ -604,16 +592,16 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             d.test(
                 evidence,
                 "anticardiolipin",
-                _anticardiolipin_medium_or_high,
+                anticardiolipin_medium_or_high,
                 "anticardiolipin at medium or high titre",
             ),
             d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
         ),
         "low_complement": d.any_of(
             "low C3, low C4 or low CH50",
-            d.test(evidence, "c3", _complement_low, "low C3"),
-            d.test(evidence, "c4", _complement_low, "low C4"),
-            d.test(evidence, "ch50", _complement_low, "low CH50"),
+            d.test(evidence, "c3", below_lower_limit, "low C3"),
+            d.test(evidence, "c4", below_lower_limit, "low C4"),
+            d.test(evidence, "ch50", below_lower_limit, "low CH50"),
         ),
         "direct_coombs": d.positive(evidence, "direct_coombs", "positive direct Coombs test"),
         "lupus_nephritis_biopsy": d.test(
