@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import attrs
 
-from . import eular_acr_2019, sledai_2k
+from . import eular_acr_2019, sledai_2k, vocabulary
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, cell_state, read_header
@@ -77,7 +77,7 @@ class Settings:
     clinical SLEDAI-2K (without serology) instead of SLEDAI-2K. ``window_days`` and
     ``non_standard_window``: the SLEDAI-2K window for evidence records (10 days, or
     30; others only when asked for). ``visits``: the visit dates at which to score
-    evidence records (empty: every date on which the patient has an observation).
+    evidence records (empty: every date with an observation SLEDAI-2K uses).
     ``as_of``: classify evidence records on the evidence up to this date (only
     when SLEDAI-2K is not applied; with it, each visit's date is used).
     """
@@ -143,16 +143,18 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
     """Score one patient's evidence record.
 
     With SLEDAI-2K: one case per visit, at ``settings.visits`` or else at every
-    date on which the patient has an observation, each with the classification on
-    the evidence up to that visit. Without it: one case, classified on the evidence
-    up to ``settings.as_of`` (all of it by default). Raises
+    date on which the patient has an observation that SLEDAI-2K uses (a finding, a
+    laboratory value or a clinician's ``sledai_2k.<descriptor>`` judgement), each
+    with the classification on the evidence up to that visit. Without it: one
+    case, classified on the evidence up to ``settings.as_of`` (all of it by
+    default). Raises
     :class:`InvalidEvidenceError` (e.g. an undated observation where dates are
     needed, or no date at which to score a visit).
     """
     if "sledai_2k" not in settings.instruments:
         result = eular_acr_2019.classify_patient(patient, as_of=settings.as_of)
         return [Case(row, patient.id, None, (result,))]
-    visits = settings.visits or tuple(patient.dates())
+    visits = settings.visits or _sledai_dates(patient)
     if not visits:
         raise InvalidEvidenceError(
             [
@@ -160,8 +162,8 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
                     patient.id,
                     None,
                     "observations",
-                    "no dated observation, so no visit to score SLEDAI-2K at; "
-                    "give visit dates (--visit)",
+                    "no dated observation that SLEDAI-2K uses, so no visit to score "
+                    "it at; give visit dates (--visit)",
                 )
             ]
         )
@@ -183,6 +185,22 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
                 results.append(eular_acr_2019.classify_patient(patient, as_of=visit))
         cases.append(Case(row, patient.id, visit, tuple(results)))
     return cases
+
+
+def _sledai_dates(patient: Patient) -> tuple[datetime.date, ...]:
+    """The dates of the observations SLEDAI-2K can use: the visits of a record.
+
+    A date with only, say, a glucocorticoid dose change is not a SLEDAI-2K visit.
+    """
+    dates = set()
+    for observation in patient.observations:
+        if observation.date is None:
+            continue
+        concept = vocabulary.concept(observation.code)
+        feeds = concept.feeds if concept is not None else (observation.code,)
+        if any(item.startswith("sledai_2k.") for item in feeds):
+            dates.add(observation.date)
+    return tuple(sorted(dates))
 
 
 # --- Rendering ----------------------------------------------------------------------

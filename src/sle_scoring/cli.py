@@ -215,7 +215,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="DATE",
         help="evidence records: score the visit on DATE (repeatable; default: every "
-        "date on which the patient has an observation)",
+        "date with an observation SLEDAI-2K uses)",
     )
     sledai.add_argument(
         "--window",
@@ -231,7 +231,7 @@ def _parser() -> argparse.ArgumentParser:
         help="allow a --window other than 10 or 30 days (the result says so)",
     )
 
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     subcommands = {
         "classify": (
             [common, formats, classification],
@@ -352,7 +352,7 @@ def _csv_cells(values: Iterable[object]) -> list[object]:
 
 def _csv_line(values: Iterable[object]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(_csv_cells(values))
+    csv.writer(buffer).writerow(_csv_cells(values))
     return buffer.getvalue()
 
 
@@ -382,7 +382,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     """
     buffer = io.StringIO()
     write = buffer.write
-    writerow = csv.writer(buffer, lineterminator="\n").writerow
+    writerow = csv.writer(buffer).writerow
     errors: list[dict[str, Any]] = []
     scored = cases = 0
     output, items, settings = job.output, job.items, job.settings
@@ -837,10 +837,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except SystemExit as exit:  # --help, --version, or a usage error already reported
         return int(exit.code or 0)
-    if args.command is None:
-        parser.print_usage(sys.stderr)
-        sys.stderr.write(f"{PROG}: error: give a COMMAND (see {PROG} --help)\n")
-        return EXIT_USAGE
     try:
         return _execute(args, sys.stdin, sys.stdout, sys.stderr)
     except _UsageError as error:
