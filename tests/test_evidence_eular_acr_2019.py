@@ -173,6 +173,18 @@ class TestAutoimmuneHemolysis:
             ABSENT
         )
 
+    def test_hemolysis_ruled_out_only_in_its_own_episode(self) -> None:
+        # a normal haptoglobin long after the positive Coombs test says nothing about
+        # hemolysis at the time of the test
+        late = obs("low_haptoglobin", "absent", date=later(EPISODE_DAYS + 1))
+        assert status("autoimmune_hemolysis", self.COOMBS, late) is NOT_ASSESSED
+        same = obs("low_haptoglobin", "absent", date=later(EPISODE_DAYS))
+        assert status("autoimmune_hemolysis", self.COOMBS, same) is ABSENT
+
+    def test_hemolytic_anaemia_is_evidence_of_hemolysis(self) -> None:
+        anaemia = obs("hemolytic_anemia", "present")
+        assert status("autoimmune_hemolysis", self.COOMBS, anaemia) is PRESENT
+
     def test_hemolysis_without_coombs_is_not_present(self) -> None:
         hemolysis = obs("low_haptoglobin", "present")
         assert status("autoimmune_hemolysis", hemolysis) is NOT_ASSESSED
@@ -272,8 +284,15 @@ class TestAcutePericarditis:
         rub_out = obs("pericardial_rub", "present", date=later(EPISODE_DAYS + 1))
         assert status("acute_pericarditis", pain, rub_in) is PRESENT
         assert status("acute_pericarditis", pain, rub_out) is not PRESENT
+        # ECG and effusion assessed only in the rub's episode: in the pain's episode
+        # they (and the rub) were never assessed, so the item is not assessed
         rest = [obs(f, "absent", date=later(EPISODE_DAYS + 1)) for f in PERICARDITIS_FEATURES[2:]]
-        assert status("acute_pericarditis", pain, rub_out, *rest) is ABSENT
+        assert status("acute_pericarditis", pain, rub_out, *rest) is NOT_ASSESSED
+
+    def test_pain_alone_with_the_rest_assessed_absent_is_absent(self) -> None:
+        pain = obs("pericardial_pain", "present")
+        rest = [obs(f, "absent") for f in PERICARDITIS_FEATURES[1:]]
+        assert status("acute_pericarditis", pain, *rest) is ABSENT
 
     def test_effusion_alone_scores_the_effusion_criterion(self) -> None:
         patient = Patient("p", (ANA, obs("pericardial_effusion", "present")))

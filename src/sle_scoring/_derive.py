@@ -42,10 +42,20 @@ class Signal:
     explained: tuple[Occurrence, ...] = ()
     description: str = ""
     parts: tuple[Signal, ...] = ()
+    #: dates of the observations that assessed the feature and did not meet it
+    negatives: tuple[datetime.date | None, ...] = ()
 
     def account(self) -> str:
-        """The status of each part of a combined definition, for explanations."""
-        return "; ".join(f"{part.description}: {part.status.value}" for part in self.parts)
+        """The status of each part of a combined definition, for explanations
+        (with the dates on which a part was assessed absent)."""
+        return "; ".join(f"{part.description}: {part.state()}" for part in self.parts)
+
+    def state(self) -> str:
+        """The status in words; for an absent feature, when it was assessed."""
+        dates = sorted({d for d in self.negatives if d is not None})
+        if self.status is ItemStatus.ABSENT and dates:
+            return f"absent on {', '.join(d.isoformat() for d in dates)}"
+        return self.status.value
 
 
 Index = Mapping[str, Sequence[Observation]]
@@ -83,15 +93,17 @@ def test(
     """
     hits: list[Occurrence] = []
     explained: list[Occurrence] = []
+    negatives: list[datetime.date | None] = []
     observations = evidence.get(code, ())
     for observation in observations:
         if meets(observation):
             occurrence = Occurrence(observation.date, (observation,))
             excluded = excludable and observation.explained_by is not None
             (explained if excluded else hits).append(occurrence)
-    return Signal(
-        _status(hits, explained, bool(observations)), tuple(hits), tuple(explained), description
-    )
+        else:
+            negatives.append(observation.date)
+    status = _status(hits, explained, bool(observations))
+    return Signal(status, tuple(hits), tuple(explained), description, (), tuple(negatives))
 
 
 def present(evidence: Index, code: str, description: str) -> Signal:
@@ -114,7 +126,9 @@ def any_of(description: str, *signals: Signal) -> Signal:
     hits = tuple(h for s in signals for h in s.hits)
     explained = tuple(e for s in signals for e in s.explained)
     assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
-    return Signal(_status(hits, explained, assessed), hits, explained, description, signals)
+    negatives = tuple(day for s in signals for day in s.negatives)
+    status = _status(hits, explained, assessed)
+    return Signal(status, hits, explained, description, signals, negatives)
 
 
 def _together(
@@ -153,24 +167,54 @@ def at_least(
 ) -> Signal:
     """Present when ``need`` of the features occurred within one episode.
 
-    Absent when too many features were assessed absent for ``need`` to be reached,
-    or when every feature was assessed and they never occurred together.
+    Absent when too many features are ruled out for ``need`` to be reached. A
+    feature assessed absent rules itself out only for the episodes in which it was
+    assessed: a normal haptoglobin a year after a positive Coombs test says nothing
+    about hemolysis at the time of the test, so the combination stays not assessed.
     """
     hits = _together(need, [s.hits for s in signals], episode_days)
     explained: list[Occurrence] = []
     if not hits:
         explained = _together(need, [s.hits + s.explained for s in signals], episode_days)
-    absent = sum(s.status is ItemStatus.ABSENT for s in signals)
-    unassessed = any(s.status is ItemStatus.NOT_ASSESSED for s in signals)
+    ruled_out = [
+        s
+        for s in signals
+        if _ruled_out(
+            s, [h.date for other in signals if other is not s for h in other.hits], episode_days
+        )
+    ]
     if hits:
         status = ItemStatus.PRESENT
     elif explained:
         status = ItemStatus.EXPLAINED
-    elif absent > len(signals) - need or not unassessed:
+    elif len(signals) - len(ruled_out) < need:
         status = ItemStatus.ABSENT
     else:
         status = ItemStatus.NOT_ASSESSED
-    return Signal(status, tuple(hits), tuple(explained), description, tuple(signals))
+    negatives = tuple(day for s in ruled_out for day in s.negatives)
+    return Signal(status, tuple(hits), tuple(explained), description, tuple(signals), negatives)
+
+
+def _ruled_out(
+    signal: Signal, other_hits: Sequence[datetime.date | None], episode_days: int | None
+) -> bool:
+    """Whether a feature assessed absent was absent in every episode where the other
+    features occurred (or always, when they never occurred)."""
+    if signal.status is not ItemStatus.ABSENT:
+        return False
+    if not signal.negatives or not other_hits:
+        return True
+    return all(
+        any(_near(negative, day, episode_days) for negative in signal.negatives)
+        for day in other_hits
+    )
+
+
+def _near(one: datetime.date | None, other: datetime.date | None, episode_days: int | None) -> bool:
+    # Within one episode of each other, in either order; undated = any episode.
+    if one is None or other is None or episode_days is None:
+        return True
+    return abs((one - other).days) <= episode_days
 
 
 def all_of(description: str, signals: Sequence[Signal], episode_days: int | None) -> Signal:

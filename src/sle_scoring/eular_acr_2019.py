@@ -590,6 +590,8 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                     d.present(evidence, "low_haptoglobin", "low haptoglobin"),
                     d.present(evidence, "raised_indirect_bilirubin", "raised indirect bilirubin"),
                     d.present(evidence, "raised_ldh", "raised LDH"),
+                    # a clinician's finding of hemolytic anaemia is evidence of hemolysis
+                    d.present(evidence, "hemolytic_anemia", "hemolytic anaemia"),
                 ),
             ],
             episode,

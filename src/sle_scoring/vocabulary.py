@@ -664,6 +664,7 @@ _CONCEPTS: tuple[Concept, ...] = (
     _finding(
         "hemolytic_anemia",
         "haemolytic anaemia due to lupus activity (not a SLEDAI-2K descriptor)",
+        "eular_acr_2019.autoimmune_hemolysis",
         "lldas.low_activity",
         "slicc_2012.hemolytic_anemia",
         "slicc_2012.direct_coombs",
