@@ -658,6 +658,15 @@ def _item_sets(
     return strategy.filter(lambda items: verdict(items) is classified)
 
 
+def _classified_by(classify: Callable[..., Any]) -> Callable[[ItemSet], bool]:
+    """An instrument's item-level verdict on an item set."""
+
+    def verdict(items: ItemSet) -> bool:
+        return bool(classify(items.present, not_assessed=items.not_assessed).classified)
+
+    return verdict
+
+
 def eular_acr_2019_items(
     *, classified: bool | None = None, with_not_assessed: bool = False
 ) -> SearchStrategy[ItemSet]:
@@ -670,17 +679,13 @@ def eular_acr_2019_items(
     with ``classified=True``, the smallest set that still meets the entry criterion,
     a clinical criterion and 10 points).
     """
-
-    def verdict(items: ItemSet) -> bool:
-        return eular_acr_2019.classify(items.present, not_assessed=items.not_assessed).classified
-
     codes = [item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)]
     return _item_sets(
         "eular_acr_2019",
         codes,
         with_not_assessed=with_not_assessed,
         classified=classified,
-        verdict=verdict,
+        verdict=_classified_by(eular_acr_2019.classify),
     )
 
 
@@ -706,17 +711,13 @@ def slicc_2012_items(
     Shrinks to every criterion absent (with ``classified=True``, to the smallest set
     meeting rule A or rule B).
     """
-
-    def verdict(items: ItemSet) -> bool:
-        return slicc_2012.classify(items.present, not_assessed=items.not_assessed).classified
-
     codes = [item.code for item in (*slicc_2012.CRITERIA, slicc_2012.BIOPSY)]
     return _item_sets(
         "slicc_2012",
         codes,
         with_not_assessed=with_not_assessed,
         classified=classified,
-        verdict=verdict,
+        verdict=_classified_by(slicc_2012.classify),
     )
 
 
@@ -729,17 +730,13 @@ def acr_1997_items(
     ``classified`` and ``with_not_assessed`` as for :func:`eular_acr_2019_items`.
     Shrinks to every criterion absent (with ``classified=True``, to 4 criteria).
     """
-
-    def verdict(items: ItemSet) -> bool:
-        return acr_1997.classify(items.present, not_assessed=items.not_assessed).classified
-
     codes = [item.code for item in acr_1997.CRITERIA]
     return _item_sets(
         "acr_1997",
         codes,
         with_not_assessed=with_not_assessed,
         classified=classified,
-        verdict=verdict,
+        verdict=_classified_by(acr_1997.classify),
     )
 
 
