@@ -513,3 +513,14 @@ def test_round_trip_property(patient: Patient) -> None:
     assert list(iter_json(io.StringIO(dumps(patient)))) == [patient]
     ((_, again),) = iter_json_lines(io.StringIO(dumps(patient) + "\n"))
     assert again == patient
+
+
+def test_a_limit_on_a_quantity_with_a_published_threshold_is_refused() -> None:
+    # a platelet count is judged against the published < 100,000/mm³, never a
+    # laboratory's own range: a limit given with it would be silently ignored
+    with pytest.raises(InvalidEvidenceError) as caught:
+        Observation("platelet_count", 90_000, unit="/µL", lower_limit=150_000)
+    assert str(caught.value) == (
+        "observation 'platelet_count' field 'lower_limit': not used for platelet_count "
+        "(a fixed published threshold applies)"
+    )

@@ -126,6 +126,11 @@ class Observation:
             return found
         if entry.kind is Kind.QUANTITY:
             found.extend(self._check_number(problem, entry.dimension, entry.minimum, entry.maximum))
+            found.extend(
+                problem(name, f"not used for {self.code} (a fixed published threshold applies)")
+                for name in ("lower_limit", "upper_limit")
+                if getattr(self, name) is not None
+            )
         elif entry.kind is Kind.LAB:
             if isinstance(self.value, str):
                 found.extend(self._check_categorical(problem, entry.values))
