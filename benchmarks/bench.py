@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -46,7 +47,7 @@ PASS_THROUGH = """
 import csv, sys
 with open(sys.argv[1], newline="", encoding="utf-8") as i, \\
         open(sys.argv[2], "w", newline="", encoding="utf-8") as o:
-    csv.writer(o, lineterminator="\\n").writerows(csv.reader(i))
+    csv.writer(o).writerows(csv.reader(i))
 """
 
 SLEDAI = batch.ITEM_CODES["sledai_2k"]
@@ -156,6 +157,52 @@ def best_of(function: object, sample: list[tuple[frozenset[str], ...]], repeat: 
     return min(times)
 
 
+def stages(rows: int, seed: int) -> None:
+    """Where the time of (b) goes, per row, in this process (CPU time, best of 5)."""
+    import io
+
+    from sle_scoring import item_csv
+
+    buffer = io.StringIO()
+    path = Path(tempfile.mkdtemp()) / "stages.csv"
+    generate(path, rows, seed)
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    settings = batch.Settings()
+    table = list(csv.reader(io.StringIO(text)))
+    columns = item_csv.read_header(table[0], settings.item_codes)
+    data = list(enumerate(table[1:], start=2))
+    parsed = [columns.parse(number, cells) for number, cells in data]
+    items = [row for row in parsed if isinstance(row, item_csv.ItemRow)]
+    cases = [batch.score_item_row(row, settings) for row in items]
+    values = [batch.case_values(case) for case in cases]
+    writer = csv.writer(buffer)
+    # Each step's results are dropped as they come, as in the command line (keeping
+    # 20,000 result objects alive would time the garbage collector instead).
+    steps = {
+        "csv.reader": lambda: deque(csv.reader(io.StringIO(text)), maxlen=0),
+        "read item cells (item_csv)": lambda: deque(
+            (columns.parse(n, c) for n, c in data), maxlen=0
+        ),
+        "score + classify (batch)": lambda: deque(
+            (batch.score_item_row(r, settings) for r in items), maxlen=0
+        ),
+        "flat values (batch)": lambda: deque(map(batch.case_values, cases), maxlen=0),
+        "csv.writer": lambda: writer.writerows(values),
+    }
+    print(f"\nwhere (b) spends its time, in-process, {rows:,} rows, CPU µs per row, best of 5")
+    for name, step in steps.items():
+        best = min(_cpu(step) for _ in range(5))
+        print(f"  {name:<28} {best * 1e6 / rows:8.2f}")
+
+
+def _cpu(step: object) -> float:
+    assert callable(step)
+    start = time.process_time()
+    step()
+    return time.process_time() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
@@ -204,6 +251,8 @@ def main() -> None:
     print(f"\n(c) in-process, {len(sample):,} visits, best of 5")
     print(f"  hand-written loop         {loop * per:8.2f} µs per visit")
     print(f"  score + classify          {lib * per:8.2f} µs per visit  c/loop = {lib / loop:.2f}")
+
+    stages(min(20_000, max(options.sizes)), options.seed)
 
     print("\nsummary")
     largest, smallest = max(options.sizes), min(options.sizes)
