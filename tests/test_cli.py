@@ -35,7 +35,14 @@ from sle_scoring import (
     reference_cases,
     sledai_2k,
 )
-from sle_scoring.cli import EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, _Progress, main
+from sle_scoring.cli import (
+    EXIT_BROKEN_PIPE,
+    EXIT_OK,
+    EXIT_ROWS_FAILED,
+    EXIT_USAGE,
+    _Progress,
+    main,
+)
 
 EXAMPLES = resources.files("sle_scoring") / "examples"
 SLEDAI_CODES = list(SLEDAI_2K_WEIGHTS)
@@ -474,6 +481,21 @@ class TestWholeRun:
         )
         assert result.returncode == 0
         assert result.stdout == f"sle-scoring {__version__}\n"
+
+    def test_reader_going_away_stops_quietly(self, tmp_path: Path) -> None:
+        # More output than a pipe holds, so writing fails once the reader has gone.
+        rows: list[tuple[str, str, dict[str, str]]] = [
+            (f"P{n}", "2024-01-10", {}) for n in range(5000)
+        ]
+        path = sledai_csv(tmp_path / "visits.csv", rows)
+        command = [sys.executable, "-m", "sle_scoring", "sledai", str(path), "-f", "jsonl"]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+            assert process.stdout is not None
+            assert process.stderr is not None
+            process.stdout.close()
+            error = process.stderr.read()
+            assert process.wait() == EXIT_BROKEN_PIPE
+        assert b"Traceback" not in error
 
     def test_help_has_examples(self, monkeypatch: pytest.MonkeyPatch) -> None:
         code, out, _ = run(monkeypatch, ["--help"])

@@ -8,7 +8,8 @@ and the field; a summary goes to standard error. See docs/cli.md.
 Exit status: :data:`EXIT_OK` (0) every row scored; :data:`EXIT_ROWS_FAILED` (1) at
 least one row failed and was reported, the others were scored; :data:`EXIT_USAGE`
 (2) bad arguments or unusable input (file not found, unusable CSV header, invalid
-JSON document): nothing was scored.
+JSON document): nothing was scored; :data:`EXIT_BROKEN_PIPE` (141) the reader of
+standard output went away (``| head``).
 
 Results classify and score for research; they are never a diagnosis.
 """
@@ -39,7 +40,7 @@ from . import __version__, batch, records
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, read_header
 
-__all__ = ["EXIT_OK", "EXIT_ROWS_FAILED", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "EXIT_OK", "EXIT_ROWS_FAILED", "EXIT_USAGE", "main"]
 
 #: Every input row was scored.
 EXIT_OK = 0
@@ -47,6 +48,8 @@ EXIT_OK = 0
 EXIT_ROWS_FAILED = 1
 #: Bad arguments or unusable input; nothing was scored.
 EXIT_USAGE = 2
+#: The reader of standard output went away (128 + SIGPIPE, as a shell reports it).
+EXIT_BROKEN_PIPE = 141
 
 PROG = "sle-scoring"
 _EXAMPLE = "bottazzi_2025.json"
@@ -74,7 +77,8 @@ examples:
   cat patients.jsonl | sle-scoring classify - --format jsonl
 
 exit status: 0 every row scored; 1 some rows failed (reported on standard error or
-in --errors), the others were scored; 2 usage error or unusable input.
+in --errors), the others were scored; 2 usage error or unusable input; 141 the
+reader of standard output went away.
 
 Results are for research; they are never a diagnosis. See docs/cli.md.
 """
@@ -843,10 +847,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: error: {error}\n")
         return EXIT_USAGE
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        # The reader went away (e.g. `| head`): stop quietly with the status a shell
+        # reports for a tool ended by SIGPIPE, and keep Python's final flush quiet.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
