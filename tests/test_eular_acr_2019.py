@@ -215,3 +215,13 @@ def test_explanation_names_every_domain_and_verdict() -> None:
     assert "research use, not a diagnosis" in text
     assert text.endswith("Verdict: classified as SLE (2019 EULAR/ACR)")
     assert str(classify(REFERENCE_CASE)) == text
+
+
+def test_only_the_entry_criterion_missing() -> None:
+    # 19 points with ANA not assessed: a positive ANA would classify; no points are missing
+    result = classify(REFERENCE_CASE[1:], not_assessed=["ana_positive"])
+    assert result.max_possible_points == result.points == 4 + 5 + 6 + 4
+    assert result.verdict == (
+        "not classified (entry criterion (ANA >= 1:80) not assessed); "
+        "the entry criterion, not assessed, could change this"
+    )

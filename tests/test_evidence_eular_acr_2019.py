@@ -718,3 +718,24 @@ class TestEntryCriterionIsNotExcluded:
         found = finding("ana_positive", ana)
         assert found.status is ItemStatus.PRESENT
         assert "(explained by drug)" in found.reason
+
+
+class TestPsychosisWithoutDelirium:
+    """Psychosis: "Delusions and/or hallucinations without insight into the delusions
+    or hallucinations ... in the absence of delirium"."""
+
+    def test_psychosis_alone(self) -> None:
+        assert status("psychosis", obs("psychosis", "present")) is PRESENT
+
+    def test_psychosis_with_delirium_in_the_same_episode_is_not_counted(self) -> None:
+        psychosis = obs("psychosis", "present")
+        delirium = obs("delirium", "present", date=later(EPISODE_DAYS))
+        assert status("psychosis", psychosis, delirium) is ABSENT
+        # neuropsychiatric domain: delirium 2 counts, not psychosis 3
+        result = classify_patient(Patient("P", (obs("ana", "1:160"), psychosis, delirium)))
+        assert result.points == 2
+
+    def test_delirium_in_another_episode_does_not_matter(self) -> None:
+        psychosis = obs("psychosis", "present")
+        delirium = obs("delirium", "present", date=later(EPISODE_DAYS + 1))
+        assert status("psychosis", psychosis, delirium) is PRESENT

@@ -24,6 +24,7 @@ from sle_scoring import (
     Patient,
     UnknownCodeError,
     reference_cases,
+    slicc_2012,
 )
 from sle_scoring.slicc_2012 import (
     BIOPSY,
@@ -519,3 +520,40 @@ def test_could_change_verdict_is_exact(codes: list[str], missing: set[str]) -> N
         for subset in itertools.combinations(sorted(missing), size)
     }
     assert result.could_change_verdict == (len(verdicts) > 1)
+
+
+class TestCoombsWithExplainedHemolyticAnaemia:
+    """ "Direct Coombs test in the absence of hemolytic anemia": the absence is of the
+    anaemia whatever its cause, so an anaemia explained by another cause still keeps
+    the Coombs test out (and, being explained, does not count as criterion 9)."""
+
+    def test_explained_anaemia_keeps_coombs_out(self) -> None:
+        day = datetime.date(2024, 1, 10)
+        findings = {
+            f.code: f
+            for f in slicc_2012.derive(
+                [
+                    Observation("direct_coombs", "positive", date=day),
+                    Observation("hemolytic_anemia", "present", date=day, explained_by="drug"),
+                ]
+            )
+        }
+        assert findings["hemolytic_anemia"].status is ItemStatus.EXPLAINED
+        assert findings["direct_coombs"].status is ItemStatus.ABSENT
+        assert "counts only in its absence" in findings["direct_coombs"].reason
+
+
+class TestPhotosensitivity:
+    """Acute cutaneous lupus includes a "photosensitive lupus rash" observed by a
+    clinician; a history of sun sensitivity is the ACR 1997 criterion, not SLICC's."""
+
+    def test_history_of_photosensitivity_is_not_acute_cutaneous_lupus(self) -> None:
+        findings = {
+            f.code: f for f in slicc_2012.derive([Observation("photosensitivity", "present")])
+        }
+        assert findings["acute_cutaneous_lupus"].status is ItemStatus.NOT_ASSESSED
+
+    def test_observed_photosensitive_lupus_rash_is(self) -> None:
+        observed = Observation("photosensitive_lupus_rash", "present")
+        findings = {f.code: f for f in slicc_2012.derive([observed])}
+        assert findings["acute_cutaneous_lupus"].status is ItemStatus.PRESENT

@@ -205,13 +205,14 @@ def _ruled_out(
     if not signal.negatives or not other_hits:
         return True
     return all(
-        any(_near(negative, day, episode_days) for negative in signal.negatives)
+        any(near(negative, day, episode_days) for negative in signal.negatives)
         for day in other_hits
     )
 
 
-def _near(one: datetime.date | None, other: datetime.date | None, episode_days: int | None) -> bool:
-    # Within one episode of each other, in either order; undated = any episode.
+def near(one: datetime.date | None, other: datetime.date | None, episode_days: int | None) -> bool:
+    """Whether two dates fall within one episode of each other, in either order
+    (undated evidence belongs to any episode)."""
     if one is None or other is None or episode_days is None:
         return True
     return abs((one - other).days) <= episode_days

@@ -361,7 +361,11 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     return {
         "malar_rash": d.present(evidence, "malar_rash", "malar rash"),
         "discoid_rash": d.present(evidence, "discoid_lupus", "discoid rash"),
-        "photosensitivity": d.present(evidence, "photosensitivity", "photosensitive rash"),
+        "photosensitivity": d.any_of(
+            "rash from an unusual reaction to sunlight, by history or observation",
+            d.present(evidence, "photosensitivity", "photosensitive rash"),
+            d.present(evidence, "photosensitive_lupus_rash", "photosensitive lupus rash"),
+        ),
         "oral_ulcers": d.any_of(
             "oral or nasopharyngeal ulceration observed by a physician",
             *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasopharyngeal ulcers")),

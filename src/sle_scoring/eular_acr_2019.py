@@ -400,7 +400,10 @@ class Classification:
         verdict = f"not classified ({reason})"
         if self.could_be_classified:
             missing = self.max_possible_points - self.points
-            verdict += f"; up to {missing} points not assessed could change this"
+            if missing:
+                verdict += f"; up to {missing} points not assessed could change this"
+            else:
+                verdict += "; the entry criterion, not assessed, could change this"
         return verdict
 
     def finding(self, code: str | Criterion) -> ItemFinding:
@@ -550,6 +553,14 @@ def _biopsy_classes(o: Observation) -> set[str]:
     return set(str(o.value).split("+"))
 
 
+def _with_delirium(evidence: _derive_module.Index, day: datetime.date | None) -> bool:
+    """Whether delirium (of any cause) was present in the same episode as ``day``."""
+    return any(
+        o.value == "present" and _derive_module.near(o.date, day, _derive_module.EPISODE_DAYS)
+        for o in evidence.get("delirium", ())
+    )
+
+
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
     d = _derive_module
@@ -597,7 +608,13 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             episode,
         ),
         "delirium": d.present(evidence, "delirium", "delirium"),
-        "psychosis": d.present(evidence, "psychosis", "psychosis"),
+        # "Delusions and/or hallucinations without insight ... in the absence of delirium"
+        "psychosis": d.test(
+            evidence,
+            "psychosis",
+            lambda o: o.value == "present" and not _with_delirium(evidence, o.date),
+            "psychosis in the absence of delirium",
+        ),
         "seizure": d.present(evidence, "seizure", "seizure"),
         "non_scarring_alopecia": d.present(
             evidence, "non_scarring_alopecia", "non-scarring alopecia"

@@ -513,6 +513,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             found("maculopapular_rash", "maculopapular rash"),
             found("subacute_cutaneous_lupus", "subacute cutaneous lupus"),
             found("discoid_lupus", "discoid lupus"),
+            found("photosensitive_lupus_rash", "photosensitive lupus rash"),
             found("inflammatory_rash", "inflammatory rash"),
         ),
         "alopecia": found("non_scarring_alopecia", "abnormal, patchy or diffuse hair loss"),

@@ -501,7 +501,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 ("bullous_lupus", "bullous lupus"),
                 ("toxic_epidermal_necrolysis_lupus", "toxic epidermal necrolysis variant"),
                 ("maculopapular_rash", "maculopapular lupus rash"),
-                ("photosensitivity", "photosensitive lupus rash"),
+                ("photosensitive_lupus_rash", "photosensitive lupus rash"),
                 ("subacute_cutaneous_lupus", "subacute cutaneous lupus"),
             ),
         ),
@@ -616,9 +616,25 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     """Every criterion's :class:`ItemFinding` from observations (no date filtering).
 
-    Findings explained by another cause (``explained_by``) do not count.
+    Findings explained by another cause (``explained_by``) do not count. A positive
+    Coombs test counts only "in the absence of hemolytic anemia", whatever its
+    cause: a hemolytic anaemia explained by another cause does not count as
+    criterion 9, and it still keeps the Coombs test out.
     """
-    return derive_findings(observations, "slicc_2012", _BY_CODE, _derive)
+    findings = derive_findings(observations, "slicc_2012", _BY_CODE, _derive)
+    by_code = {f.code: f for f in findings}
+    coombs, anaemia = by_code[_COOMBS], by_code[_HEMOLYTIC_ANEMIA]
+    if coombs.status is ItemStatus.PRESENT and anaemia.status is ItemStatus.EXPLAINED:
+        causes = ", ".join(anaemia.explained_by)
+        coombs = attrs.evolve(
+            coombs,
+            status=ItemStatus.ABSENT,
+            reason=f"{coombs.reason}; not counted: hemolytic anaemia is present (explained by "
+            f"{causes}), and a positive Coombs test counts only in its absence",
+            date=None,
+        )
+        findings = tuple(coombs if f.code == _COOMBS else f for f in findings)
+    return findings
 
 
 def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) -> Classification:

@@ -503,8 +503,14 @@ _CONCEPTS: tuple[Concept, ...] = (
     _finding(
         "photosensitivity",
         "rash from an unusual reaction to sunlight, by history or observation",
+        "acr_1997.photosensitivity",
+    ),
+    _finding(
+        "photosensitive_lupus_rash",
+        "photosensitive lupus rash observed by a clinician (in the absence of dermatomyositis)",
         "slicc_2012.acute_cutaneous_lupus",
         "acr_1997.photosensitivity",
+        "sledai_2k.rash",
     ),
     _finding("bullous_lupus", "bullous lupus", "slicc_2012.acute_cutaneous_lupus"),
     _finding(
