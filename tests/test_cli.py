@@ -354,6 +354,13 @@ class TestFormats:
         assert "== patient P001, visit 2024-01-10 (input row 2) ==" in out
         assert "Total 10 (of 105)" in out
 
+    def test_explain_takes_the_instruments_a_csv_has(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # visits.csv has the SLEDAI-2K descriptors only, fever and proteinuria bare.
+        code, out, _ = run(monkeypatch, ["explain", str(EXAMPLES / "visits.csv")])
+        assert code == EXIT_OK
+        assert "Total 12 (of 105)" in out  # urinary casts 4 + hematuria 4 + proteinuria 4
+        assert "EULAR/ACR" not in out
+
     def test_jsonl_output_with_items(self, monkeypatch: pytest.MonkeyPatch) -> None:
         argv = ["sledai", str(EXAMPLES / "visits.csv"), "-f", "jsonl", "--items"]
         code, out, _ = run(monkeypatch, argv)

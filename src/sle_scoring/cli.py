@@ -29,7 +29,7 @@ import sys
 import textwrap
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from importlib import resources
 from typing import IO, Any, NamedTuple
@@ -549,10 +549,8 @@ def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
         yield number + 1, pending
 
 
-def _csv_rows(
-    lines: Iterable[str], columns_for: Callable[[list[str]], Columns]
-) -> tuple[Columns, Iterator[tuple[int, object]]]:
-    """The validated header and ``(row number, record text)`` for each data row."""
+def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, object]]]:
+    """The header and ``(row number, record text)`` for each data row."""
     records = _csv_records(lines)
     first = next(records, None)
     if first is None:
@@ -561,7 +559,27 @@ def _csv_rows(
         header = next(csv.reader([str(first[1])]))
     except csv.Error as error:
         raise _UsageError(f"unreadable CSV header: {error}") from None
-    return columns_for(header), records
+    return header, records
+
+
+def _instruments_in(header: Sequence[str], among: tuple[str, ...]) -> tuple[str, ...]:
+    """The instruments of ``among`` that a CSV header has item columns for.
+
+    A column counts for an instrument when it is qualified with its name or is a
+    code of that instrument only; ``among`` itself when none is found.
+    """
+    found = set()
+    for name in header:
+        code = name.strip().lower().removeprefix("\ufeff")
+        prefix, dot, rest = code.partition(".")
+        owners = (
+            [prefix]
+            if dot and prefix in among and rest in batch.ITEM_CODES[prefix]
+            else [i for i in among if code in batch.ITEM_CODES[i]]
+        )
+        if len(owners) == 1:
+            found.add(owners[0])
+    return tuple(name for name in among if name in found) or among
 
 
 def _read_chunk(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
@@ -724,16 +742,16 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         items = getattr(args, "items", False)
         columns: Columns | None = None
         if kind == "csv":
-
-            def columns_for(header: list[str]) -> Columns:
-                try:
-                    return read_header(
-                        header, settings.item_codes, ignore_unknown=args.ignore_unknown_columns
-                    )
-                except InvalidEvidenceError as error:
-                    raise _header_problem(error) from None
-
-            columns, rows = _csv_rows(lines, columns_for)
+            header, rows = _csv_rows(lines)
+            if args.command == "explain":  # whichever instruments the file has items of
+                found = _instruments_in(header, settings.instruments)
+                settings = attrs.evolve(settings, instruments=found)
+            try:
+                columns = read_header(
+                    header, settings.item_codes, ignore_unknown=args.ignore_unknown_columns
+                )
+            except InvalidEvidenceError as error:
+                raise _header_problem(error) from None
         elif kind == "json":
             rows = _json_rows("".join(lines))
         else:
