@@ -26,6 +26,7 @@ from sle_scoring import (
     reference_cases,
     slicc_2012,
 )
+from sle_scoring._derive import EPISODE_DAYS
 from sle_scoring.acr_1997 import CRITERIA, Classification, Criterion, classify, classify_patient
 
 DAY = datetime.date(2024, 1, 10)
@@ -195,6 +196,24 @@ class TestHematologicDisorder:
             ItemStatus.ABSENT
         )
 
+    @pytest.mark.parametrize(
+        ("days_apart", "expected"),
+        [
+            (EPISODE_DAYS, ItemStatus.PRESENT),  # within one episode
+            # in different episodes: in each one the other feature was never recorded
+            (EPISODE_DAYS + 1, ItemStatus.NOT_ASSESSED),
+        ],
+    )
+    @pytest.mark.parametrize("first", ["hemolytic_anemia", "reticulocytosis"])
+    def test_hemolytic_anemia_and_reticulocytosis_in_one_episode(
+        self, first: str, days_apart: int, expected: ItemStatus
+    ) -> None:
+        """ "Hemolytic anemia - with reticulocytosis": the two together, within one
+        episode (EPISODE_DAYS, the library's reading; docs/interpretations.md)."""
+        second = "reticulocytosis" if first == "hemolytic_anemia" else "hemolytic_anemia"
+        apart = DAY + datetime.timedelta(days=days_apart)
+        assert status("hematologic_disorder", seen(first), seen(second, day=apart)) is expected
+
     def test_counts_once(self) -> None:
         result = patient(
             count(3000, "/µL", "leukocyte_count", DAY),
@@ -213,6 +232,26 @@ class TestRenalDisorder:
     )
     def test_proteinuria_above_half_a_gram(self, grams: str, expected: ItemStatus) -> None:
         assert status("renal_disorder", count(grams, "g/day", "urine_protein_24h")) is expected
+
+    @pytest.mark.parametrize(
+        ("ratio", "unit", "expected"),
+        [
+            ("0.5", "g/g", ItemStatus.ABSENT),  # equal to 0.5 g/day: not "greater than"
+            ("0.51", "g/g", ItemStatus.PRESENT),
+            (500, "mg/g", ItemStatus.ABSENT),  # 500 mg/g = 0.5 g/g
+            (501, "mg/g", ItemStatus.PRESENT),
+            (50, "mg/mmol", ItemStatus.ABSENT),  # the conventional equivalent of 0.5 g/day
+            (51, "mg/mmol", ItemStatus.PRESENT),
+        ],
+    )
+    def test_spot_ratio_above_its_24_hour_equivalent(
+        self, ratio: int | str, unit: str, expected: ItemStatus
+    ) -> None:
+        """A spot protein/creatinine ratio is read as its conventional 24-hour
+        equivalent (docs/acr-1997.md): "greater than 0.5 grams per day" is > 0.5 g/g,
+        > 500 mg/g or > 50 mg/mmol."""
+        observation = count(ratio, unit, "urine_protein_creatinine_ratio")
+        assert status("renal_disorder", observation) is expected
 
     @pytest.mark.parametrize(
         ("reading", "expected"), [("4+", ItemStatus.PRESENT), ("3+", ItemStatus.ABSENT)]
@@ -235,13 +274,20 @@ class TestRenalDisorder:
         assert status("renal_disorder", seen("urinary_casts", cast)) is expected
 
 
-class TestOtherCriteria:
-    def test_arthritis_tenderness_alone_suffices(self) -> None:
-        """Published: "arthritis involving 2 or more peripheral joints, characterized by tenderness,
-        swelling, or effusion"."""
-        assert status("arthritis", count(2, "joints", "tender_joint_count")) is ItemStatus.PRESENT
-        assert status("arthritis", count(1, "joints", "swollen_joint_count")) is ItemStatus.ABSENT
+class TestArthritis:
+    """Published: "Nonerosive arthritis involving 2 or more peripheral joints, characterized
+    by tenderness, swelling, or effusion". Tenderness alone suffices (no morning stiffness,
+    unlike SLICC 2012 and EULAR/ACR 2019)."""
 
+    @pytest.mark.parametrize("code", ["swollen_joint_count", "tender_joint_count"])
+    @pytest.mark.parametrize(
+        ("joints", "expected"), [(1, ItemStatus.ABSENT), (2, ItemStatus.PRESENT)]
+    )
+    def test_two_or_more_joints(self, code: str, joints: int, expected: ItemStatus) -> None:
+        assert status("arthritis", count(joints, "joints", code)) is expected
+
+
+class TestOtherCriteria:
     def test_pericardial_pain_alone_is_not_serositis(self) -> None:
         assert status("serositis", seen("pericardial_pain")) is ItemStatus.NOT_ASSESSED
         assert status("serositis", seen("pleural_rub")) is ItemStatus.PRESENT
@@ -291,6 +337,47 @@ class TestImmunologicDisorder:
         observation = seen(
             "anticardiolipin", Decimal(25), unit="GPL", upper_limit=Decimal(20), isotype=isotype
         )
+        assert status("immunologic_disorder", observation) is expected
+
+    @pytest.mark.parametrize(
+        ("level", "expected"), [(20, ItemStatus.ABSENT), (21, ItemStatus.PRESENT)]
+    )
+    def test_anticardiolipin_above_the_laboratory_limit(
+        self, level: int, expected: ItemStatus
+    ) -> None:
+        """ "an abnormal serum level": above the laboratory's upper limit (20 GPL here);
+        at the limit is normal."""
+        observation = seen(
+            "anticardiolipin", Decimal(level), unit="GPL", upper_limit=Decimal(20), isotype="IgG"
+        )
+        assert status("immunologic_disorder", observation) is expected
+
+    @pytest.mark.parametrize(("unit", "isotype"), [("GPL", "IgG"), ("MPL", "IgM")])
+    @pytest.mark.parametrize(
+        ("level", "expected"), [(40, ItemStatus.ABSENT), (41, ItemStatus.PRESENT)]
+    )
+    def test_anticardiolipin_without_a_laboratory_limit_above_40_units(
+        self, unit: str, isotype: str, level: int, expected: ItemStatus
+    ) -> None:
+        """Without the laboratory's limit, "abnormal" is read as the 2019 criteria's
+        medium titre, > 40 GPL/MPL units (docs/acr-1997.md): 40 is not, 41 is."""
+        observation = seen("anticardiolipin", Decimal(level), unit=unit, isotype=isotype)
+        assert status("immunologic_disorder", observation) is expected
+
+    def test_the_laboratory_limit_decides_over_the_40_unit_fallback(self) -> None:
+        # 45 GPL is > 40 units, but not above this laboratory's upper limit of 50 GPL
+        observation = seen(
+            "anticardiolipin", Decimal(45), unit="GPL", upper_limit=Decimal(50), isotype="IgG"
+        )
+        assert status("immunologic_disorder", observation) is ItemStatus.ABSENT
+
+    @pytest.mark.parametrize(
+        ("call", "expected"), [("negative", ItemStatus.ABSENT), ("low", ItemStatus.PRESENT)]
+    )
+    def test_anticardiolipin_laboratory_call(self, call: str, expected: ItemStatus) -> None:
+        """Any abnormal call counts, a low titre included (the 1997 wording asks for an
+        "abnormal serum level", not the medium or high titre of SLICC and EULAR/ACR)."""
+        observation = seen("anticardiolipin", call, isotype="IgM")
         assert status("immunologic_disorder", observation) is expected
 
     @pytest.mark.parametrize(
