@@ -129,6 +129,12 @@ class TestUrine:
             ("urine_protein_24h", 501, "mg/24 h", PRESENT),
             ("urine_protein_creatinine_ratio", Decimal("0.5"), "g/g", ABSENT),
             ("urine_protein_creatinine_ratio", Decimal("0.51"), "g/g", PRESENT),
+            # the spot ratio's conventional equivalents of 0.5 g/24 h (a library
+            # extension: the descriptor names only the 24-hour collection)
+            ("urine_protein_creatinine_ratio", 500, "mg/g", ABSENT),  # = 0.5 g/g
+            ("urine_protein_creatinine_ratio", 501, "mg/g", PRESENT),
+            ("urine_protein_creatinine_ratio", 50, "mg/mmol", ABSENT),
+            ("urine_protein_creatinine_ratio", 51, "mg/mmol", PRESENT),
         ],
     )
     def test_proteinuria(self, code: str, value: object, unit: str, expected: ItemStatus) -> None:
@@ -192,8 +198,9 @@ class TestSerositis:
     )
     def test_pain_with_one_more(self, descriptor: str, pain: str, sign: str) -> None:
         assert status(descriptor, obs(pain, "present"), obs(sign, "present")) is PRESENT
-        assert status(descriptor, obs(pain, "present")) is not PRESENT
-        assert status(descriptor, obs(sign, "present")) is not PRESENT
+        # one half recorded, the other never: not assessed (not "absent")
+        assert status(descriptor, obs(pain, "present")) is NOT_ASSESSED
+        assert status(descriptor, obs(sign, "present")) is NOT_ASSESSED
         assert status(descriptor, obs(pain, "absent"), obs(sign, "present")) is ABSENT
 
     @pytest.mark.parametrize(
@@ -226,11 +233,13 @@ class TestMyositis:
     def test_weakness_with_confirmation(self, confirmation: str) -> None:
         weakness = obs("proximal_muscle_weakness", "present")
         assert status("myositis", weakness, obs(confirmation, "present")) is PRESENT
-        assert status("myositis", obs(confirmation, "present")) is not PRESENT
+        # confirmation without the weakness being examined: not assessed
+        assert status("myositis", obs(confirmation, "present")) is NOT_ASSESSED
 
     def test_weakness_alone(self) -> None:
         weakness = obs("proximal_muscle_weakness", "present")
-        assert status("myositis", weakness) is not PRESENT
+        # no confirmation recorded either way: not assessed
+        assert status("myositis", weakness) is NOT_ASSESSED
         normal = [obs(c, "absent") for c in self.CONFIRMATION]
         assert status("myositis", weakness, *normal) is ABSENT
 
