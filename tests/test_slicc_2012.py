@@ -26,6 +26,7 @@ from sle_scoring import (
     reference_cases,
     slicc_2012,
 )
+from sle_scoring._derive import EPISODE_DAYS
 from sle_scoring.slicc_2012 import (
     BIOPSY,
     CRITERIA,
@@ -114,7 +115,8 @@ class TestReferenceCase:
         assert result.immunologic_count == 1 + 1 + 1
         assert result.rules_met == (Rule.FOUR_CRITERIA,)
         assert result.first_fulfilled == reference_cases.BOTTAZZI_2025_PRESENTATION
-        assert result.finding("hemolytic_anemia").status is not ItemStatus.PRESENT
+        # recorded absent at the sixth infusion ("excellent control of all clinical domains")
+        assert result.finding("hemolytic_anemia").status is ItemStatus.ABSENT
         assert result.coombs_counted
         assert result.verdict == (
             "classified as SLE (SLICC 2012, rule A: >= 4 criteria with >= 1 clinical and "
@@ -278,23 +280,30 @@ class TestCountsOnce:
 
 
 class TestHematologicThresholds:
-    @pytest.mark.parametrize(("n", "expected"), [(3999, True), (4000, False)])
-    def test_leukopenia_below_4000_at_least_once(self, n: int, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("n", "expected"), [(3999, ItemStatus.PRESENT), (4000, ItemStatus.ABSENT)]
+    )
+    def test_leukopenia_below_4000_at_least_once(self, n: int, expected: ItemStatus) -> None:
         """Published: "Leukopenia (< 4000/mm³ at least once)"."""
         result = status("leukopenia_or_lymphopenia", count(n, "/µL", "leukocyte_count"))
-        assert (result is ItemStatus.PRESENT) is expected
+        assert result is expected
 
-    @pytest.mark.parametrize(("n", "expected"), [(999, True), (1000, False), (1499, False)])
-    def test_lymphopenia_below_1000_at_least_once(self, n: int, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("n", "expected"),
+        [(999, ItemStatus.PRESENT), (1000, ItemStatus.ABSENT), (1499, ItemStatus.ABSENT)],
+    )
+    def test_lymphopenia_below_1000_at_least_once(self, n: int, expected: ItemStatus) -> None:
         """Published: "Lymphopenia (< 1000/mm³ at least once)" (ACR 1997 used < 1,500 twice)."""
         result = status("leukopenia_or_lymphopenia", count(n, "/µL", "lymphocyte_count"))
-        assert (result is ItemStatus.PRESENT) is expected
+        assert result is expected
 
-    @pytest.mark.parametrize(("n", "expected"), [(99_999, True), (100_000, False)])
-    def test_thrombocytopenia_below_100000(self, n: int, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("n", "expected"), [(99_999, ItemStatus.PRESENT), (100_000, ItemStatus.ABSENT)]
+    )
+    def test_thrombocytopenia_below_100000(self, n: int, expected: ItemStatus) -> None:
         """Published: "Thrombocytopenia (< 100,000/mm³) at least once"."""
         result = status("thrombocytopenia", count(n, "/µL", "platelet_count"))
-        assert (result is ItemStatus.PRESENT) is expected
+        assert result is expected
 
     def test_units_convert(self) -> None:
         assert (
@@ -307,15 +316,30 @@ class TestRenal:
     """Published: "Urine protein-to-creatinine ratio (or 24-hour urine protein) representing 500 mg
     protein/24 hours, or red blood cell casts"."""
 
-    @pytest.mark.parametrize(("grams", "expected"), [("0.5", True), ("0.49", False)])
-    def test_24h_protein_at_least_500_mg(self, grams: str, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("grams", "expected"), [("0.5", ItemStatus.PRESENT), ("0.49", ItemStatus.ABSENT)]
+    )
+    def test_24h_protein_at_least_500_mg(self, grams: str, expected: ItemStatus) -> None:
         observation = Observation("urine_protein_24h", Decimal(grams), date=DAY, unit="g/24 h")
-        assert (status("renal", observation) is ItemStatus.PRESENT) is expected
+        assert status("renal", observation) is expected
 
-    @pytest.mark.parametrize(("ratio", "expected"), [(50, True), (49, False)])
-    def test_spot_ratio(self, ratio: int, expected: bool) -> None:
-        observation = count(ratio, "mg/mmol", "urine_protein_creatinine_ratio")
-        assert (status("renal", observation) is ItemStatus.PRESENT) is expected
+    @pytest.mark.parametrize(
+        ("ratio", "unit", "expected"),
+        [
+            (50, "mg/mmol", ItemStatus.PRESENT),  # the conventional equivalent of 500 mg/24 h
+            (49, "mg/mmol", ItemStatus.ABSENT),
+            (0.5, "g/g", ItemStatus.PRESENT),  # 0.5 g/g: "representing 500 mg"
+            (0.49, "g/g", ItemStatus.ABSENT),
+            (500, "mg/g", ItemStatus.PRESENT),  # 500 mg/g = 0.5 g/g
+            (499, "mg/g", ItemStatus.ABSENT),
+        ],
+    )
+    def test_spot_ratio(self, ratio: float, unit: str, expected: ItemStatus) -> None:
+        """The spot ratio "representing 500 mg protein/24 hours": at least its
+        conventional 24-hour equivalent in each unit (>= 0.5 g/g, >= 500 mg/g,
+        >= 50 mg/mmol; docs/interpretations.md)."""
+        observation = count(ratio, unit, "urine_protein_creatinine_ratio")
+        assert status("renal", observation) is expected
 
     @pytest.mark.parametrize(
         ("cast", "expected"), [("red_cell", ItemStatus.PRESENT), ("granular", ItemStatus.ABSENT)]
@@ -325,45 +349,55 @@ class TestRenal:
 
 
 class TestAntibodies:
-    @pytest.mark.parametrize(("titre", "expected"), [("1:80", True), ("1:40", False)])
-    def test_ana_above_reference_range(self, titre: str, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("titre", "expected"), [("1:80", ItemStatus.PRESENT), ("1:40", ItemStatus.ABSENT)]
+    )
+    def test_ana_above_reference_range(self, titre: str, expected: ItemStatus) -> None:
         """Published: "ANA level above laboratory reference range"; library choice: a
         titre >= 1:80."""
-        assert (status("ana", seen("ana", titre)) is ItemStatus.PRESENT) is expected
+        assert status("ana", seen("ana", titre)) is expected
 
     def test_ana_positive_call(self) -> None:
         assert status("ana", seen("ana", "positive")) is ItemStatus.PRESENT
 
-    @pytest.mark.parametrize(("level", "expected"), [("2.01", True), ("2.0", False)])
-    def test_anti_dsdna_by_elisa_needs_more_than_twice(self, level: str, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("level", "expected"), [("2.01", ItemStatus.PRESENT), ("2.0", ItemStatus.ABSENT)]
+    )
+    def test_anti_dsdna_by_elisa_needs_more_than_twice(
+        self, level: str, expected: ItemStatus
+    ) -> None:
         """Published: "twice above laboratory reference range" by ELISA: 2.01x yes, 2.0x no."""
         observation = seen(
             "anti_dsdna", Decimal(level), unit="IU/mL", upper_limit=Decimal(1), assay="elisa"
         )
-        assert (status("anti_dsdna", observation) is ItemStatus.PRESENT) is expected
+        assert status("anti_dsdna", observation) is expected
 
     @pytest.mark.parametrize("assay", ["crithidia", None])
-    @pytest.mark.parametrize(("level", "expected"), [("1.01", True), ("1.0", False)])
+    @pytest.mark.parametrize(
+        ("level", "expected"), [("1.01", ItemStatus.PRESENT), ("1.0", ItemStatus.ABSENT)]
+    )
     def test_anti_dsdna_by_other_assay_above_range(
-        self, level: str, expected: bool, assay: str | None
+        self, level: str, expected: ItemStatus, assay: str | None
     ) -> None:
         """Published: "Anti-dsDNA antibody level above laboratory reference range" (an assay not
         recorded is not taken as ELISA)."""
         observation = seen(
             "anti_dsdna", Decimal(level), unit="IU/mL", upper_limit=Decimal(1), assay=assay
         )
-        assert (status("anti_dsdna", observation) is ItemStatus.PRESENT) is expected
+        assert status("anti_dsdna", observation) is expected
 
     def test_elisa_positive_call_cannot_show_twice(self) -> None:
         observation = seen("anti_dsdna", "positive", assay="elisa")
         assert status("anti_dsdna", observation) is ItemStatus.NOT_ASSESSED
         assert status("anti_dsdna", seen("anti_dsdna", "positive")) is ItemStatus.PRESENT
 
-    @pytest.mark.parametrize(("units", "expected"), [(41, True), (40, False)])
-    def test_anticardiolipin_medium_or_high(self, units: int, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("units", "expected"), [(41, ItemStatus.PRESENT), (40, ItemStatus.ABSENT)]
+    )
+    def test_anticardiolipin_medium_or_high(self, units: int, expected: ItemStatus) -> None:
         observation = seen("anticardiolipin", units, unit="GPL", isotype="IgA")
         result = status("antiphospholipid_antibody", observation)
-        assert (result is ItemStatus.PRESENT) is expected
+        assert result is expected
 
     def test_false_positive_rpr(self) -> None:
         observation = seen("false_positive_syphilis_test", "positive")
@@ -374,25 +408,56 @@ class TestAntibodies:
 
 
 class TestClinicalEvidence:
-    @pytest.mark.parametrize(("joints", "expected"), [(2, True), (1, False)])
-    def test_synovitis_swollen_joints(self, joints: int, expected: bool) -> None:
+    @pytest.mark.parametrize(
+        ("joints", "expected"), [(2, ItemStatus.PRESENT), (1, ItemStatus.ABSENT)]
+    )
+    def test_synovitis_swollen_joints(self, joints: int, expected: ItemStatus) -> None:
         """Published: "Synovitis involving 2 or more joints, characterized by swelling or
         effusion"."""
         result = status("synovitis", count(joints, "joints", "swollen_joint_count"))
-        assert (result is ItemStatus.PRESENT) is expected
+        assert result is expected
 
-    @pytest.mark.parametrize(("minutes", "expected"), [(30, True), (29, False)])
+    @pytest.mark.parametrize(
+        ("joints", "minutes", "expected"),
+        [
+            (2, 30, ItemStatus.PRESENT),  # both at their threshold
+            (2, 29, ItemStatus.ABSENT),  # stiffness one minute short
+            (1, 30, ItemStatus.ABSENT),  # one tender joint
+            (1, 29, ItemStatus.ABSENT),
+        ],
+    )
     def test_synovitis_tenderness_with_morning_stiffness(
-        self, minutes: int, expected: bool
+        self, joints: int, minutes: int, expected: ItemStatus
     ) -> None:
         """Published: "tenderness in 2 or more joints and at least 30 minutes of morning
         stiffness"."""
         result = status(
             "synovitis",
-            count(2, "joints", "tender_joint_count"),
+            count(joints, "joints", "tender_joint_count"),
             count(minutes, "min", "morning_stiffness"),
         )
-        assert (result is ItemStatus.PRESENT) is expected
+        assert result is expected
+
+    @pytest.mark.parametrize(
+        ("days_apart", "expected"),
+        [
+            (EPISODE_DAYS, ItemStatus.PRESENT),
+            # different episodes: in each, the other half was never recorded
+            (EPISODE_DAYS + 1, ItemStatus.NOT_ASSESSED),
+        ],
+    )
+    def test_tenderness_and_stiffness_in_one_episode(
+        self, days_apart: int, expected: ItemStatus
+    ) -> None:
+        """Tenderness "and" morning stiffness: together, within one episode
+        (EPISODE_DAYS, the library's reading; docs/interpretations.md)."""
+        stiffness_day = DAY + datetime.timedelta(days=days_apart)
+        result = status(
+            "synovitis",
+            count(2, "joints", "tender_joint_count"),
+            count(30, "min", "morning_stiffness", stiffness_day),
+        )
+        assert result is expected
 
     def test_pericardial_pain_alone_is_serositis(self) -> None:
         assert status("serositis", seen("pericardial_pain")) is ItemStatus.PRESENT
