@@ -158,7 +158,6 @@ class TestAutoimmuneHemolysis:
 
     def test_coombs_alone_is_not_autoimmune_hemolysis(self) -> None:
         found = finding("autoimmune_hemolysis", self.COOMBS)
-        assert found.status is not PRESENT
         # no hemolysis marker was measured: not assessed, not "absent"
         assert found.status is NOT_ASSESSED
 
@@ -193,7 +192,8 @@ class TestAutoimmuneHemolysis:
 
     def test_coombs_and_hemolysis_in_different_episodes_do_not_combine(self) -> None:
         apart = obs("low_haptoglobin", "present", date=later(EPISODE_DAYS + 1))
-        assert status("autoimmune_hemolysis", self.COOMBS, apart) is not PRESENT
+        # in the Coombs test's episode hemolysis was never assessed (and vice versa)
+        assert status("autoimmune_hemolysis", self.COOMBS, apart) is NOT_ASSESSED
         together = obs("low_haptoglobin", "present", date=later(EPISODE_DAYS))
         assert status("autoimmune_hemolysis", self.COOMBS, together) is PRESENT
 
@@ -257,7 +257,8 @@ class TestAcutePericarditis:
 
     @pytest.mark.parametrize("feature", PERICARDITIS_FEATURES)
     def test_one_feature_is_not_enough(self, feature: str) -> None:
-        assert status("acute_pericarditis", obs(feature, "present")) is not PRESENT
+        # the other three were never assessed: not assessed, not "absent"
+        assert status("acute_pericarditis", obs(feature, "present")) is NOT_ASSESSED
 
     @pytest.mark.parametrize(
         ("first", "second"),
@@ -283,7 +284,8 @@ class TestAcutePericarditis:
         rub_in = obs("pericardial_rub", "present", date=later(EPISODE_DAYS))
         rub_out = obs("pericardial_rub", "present", date=later(EPISODE_DAYS + 1))
         assert status("acute_pericarditis", pain, rub_in) is PRESENT
-        assert status("acute_pericarditis", pain, rub_out) is not PRESENT
+        # each feature's episode has only one feature, the others never assessed
+        assert status("acute_pericarditis", pain, rub_out) is NOT_ASSESSED
         # ECG and effusion assessed only in the rub's episode: in the pain's episode
         # they (and the rub) were never assessed, so the item is not assessed
         rest = [obs(f, "absent", date=later(EPISODE_DAYS + 1)) for f in PERICARDITIS_FEATURES[2:]]
@@ -331,13 +333,23 @@ class TestJointInvolvement:
         tender = obs("tender_joint_count", 1, "joints")
         assert status("joint_involvement", tender, obs("morning_stiffness", 120, "min")) is ABSENT
 
-    def test_tenderness_without_stiffness_recorded_is_not_present(self) -> None:
-        assert status("joint_involvement", obs("tender_joint_count", 4, "joints")) is not PRESENT
+    def test_tenderness_without_stiffness_recorded_is_not_assessed(self) -> None:
+        assert status("joint_involvement", obs("tender_joint_count", 4, "joints")) is NOT_ASSESSED
 
-    def test_tenderness_and_stiffness_of_different_episodes_do_not_combine(self) -> None:
+    @pytest.mark.parametrize(
+        ("days_apart", "expected"),
+        [
+            (EPISODE_DAYS, PRESENT),  # one episode
+            # different episodes: in each, the other half was never recorded
+            (EPISODE_DAYS + 1, NOT_ASSESSED),
+        ],
+    )
+    def test_tenderness_and_stiffness_must_be_one_episode(
+        self, days_apart: int, expected: ItemStatus
+    ) -> None:
         tender = obs("tender_joint_count", 2, "joints")
-        stiffness = obs("morning_stiffness", 60, "min", date=later(EPISODE_DAYS + 1))
-        assert status("joint_involvement", tender, stiffness) is not PRESENT
+        stiffness = obs("morning_stiffness", 60, "min", date=later(days_apart))
+        assert status("joint_involvement", tender, stiffness) is expected
 
     def test_clinician_judgement(self) -> None:
         assert status("joint_involvement", obs("joint_involvement", "present")) is PRESENT
@@ -486,11 +498,23 @@ class TestComplement:
         assert status("low_c3_and_low_c4", c3, c4) is ABSENT
         assert classify_patient(Patient("p", (ANA, c3, c4))).points == 3  # low C3 or C4 3
 
-    def test_low_c3_and_low_c4_must_be_one_episode(self) -> None:
+    @pytest.mark.parametrize(
+        ("days_apart", "both", "points"),
+        [
+            (EPISODE_DAYS, PRESENT, 4),  # one episode: low C3 and low C4 4
+            # different episodes: C4 was not measured with the low C3, nor C3 with the
+            # low C4, so "and" is not assessed; low C3 or low C4 3
+            (EPISODE_DAYS + 1, NOT_ASSESSED, 3),
+        ],
+    )
+    def test_low_c3_and_low_c4_must_be_one_episode(
+        self, days_apart: int, both: ItemStatus, points: int
+    ) -> None:
         c3 = obs("c3", "low")
-        c4 = obs("c4", "low", date=later(EPISODE_DAYS + 1))
-        assert status("low_c3_and_low_c4", c3, c4) is not PRESENT
+        c4 = obs("c4", "low", date=later(days_apart))
+        assert status("low_c3_and_low_c4", c3, c4) is both
         assert status("low_c3_or_low_c4", c3, c4) is PRESENT
+        assert classify_patient(Patient("p", (ANA, c3, c4))).points == points
 
 
 class TestSleSpecificAntibodies:
