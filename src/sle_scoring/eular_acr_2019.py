@@ -257,6 +257,7 @@ _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAINS)
 
 _VOCABULARY = "EULAR/ACR 2019"
+_ENTRY = ENTRY_CRITERION.code
 
 
 def _domain_points(present: Iterable[str]) -> dict[str, Item]:
@@ -270,6 +271,33 @@ def _domain_points(present: Iterable[str]) -> dict[str, Item]:
         if current is None or item.weight > current.weight:
             best[item.domain] = item
     return best
+
+
+# code -> (domain, weight, clinical?) for the additive criteria: the hot path reads
+# plain tuples instead of Item attributes.
+_SCORING: dict[str, tuple[str, int, bool]] = {
+    item.code: (item.domain, item.weight, item.kind == CLINICAL) for item in CRITERIA
+}
+
+
+def _tally(present: Iterable[str]) -> tuple[int, int]:
+    """(clinical points, immunologic points): the highest criterion per domain."""
+    best: dict[str, tuple[int, bool]] = {}
+    for code in present:
+        entry = _SCORING.get(code)
+        if entry is None:  # the entry criterion adds no points
+            continue
+        domain, weight, clinical = entry
+        current = best.get(domain)
+        if current is None or weight > current[0]:
+            best[domain] = (weight, clinical)
+    clinical_points = immunologic_points = 0
+    for weight, clinical in best.values():
+        if clinical:
+            clinical_points += weight
+        else:
+            immunologic_points += weight
+    return clinical_points, immunologic_points
 
 
 def _meets_rule(entry_met: bool, counted: Mapping[str, Item]) -> bool:
@@ -482,21 +510,23 @@ def _classification(
     as_of: datetime.date | None = None,
     first_fulfilled: datetime.date | None = None,
 ) -> Classification:
-    counted = _domain_points(present)
-    clinical = sum(item.weight for item in counted.values() if item.kind == CLINICAL)
-    immunologic = sum(item.weight for item in counted.values() if item.kind == IMMUNOLOGIC)
-    entry_met = ENTRY_CRITERION.code in present
+    clinical, immunologic = _tally(present)
+    points = clinical + immunologic
+    entry_met = _ENTRY in present
+    # Positional arguments, in field order: this runs once per visit in a batch.
     return Classification(
-        present=present,
-        not_assessed=not_assessed,
-        points=clinical + immunologic,
-        clinical_points=clinical,
-        immunologic_points=immunologic,
-        entry_criterion_met=entry_met,
-        classified=_meets_rule(entry_met, counted),
-        findings=findings,
-        as_of=as_of,
-        first_fulfilled=first_fulfilled,
+        present,
+        not_assessed,
+        points,
+        clinical,
+        immunologic,
+        entry_met,
+        # entry criterion, >= 1 clinical criterion counted (every weight is > 0),
+        # and >= 10 points
+        entry_met and clinical > 0 and points >= CLASSIFICATION_THRESHOLD,
+        findings,
+        as_of,
+        first_fulfilled,
     )
 
 

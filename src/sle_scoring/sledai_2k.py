@@ -389,16 +389,9 @@ def _score(
     if ignored:
         present = present & codes
         not_assessed = not_assessed & codes
-    return Score(
-        index=index,
-        total=sum(map(_WEIGHTS.__getitem__, present)),
-        present=present,
-        not_assessed=not_assessed,
-        ignored=ignored,
-        findings=findings,
-        visit_date=visit_date,
-        window_days=window_days,
-    )
+    # Positional arguments, in field order: this runs once per visit in a batch.
+    total = sum(map(_WEIGHTS.__getitem__, present))
+    return Score(index, total, present, not_assessed, ignored, findings, visit_date, window_days)
 
 
 def score_findings(
