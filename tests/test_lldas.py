@@ -327,6 +327,63 @@ class TestEvidence:
         result = assess_visit(self.patient(raised), D(2024, 6, 1), first_assessment=True)
         assert result.verdict == "not met: glucocorticoid dose 15 mg/day > 7.5 mg/day"  # 5 + 10
 
+    @pytest.mark.parametrize(
+        ("drug", "mg", "state"),
+        [
+            ("methylprednisolone", "6", State.MET),  # 6 x 5/4 = 7.5 mg prednisone
+            ("methylprednisolone", "6.1", State.NOT_MET),  # 6.1 x 5/4 = 7.625
+            ("hydrocortisone", "30", State.MET),  # 30 x 5/20 = 7.5
+            ("hydrocortisone", "31", State.NOT_MET),  # 31 x 5/20 = 7.75
+            ("dexamethasone", "1.125", State.MET),  # 1.125 x 5/0.75 = 7.5
+            ("dexamethasone", "1.13", State.NOT_MET),  # 1.13 x 5/0.75 = 7.5333...
+        ],
+    )
+    def test_dose_of_another_glucocorticoid_at_7_5_mg_prednisone(
+        self, drug: str, mg: str, state: State
+    ) -> None:
+        """ "prednisolone (or equivalent) dose <=7.5 mg daily", the equivalent taken from
+        the table (methylprednisolone 4, hydrocortisone 20, dexamethasone 0.75 mg = 5 mg
+        prednisone), exactly: nothing is rounded onto or off the threshold."""
+        switched = (
+            Observation("prednisone_dose", 0, date=D(2024, 5, 1), unit="mg/day"),  # stopped
+            Observation(f"{drug}_dose", Decimal(mg), date=D(2024, 5, 1), unit="mg/day"),
+        )
+        result = assess_visit(self.patient(*switched), D(2024, 6, 1), first_assessment=True)
+        assert result.condition("glucocorticoid_dose").state is state
+        assert result.state is state
+
+    @pytest.mark.parametrize("code", ["hemolytic_anemia", "gastrointestinal_activity"])
+    @pytest.mark.parametrize(
+        ("days_before", "state"),
+        [
+            (10, State.NOT_MET),  # in the visit's 10-day window: activity now
+            (11, State.MET),  # outside it: only the visit day's "absent" is read
+        ],
+    )
+    def test_haemolytic_anaemia_and_gi_activity_in_the_visit_window(
+        self, code: str, days_before: int, state: State
+    ) -> None:
+        """ "no haemolytic anaemia or gastrointestinal activity", read like SLEDAI-2K
+        activity: the visit day and the 10 days before it."""
+        day = D(2024, 6, 1) - datetime.timedelta(days=days_before)
+        earlier = Observation(code, "present", date=day)
+        result = assess_visit(self.patient(earlier), D(2024, 6, 1), first_assessment=True)
+        assert result.condition("low_activity").state is state
+
+    @pytest.mark.parametrize(
+        ("changed_on", "state"),
+        [
+            (D(2024, 6, 1), State.NOT_MET),  # the visit day: in force at the visit
+            (D(2024, 6, 2), State.MET),  # the day after: not yet
+        ],
+    )
+    def test_treatment_status_in_force_on_the_visit_day(
+        self, changed_on: datetime.date, state: State
+    ) -> None:
+        trial = Observation("investigational_drug", "present", date=changed_on)
+        result = assess_visit(self.patient(trial), D(2024, 6, 1), first_assessment=True)
+        assert result.condition("maintenance_treatment").state is state
+
     def test_explained_haemolytic_anaemia_is_not_lupus_activity(self) -> None:
         explained = Observation(
             "hemolytic_anemia", "present", date=D(2024, 6, 1), explained_by="drug"
