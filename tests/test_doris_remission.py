@@ -7,6 +7,7 @@ disregarded.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from sle_scoring import InvalidItemsError, doris_remission, lldas
 from sle_scoring.doris_remission import State, assess
+from sle_scoring.evidence import Observation, Patient
 from sle_scoring.sledai_2k import CLINICAL_SLEDAI_2K, DESCRIPTORS, Score, score
 
 MET_INPUTS: dict[str, Any] = {
@@ -103,6 +105,64 @@ class TestStableTreatment:
         assert remission(immunosuppressive_treatment_stable=None).verdict == (
             "cannot be determined: immunosuppressive treatment stability missing"
         )
+
+
+class TestEvidence:
+    """The inputs read from dated evidence: clinical SLEDAI-2K in the visit's window,
+    the PGA recorded on the visit day, the dose and treatment status in force."""
+
+    VISIT = datetime.date(2024, 6, 1)
+
+    def patient(self, *extra: Observation) -> Patient:
+        start = datetime.date(2024, 1, 1)
+        observations = [
+            *(Observation(f"sledai_2k.{d.code}", "absent", date=self.VISIT) for d in DESCRIPTORS),
+            Observation("physician_global_assessment", Decimal("0.4"), date=self.VISIT, unit="0-3"),
+            Observation("prednisone_dose", 5, date=start, unit="mg/day"),
+            Observation("immunosuppressive_treatment_stable", "present", date=start),
+        ]
+        return Patient("p", (*observations, *extra))
+
+    def test_met_from_evidence(self) -> None:
+        assert doris_remission.assess_visit(self.patient(), self.VISIT).verdict == "met"
+
+    @pytest.mark.parametrize(
+        ("drug", "mg", "state"),
+        [
+            ("methylprednisolone", "4", State.MET),  # 4 mg = 5 mg prednisone
+            ("methylprednisolone", "4.1", State.NOT_MET),  # 4.1 x 5/4 = 5.125
+            ("dexamethasone", "0.75", State.MET),  # 0.75 mg = 5 mg prednisone
+            ("dexamethasone", "0.76", State.NOT_MET),  # 0.76 x 5/0.75 = 5.0666...
+        ],
+    )
+    def test_dose_of_another_glucocorticoid_at_5_mg_prednisone(
+        self, drug: str, mg: str, state: State
+    ) -> None:
+        """ "prednisolone 5 mg/day or less", the equivalent taken from the table,
+        exactly."""
+        switched = (
+            Observation("prednisone_dose", 0, date=datetime.date(2024, 5, 1), unit="mg/day"),
+            Observation(f"{drug}_dose", Decimal(mg), date=datetime.date(2024, 5, 1), unit="mg/day"),
+        )
+        result = doris_remission.assess_visit(self.patient(*switched), self.VISIT)
+        assert result.condition("glucocorticoid_dose").state is state
+
+    @pytest.mark.parametrize(
+        ("pga", "state"), [(Decimal("0.49"), State.MET), (Decimal("0.5"), State.NOT_MET)]
+    )
+    def test_pga_of_the_visit_day(self, pga: Decimal, state: State) -> None:
+        """ "Evaluator's Global Assessment <0.5", the PGA recorded on the visit day (the
+        last of that day)."""
+        again = Observation("physician_global_assessment", pga, date=self.VISIT, unit="0-3")
+        result = doris_remission.assess_visit(self.patient(again), self.VISIT)
+        assert result.condition("physician_global_assessment").state is state
+
+    def test_serology_in_the_window_is_disregarded(self) -> None:
+        serology = (
+            Observation("c3", "low", date=self.VISIT),
+            Observation("anti_dsdna", "positive", date=self.VISIT),
+        )
+        assert doris_remission.assess_visit(self.patient(*serology), self.VISIT).verdict == "met"
 
 
 def test_refuses_what_is_not_a_score() -> None:
