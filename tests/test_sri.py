@@ -58,6 +58,42 @@ class TestReduction:
         assert undecided.state is State.UNDETERMINED
         assert undecided.verdict == "cannot be determined: SLEDAI-2K at follow-up rash missing"
 
+    @pytest.mark.parametrize(
+        ("follow_up", "state"),
+        [
+            (score([]), State.MET),  # 4 - 0: reduced by exactly 4
+            # 4 - (0 to 1): reduced by 3 to 4, either side of ">= 4"
+            (score([], not_assessed=["fever"]), State.UNDETERMINED),
+        ],
+    )
+    def test_least_reduction_at_the_edge(self, follow_up: Score, state: State) -> None:
+        """With descriptors not assessed the reduction is a range: met only when its
+        least value is >= 4."""
+        assert assess(score(["arthritis"]), follow_up, **PGA).state is state
+
+    @pytest.mark.parametrize(
+        ("baseline", "state", "verdict"),
+        [
+            # (2 to 2 + 1 + 1) - 0: at most 4, so it could still reach 4
+            (
+                score(["rash"], not_assessed=["fever", "leukopenia"]),
+                State.UNDETERMINED,
+                "cannot be determined: SLEDAI-2K at baseline fever, leukopenia missing",
+            ),
+            # (2 to 2 + 1) - 0: at most 3 < 4 whatever the missing descriptor
+            (
+                score(["rash"], not_assessed=["fever"]),
+                State.NOT_MET,
+                "not met: reduced by at most 3 < 4",
+            ),
+        ],
+    )
+    def test_most_reduction_at_the_edge(self, baseline: Score, state: State, verdict: str) -> None:
+        """Not met only when even the largest possible reduction is < 4."""
+        result = assess(baseline, score([]), **PGA)
+        assert result.state is state
+        assert result.verdict == verdict
+
     def test_reduction_must_be_4_to_8(self) -> None:
         with pytest.raises(InvalidItemsError):
             sri(score([]), reduction=3)
@@ -113,6 +149,34 @@ class TestBilag:
         two = {**one, "mucocutaneous": "B"}
         assert sri(score([]), bilag_baseline=ALL_C, bilag_follow_up=one).state is State.MET
         assert sri(score([]), bilag_baseline=ALL_C, bilag_follow_up=two).state is State.NOT_MET
+
+    @pytest.mark.parametrize(
+        ("before", "new_b"),
+        [("A", "none"), ("B", "none"), ("C", "renal"), ("D", "renal"), ("E", "renal")],
+    )
+    def test_new_b_is_b_from_c_d_or_e(self, before: str, new_b: str) -> None:
+        """A "new BILAG B" is a domain graded B at follow-up that was less active (C, D
+        or E) at baseline."""
+        result = sri(
+            score([]),
+            bilag_baseline={**ALL_C, "renal": before},
+            bilag_follow_up={**ALL_C, "renal": "B"},
+        )
+        assert result.condition("no_bilag_worsening").reason.endswith(f"new B: {new_b}")
+
+    @pytest.mark.parametrize(
+        ("before", "state"),
+        [("A", State.MET), ("B", State.NOT_MET), ("E", State.NOT_MET)],
+    )
+    def test_new_a_is_a_from_any_other_grade(self, before: str, state: State) -> None:
+        """ "no new BILAG A": an A already at baseline is not new; an A from any other
+        grade is."""
+        result = sri(
+            score([]),
+            bilag_baseline={**ALL_C, "renal": before},
+            bilag_follow_up={**ALL_C, "renal": "A"},
+        )
+        assert result.state is state
 
     def test_a_to_b_and_b_to_b_are_not_new_b(self) -> None:
         before = {**ALL_C, "renal": "A", "mucocutaneous": "B"}
