@@ -58,6 +58,32 @@ class TestIncomplete:
             "missing (Gladman et al. 2000)"
         )
 
+    @pytest.mark.parametrize(
+        ("before", "category"),
+        [
+            (0, Category.FLARE),  # +4 to +5: both > 3
+            (1, Category.UNDETERMINED),  # +3 to +4: persistent or flare
+        ],
+    )
+    def test_flare_when_the_least_increase_is_above_3(
+        self, before: int, category: Category
+    ) -> None:
+        after = score(["arthritis"], not_assessed=["fever"])  # 4 to 4 + 1
+        assert categorise(before, after).category is category
+
+    @pytest.mark.parametrize(
+        ("after", "category"),
+        [
+            (0, Category.IMPROVEMENT),  # -4 to -5: both reductions > 3
+            (1, Category.UNDETERMINED),  # -3 to -4: persistent or improvement
+        ],
+    )
+    def test_improvement_when_the_least_reduction_is_above_3(
+        self, after: int, category: Category
+    ) -> None:
+        before = score(["arthritis"], not_assessed=["fever"])  # 4 to 4 + 1
+        assert categorise(before, after).category is category
+
 
 class TestErrors:
     def test_bad_totals(self) -> None:
@@ -65,6 +91,14 @@ class TestErrors:
             categorise(-1, 0)
         with pytest.raises(InvalidItemsError):
             categorise(True, 0)
+
+    def test_totals_up_to_105(self) -> None:
+        """SLEDAI-2K is at most 105 (8 x 8 + 6 x 4 + 7 x 2 + 3 x 1)."""
+        assert categorise(8 * 8 + 6 * 4 + 7 * 2 + 3 * 1, 0).category is Category.IMPROVEMENT
+        with pytest.raises(InvalidItemsError):
+            categorise(106, 0)
+        with pytest.raises(InvalidItemsError):
+            categorise(0, 106)
 
     def test_visits_in_order(self) -> None:
         patient = Patient("p", ())
