@@ -337,9 +337,28 @@ class TestRepeatEpisodes:
         assert result.total == 2  # first AVN 1 + second AVN, persistent since 2021-01-15, 1
         assert result.counted[0].first_counted == SIX_MONTHS
 
+    @pytest.mark.parametrize(
+        ("second", "total"),
+        [
+            (SIX_MONTHS, 1 + 1),  # 6 months after the first: a repeat, 1 + 1
+            (ONE_DAY_SHORT, 1),  # one day short: the same episode, 1
+        ],
+    )
+    def test_persistent_repeatable_repeat_at_least_6_months_apart(
+        self, second: datetime.date, total: int
+    ) -> None:
+        # as of 2025 both events have long persisted: only their spacing decides
+        obs = patient(event("avascular_necrosis", ONSET), event("avascular_necrosis", second))
+        assert score_patient(obs, as_of=D(2025, 1, 1), lupus_onset=None).total == total
+
     def test_repeat_on_the_same_day_is_one_episode(self) -> None:
+        """A documented limitation (docs/sdi.md, "2 if more than one site"): two sites
+        recorded on one date cannot be told from one lesion recorded twice, so the
+        6-month spacing applies; two simultaneous sites are scored 2 with
+        ``more_than_one=`` at item level."""
         obs = patient(event("malignancy", ONSET), event("malignancy", ONSET))
         assert score_patient(obs, as_of=D(2025, 1, 1), lupus_onset=None).total == 1
+        assert score([], more_than_one=["malignancy"]).total == 2
 
 
 class TestLupusOnset:
