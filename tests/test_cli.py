@@ -723,3 +723,70 @@ class TestJobs:
         assert first[0] == EXIT_ROWS_FAILED
         assert len(first[1].splitlines()) == 120
         assert all(other == first for other in others)
+
+
+# --- Carrying EULAR/ACR 2019 criteria forward (--cumulative) ------------------------
+
+
+class TestCumulative:
+    """The 2019 criteria are cumulative: "Occurrence of a criterion on at least one
+    occasion is sufficient" and criteria "need not occur simultaneously"."""
+
+    ROWS = (
+        "patient_id,visit_date,ana_positive,joint_involvement,low_c3_and_low_c4,"
+        "thrombocytopenia\n"
+        "P1,2024-01-10,1,1,,\n"
+        "P1,2024-03-01,,,1,1\n"
+        "P2,2024-01-01,1,0,0,0\n"
+    )
+
+    def test_row_by_row_without_the_option(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        data = tmp_path / "visits.csv"
+        data.write_text(self.ROWS, encoding="utf-8")
+        code, out, _ = run(monkeypatch, ["classify", str(data), "--format", "csv"])
+        assert code == EXIT_OK
+        rows = read_csv(out)
+        assert [r["eular_acr_2019.points"] for r in rows] == [
+            str(6),  # joint involvement
+            str(4 + 4),  # low C3 and C4 + thrombocytopenia; ANA not assessed in this row
+            str(0),
+        ]
+        assert rows[1]["eular_acr_2019.classified"] == "false"
+
+    @pytest.mark.parametrize("jobs", ["1", "2"])
+    def test_criteria_carried_forward(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: str
+    ) -> None:
+        data = tmp_path / "visits.csv"
+        data.write_text(self.ROWS, encoding="utf-8")
+        argv = ["classify", str(data), "--format", "csv", "--cumulative", "--jobs", jobs]
+        code, out, _ = run(monkeypatch, argv)
+        assert code == EXIT_OK
+        rows = read_csv(out)
+        # P1 by the second visit: joint involvement 6 + low C3 and C4 4 + platelets 4
+        assert [r["eular_acr_2019.points"] for r in rows] == [str(6), str(6 + 4 + 4), str(0)]
+        assert [r["eular_acr_2019.classified"] for r in rows] == ["false", "true", "false"]
+        # a criterion assessed in any earlier row is no longer "not assessed"
+        assert "ana_positive" not in rows[1]["eular_acr_2019.not_assessed"].split()
+
+    def test_unsorted_rows_are_reported_not_guessed(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        data = tmp_path / "visits.csv"
+        data.write_text(self.ROWS + "P1,2024-04-01,1,1,1,1\nP2,2023-12-01,1,1,1,1\n", "utf-8")
+        code, out, err = run(
+            monkeypatch, ["classify", str(data), "--format", "csv", "--cumulative"]
+        )
+        assert code == EXIT_ROWS_FAILED
+        assert len(read_csv(out)) == 3
+        assert (
+            "row 5 patient 'P1' field 'patient_id': rows must be sorted by patient_id to "
+            "carry criteria forward ('P1' comes after 'P2')"
+        ) in err
+        assert (
+            "row 6 patient 'P2' field 'visit_date': rows of a patient must be in visit "
+            "order to carry criteria forward (2023-12-01 comes after 2024-01-01)"
+        ) in err
+        assert "5 rows read, 3 scored, 2 failed" in err

@@ -35,6 +35,7 @@ __all__ = [
     "ITEM_CODES",
     "Case",
     "Settings",
+    "carry_forward",
     "case_dict",
     "case_fields",
     "case_text",
@@ -120,6 +121,88 @@ class Case(NamedTuple):
     patient_id: str
     visit_date: datetime.date | None
     results: tuple[_Result, ...]
+
+
+def carry_forward(
+    rows: Iterable[ItemRow | InvalidEvidenceError], settings: Settings
+) -> Iterator[ItemRow | InvalidEvidenceError]:
+    """Carry each patient's EULAR/ACR 2019 criteria forward from row to row.
+
+    The 2019 criteria are cumulative ("occurrence on at least one occasion is
+    sufficient"; criteria "need not occur simultaneously"), so with this each row
+    is classified on the criteria present in that patient's rows up to and
+    including it: a criterion present once stays present, and a criterion is not
+    assessed only if no row so far assessed it. SLEDAI-2K is not carried: it is
+    activity at one visit.
+
+    Rows must be sorted by ``patient_id`` and then ``visit_date`` (checked with no
+    memory beyond the current patient); a row out of order, or without a visit
+    date, yields an error naming it instead, and its patient's later rows carry on
+    from the rows before it.
+    """
+    if "eular_acr_2019" not in settings.instruments:
+        yield from rows
+        return
+    position = settings.instruments.index("eular_acr_2019")
+    patient: str | None = None
+    last_date: datetime.date | None = None
+    present: frozenset[str] = frozenset()
+    not_assessed: frozenset[str] = frozenset()
+    for row in rows:
+        if isinstance(row, InvalidEvidenceError):
+            yield row
+            continue
+        where = f"row {row.row}"
+        if row.visit_date is None:
+            yield InvalidEvidenceError(
+                [
+                    Problem(
+                        row.patient_id,
+                        where,
+                        "visit_date",
+                        "is required to carry criteria forward (rows in visit order)",
+                    )
+                ]
+            )
+            continue
+        if patient is not None and row.patient_id < patient:
+            yield InvalidEvidenceError(
+                [
+                    Problem(
+                        row.patient_id,
+                        where,
+                        "patient_id",
+                        "rows must be sorted by "
+                        f"patient_id to carry criteria forward ({row.patient_id!r} "
+                        f"comes after {patient!r})",
+                    )
+                ]
+            )
+            continue
+        row_present, row_not_assessed = row.items[position]
+        if row.patient_id != patient:
+            patient, present, not_assessed = row.patient_id, row_present, row_not_assessed
+        elif last_date is not None and row.visit_date < last_date:
+            yield InvalidEvidenceError(
+                [
+                    Problem(
+                        row.patient_id,
+                        where,
+                        "visit_date",
+                        "rows of a patient must be "
+                        f"in visit order to carry criteria forward ({row.visit_date} "
+                        f"comes after {last_date})",
+                    )
+                ]
+            )
+            continue
+        else:
+            present = present | row_present
+            not_assessed = (not_assessed & row_not_assessed) - present
+        last_date = row.visit_date
+        items = list(row.items)
+        items[position] = (present, not_assessed)
+        yield row._replace(items=tuple(items))
 
 
 def score_item_row(row: ItemRow, settings: Settings) -> Case:

@@ -38,7 +38,7 @@ import attrs
 
 from . import __version__, batch, records
 from .exceptions import InvalidEvidenceError, Problem
-from .item_csv import Columns, read_header
+from .item_csv import Columns, ItemRow, read_header
 
 __all__ = ["EXIT_BROKEN_PIPE", "EXIT_OK", "EXIT_ROWS_FAILED", "EXIT_USAGE", "main"]
 
@@ -164,6 +164,12 @@ def _parser() -> argparse.ArgumentParser:
         "--ignore-unknown-columns",
         action="store_true",
         help="skip CSV columns that are not items of the instruments applied",
+    )
+    io_group.add_argument(
+        "--cumulative",
+        action="store_true",
+        help="item-level CSV: classify each row on the EULAR/ACR 2019 criteria of that "
+        "patient's rows up to it (rows sorted by patient_id, then visit_date)",
     )
     run = common.add_argument_group("running")
     run.add_argument(
@@ -327,7 +333,12 @@ def _cases(job: _Job, number: int, raw: object) -> list[batch.Case]:
     settings = job.settings
     if job.kind == "csv":
         assert job.columns is not None
-        parsed = job.columns.parse(number, raw)  # type: ignore[arg-type]
+        # --cumulative parses (and carries criteria forward) in the reading process
+        parsed = (
+            raw
+            if isinstance(raw, (ItemRow, InvalidEvidenceError))
+            else job.columns.parse(number, raw)  # type: ignore[arg-type]
+        )
         if isinstance(parsed, InvalidEvidenceError):
             raise parsed
         return [batch.score_item_row(parsed, settings)]
@@ -562,6 +573,25 @@ def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, obje
     return header, records
 
 
+def _carried(
+    rows: Iterator[tuple[int, object]], columns: Columns, settings: batch.Settings
+) -> Iterator[tuple[int, object]]:
+    """``--cumulative``: rows parsed here, in order, with criteria carried forward."""
+    numbers: list[int] = []
+
+    def parsed() -> Iterator[ItemRow | InvalidEvidenceError]:
+        for number, text in rows:
+            numbers.append(number)
+            for _, cells in _read_chunk([(number, text)]):
+                if isinstance(cells, InvalidEvidenceError):
+                    yield cells
+                else:
+                    yield columns.parse(number, cells)  # type: ignore[arg-type]
+
+    for row in batch.carry_forward(parsed(), settings):
+        yield numbers.pop(0), row
+
+
 def _instruments_in(header: Sequence[str], among: tuple[str, ...]) -> tuple[str, ...]:
     """The instruments of ``among`` that a CSV header has item columns for.
 
@@ -584,6 +614,9 @@ def _instruments_in(header: Sequence[str], among: tuple[str, ...]) -> tuple[str,
 
 def _read_chunk(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
     """The cells of each CSV record of a chunk, or the error naming an unreadable one."""
+    if chunk and not isinstance(chunk[0][1], str):  # --cumulative: read while carrying
+        yield from chunk
+        return
     reader = csv.reader(str(text) for _, text in chunk)
     for number, _ in chunk:
         try:
@@ -752,6 +785,8 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
                 )
             except InvalidEvidenceError as error:
                 raise _header_problem(error) from None
+            if getattr(args, "cumulative", False):
+                rows = _carried(rows, columns, settings)
         elif kind == "json":
             rows = _json_rows("".join(lines))
         else:
