@@ -152,57 +152,41 @@ def carry_forward(
         if isinstance(row, InvalidEvidenceError):
             yield row
             continue
-        where = f"row {row.row}"
-        if row.visit_date is None:
-            yield InvalidEvidenceError(
-                [
-                    Problem(
-                        row.patient_id,
-                        where,
-                        "visit_date",
-                        "is required to carry criteria forward (rows in visit order)",
-                    )
-                ]
-            )
-            continue
-        if patient is not None and row.patient_id < patient:
-            yield InvalidEvidenceError(
-                [
-                    Problem(
-                        row.patient_id,
-                        where,
-                        "patient_id",
-                        "rows must be sorted by "
-                        f"patient_id to carry criteria forward ({row.patient_id!r} "
-                        f"comes after {patient!r})",
-                    )
-                ]
-            )
+        same_patient = row.patient_id == patient
+        out_of_order = _out_of_order(row, patient, last_date if same_patient else None)
+        if out_of_order is not None:
+            field, message = out_of_order
+            yield InvalidEvidenceError([Problem(row.patient_id, f"row {row.row}", field, message)])
             continue
         row_present, row_not_assessed = row.items[position]
-        if row.patient_id != patient:
-            patient, present, not_assessed = row.patient_id, row_present, row_not_assessed
-        elif last_date is not None and row.visit_date < last_date:
-            yield InvalidEvidenceError(
-                [
-                    Problem(
-                        row.patient_id,
-                        where,
-                        "visit_date",
-                        "rows of a patient must be "
-                        f"in visit order to carry criteria forward ({row.visit_date} "
-                        f"comes after {last_date})",
-                    )
-                ]
-            )
-            continue
-        else:
+        if same_patient:
             present = present | row_present
             not_assessed = (not_assessed & row_not_assessed) - present
+        else:
+            patient, present, not_assessed = row.patient_id, row_present, row_not_assessed
         last_date = row.visit_date
         items = list(row.items)
         items[position] = (present, not_assessed)
         yield row._replace(items=tuple(items))
+
+
+def _out_of_order(
+    row: ItemRow, patient: str | None, last_date: datetime.date | None
+) -> tuple[str, str] | None:
+    """(field, message) when ``row`` cannot be carried forward, else ``None``."""
+    if row.visit_date is None:
+        return "visit_date", "is required to carry criteria forward (rows in visit order)"
+    if patient is not None and row.patient_id < patient:
+        return "patient_id", (
+            f"rows must be sorted by patient_id to carry criteria forward "
+            f"({row.patient_id!r} comes after {patient!r})"
+        )
+    if last_date is not None and row.visit_date < last_date:
+        return "visit_date", (
+            f"rows of a patient must be in visit order to carry criteria forward "
+            f"({row.visit_date} comes after {last_date})"
+        )
+    return None
 
 
 def score_item_row(row: ItemRow, settings: Settings) -> Case:

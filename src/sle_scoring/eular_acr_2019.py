@@ -574,9 +574,8 @@ _FEVER_ABOVE_C = Fraction("38.3")  # "Temperature > 38.3 °C"
 _LEUKOPENIA_BELOW = 4000  # "White blood cell count < 4,000/mm³"
 _THROMBOCYTOPENIA_BELOW = 100_000  # "Platelet count < 100,000/mm³"
 _PROTEINURIA_ABOVE_G = Fraction("0.5")  # "Proteinuria > 0.5 g/24 h"
-_ACL_UNITS_ABOVE = (
-    40  # "medium or high titer (> 40 APL, GPL, or MPL units or > the 99th percentile)"
-)
+# Shared with other instruments, in _definitions: ANA >= 1:80, anticardiolipin
+# > 40 units or > 99th percentile, joint involvement (2 joints, 30 minutes).
 
 
 def _biopsy_classes(o: Observation) -> set[str]:
