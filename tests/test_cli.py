@@ -617,7 +617,7 @@ class TestErrors:
         path.write_text("[{", encoding="utf-8")
         code, _, err = run(monkeypatch, ["classify", str(path)])
         assert code == EXIT_USAGE
-        assert "invalid JSON at line 1" in err
+        assert "JSON document: line 1 field '(json)': invalid JSON" in err
 
     def test_no_input_from_a_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(sys, "stdin", Terminal())

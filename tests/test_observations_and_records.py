@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sle_scoring import InvalidEvidenceError, Observation, Patient, SleScoringError
+from sle_scoring import InvalidEvidenceError, Observation, Patient, SleScoringError, records
 from sle_scoring.eular_acr_2019 import CRITERIA
 from sle_scoring.records import (
     dumps,
@@ -524,3 +524,34 @@ def test_a_limit_on_a_quantity_with_a_published_threshold_is_refused() -> None:
         "observation 'platelet_count' field 'lower_limit': not used for platelet_count "
         "(a fixed published threshold applies)"
     )
+
+
+class TestStrictJson:
+    """Nothing silently dropped: JSON readers keep the last of two equal keys."""
+
+    def test_a_repeated_key_is_an_error(self) -> None:
+        text = '{"patient": "P1", "observations": [{"code": "platelet_count", ' + (
+            '"value": 45000, "value": 450000, "unit": "/µL"}]}'
+        )
+        with pytest.raises(InvalidEvidenceError) as caught:
+            next(records.iter_json(io.StringIO(text)))
+        assert str(caught.value) == (
+            "field 'value': is given twice in one JSON object; give each field once"
+        )
+
+    def test_a_repeated_key_in_json_lines_names_the_line(self) -> None:
+        lines = io.StringIO('{"patient": "P1", "patient": "P2", "observations": []}\n')
+        [(number, error)] = list(records.iter_json_lines(lines))
+        assert number == 1
+        assert str(error) == (
+            "record 'line 1' field 'patient': is given twice in one JSON object; "
+            "give each field once"
+        )
+
+    @pytest.mark.parametrize("text", ["2024-W10-3", "20240306", "2024-3-6", "2024-03-06T00:00"])
+    def test_only_calendar_dates_written_yyyy_mm_dd(self, text: str) -> None:
+        with pytest.raises(ValueError, match=r"must be a date written YYYY-MM-DD"):
+            records.parse_date(text)
+
+    def test_a_calendar_date(self) -> None:
+        assert records.parse_date("2024-03-06") == datetime.date(2024, 3, 6)

@@ -30,7 +30,6 @@ import textwrap
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 from importlib import resources
 from typing import IO, Any, NamedTuple
 
@@ -90,13 +89,9 @@ class _UsageError(Exception):
 
 def _date(text: str) -> datetime.date:
     try:
-        if len(text) != 10:
-            raise ValueError
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a date written YYYY-MM-DD (got {text!r})"
-        ) from None
+        return records.parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _jobs(text: str) -> int:
@@ -319,12 +314,7 @@ def _patient(job: _Job, number: int, raw: object) -> Any:
     where = f"{'line' if job.kind == 'jsonl' else 'record'} {number}"
     if job.kind == "jsonl":
         assert isinstance(raw, str)
-        try:
-            raw = json.loads(raw, parse_float=Decimal)
-        except json.JSONDecodeError as error:
-            raise InvalidEvidenceError(
-                [Problem(where, None, "(json)", f"invalid JSON: {error.msg}")]
-            ) from None
+        raw = records.loads(raw, record=where)
     return records.patient_from_dict(raw, where=where)
 
 
@@ -632,9 +622,9 @@ def _read_chunk(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, obje
 
 def _json_rows(text: str) -> Iterator[tuple[int, object]]:
     try:
-        document = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise _UsageError(f"invalid JSON at line {error.lineno}: {error.msg}") from None
+        document = records.loads(text)
+    except InvalidEvidenceError as error:  # unreadable, or a key given twice
+        raise _UsageError(f"JSON document: {error}") from None
     entries = document if isinstance(document, list) else [document]
     return iter(enumerate(entries, start=1))
 

@@ -40,6 +40,7 @@ import attrs
 
 from ._items import suggest
 from .exceptions import InvalidEvidenceError, Problem
+from .records import parse_date
 
 __all__ = [
     "ABSENT_SPELLINGS",
@@ -206,15 +207,9 @@ def _date(
     if not text:
         return None
     try:
-        if len(text) != 10:
-            raise ValueError
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        problems.append(
-            Problem(
-                record, where, VISIT_COLUMN, f"must be a date written YYYY-MM-DD (got {text!r})"
-            )
-        )
+        return parse_date(text)
+    except ValueError as error:
+        problems.append(Problem(record, where, VISIT_COLUMN, str(error)))
         return None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import IO, Any
@@ -32,6 +33,8 @@ __all__ = [
     "dumps",
     "iter_json",
     "iter_json_lines",
+    "loads",
+    "parse_date",
     "patient_from_dict",
     "patient_to_dict",
 ]
@@ -52,16 +55,27 @@ _TEXT_FIELDS = ("code", "unit", "assay", "isotype", "explained_by", "note")
 _RECORD_FIELDS = ("patient", "observations")
 
 
+# Exactly YYYY-MM-DD: Python 3.11's date.fromisoformat also reads week dates such as
+# "2024-W10-3", which a record must not be read as.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: object) -> datetime.date:
+    """A calendar date written ``YYYY-MM-DD``; ``ValueError`` saying what was expected."""
+    if isinstance(text, str) and _ISO_DATE.fullmatch(text):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date written YYYY-MM-DD (got {text!r})")
+
+
 def _parse_date(text: object) -> datetime.date | str:
     """A date from ``YYYY-MM-DD``, or the message saying what is wrong."""
-    if not isinstance(text, str):
-        return f"must be a date written YYYY-MM-DD (got {text!r})"
     try:
-        if len(text) != 10:
-            raise ValueError
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        return f"must be a date written YYYY-MM-DD (got {text!r})"
+        return parse_date(text)
+    except ValueError as error:
+        return str(error)
 
 
 def _is_number(value: object) -> bool:
@@ -226,8 +240,46 @@ def dumps(patient: Patient, *, indent: int | None = None) -> str:
     return json.dumps(patient_to_dict(patient), ensure_ascii=False, indent=indent)
 
 
-def _loads(text: str) -> object:
-    return json.loads(text, parse_float=Decimal)
+def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            # JSON readers keep the last value silently; a record must not lose one.
+            raise _RepeatedKeyError(key)
+        found[key] = value
+    return found
+
+
+class _RepeatedKeyError(ValueError):
+    pass
+
+
+def loads(text: str, *, record: str | None = None, location: str | None = None) -> object:
+    """Parse JSON text exactly: numbers as ``Decimal``, and a key repeated within an
+    object is an error (a JSON reader would silently keep the last value).
+
+    Raises :class:`InvalidEvidenceError` naming ``record`` and ``location`` (by
+    default the line of the JSON error).
+    """
+    try:
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_one_value_per_key)
+    except json.JSONDecodeError as error:
+        if record is None and location is None:
+            location = f"line {error.lineno}"
+        raise InvalidEvidenceError(
+            [Problem(record, location, "(json)", f"invalid JSON: {error.msg}")]
+        ) from None
+    except _RepeatedKeyError as error:
+        raise InvalidEvidenceError(
+            [
+                Problem(
+                    record,
+                    location,
+                    str(error),
+                    "is given twice in one JSON object; give each field once",
+                )
+            ]
+        ) from None
 
 
 def iter_json(stream: IO[str]) -> Iterator[Patient]:
@@ -236,12 +288,7 @@ def iter_json(stream: IO[str]) -> Iterator[Patient]:
     Raises :class:`InvalidEvidenceError` for the first invalid record, naming it by
     identifier or by its position (``record 3``).
     """
-    try:
-        document = _loads(stream.read())
-    except json.JSONDecodeError as error:
-        raise InvalidEvidenceError(
-            [Problem(None, f"line {error.lineno}", "(json)", f"invalid JSON: {error.msg}")]
-        ) from None
+    document = loads(stream.read())
     records = document if isinstance(document, list) else [document]
     for number, raw in enumerate(records, start=1):
         yield patient_from_dict(raw, where=f"record {number}")
@@ -258,16 +305,6 @@ def iter_json_lines(stream: IO[str]) -> Iterator[tuple[int, Patient | InvalidEvi
             continue
         where = f"line {number}"
         try:
-            raw = _loads(line)
-        except json.JSONDecodeError as error:
-            yield (
-                number,
-                InvalidEvidenceError(
-                    [Problem(where, None, "(json)", f"invalid JSON: {error.msg}")]
-                ),
-            )
-            continue
-        try:
-            yield number, patient_from_dict(raw, where=where)
+            yield number, patient_from_dict(loads(line, record=where), where=where)
         except InvalidEvidenceError as error:
             yield number, error
