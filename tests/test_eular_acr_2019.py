@@ -225,3 +225,18 @@ def test_only_the_entry_criterion_missing() -> None:
         "not classified (entry criterion (ANA >= 1:80) not assessed); "
         "the entry criterion, not assessed, could change this"
     )
+
+
+def test_equal_weights_report_the_criterion_listed_first() -> None:
+    """Oral ulcers and non-scarring alopecia weigh 2 each: the domain counts 2 and
+    reports the one the publication lists first, whatever the input order (the
+    explanation must not change from run to run)."""
+    for items in (
+        ["ana_positive", "oral_ulcers", "non_scarring_alopecia"],
+        ["ana_positive", "non_scarring_alopecia", "oral_ulcers"],
+    ):
+        mucocutaneous = next(d for d in classify(items).domains if d.domain == "mucocutaneous")
+        assert mucocutaneous.points == 2
+        assert mucocutaneous.counted is not None
+        assert mucocutaneous.counted.code == "non_scarring_alopecia"
+        assert [i.code for i in mucocutaneous.outranked] == ["oral_ulcers"]

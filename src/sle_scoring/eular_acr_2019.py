@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from fractions import Fraction
 
 import attrs
@@ -260,12 +260,16 @@ _VOCABULARY = "EULAR/ACR 2019"
 _ENTRY = ENTRY_CRITERION.code
 
 
-def _domain_points(present: Iterable[str]) -> dict[str, Item]:
-    """The one criterion that counts in each domain: the highest weighted present."""
+def _domain_points(present: Collection[str]) -> dict[str, Item]:
+    """The one criterion that counts in each domain: the highest weighted present.
+
+    Criteria are visited in the publication's order, so between two of equal weight
+    (oral ulcers and non-scarring alopecia, 2 each) the one listed first is reported
+    as counted, whatever the order of the input: the points are the same.
+    """
     best: dict[str, Item] = {}
-    for code in present:
-        item = _BY_CODE[code]
-        if item.kind == "entry":
+    for item in CRITERIA:
+        if item.code not in present:
             continue
         current = best.get(item.domain)
         if current is None or item.weight > current.weight:
@@ -558,7 +562,7 @@ def classify_findings(
     if any(f.date is None for f in dated):
         return result
     for day in sorted({f.date for f in dated if f.date is not None}):
-        so_far = [f.code for f in dated if f.date is not None and f.date <= day]
+        so_far = {f.code for f in dated if f.date is not None and f.date <= day}
         entry_met = ENTRY_CRITERION.code in so_far
         if _meets_rule(entry_met, _domain_points(so_far)):
             return attrs.evolve(result, first_fulfilled=day)
