@@ -258,6 +258,19 @@ class TestBatch:
         with pytest.raises(InvalidEvidenceError, match="row 2 field 'rash'"):
             list(batch.score_records(rows, settings))
 
+    def test_a_record_with_other_columns_than_the_first_raises(self) -> None:
+        settings = batch.Settings(instruments=("sledai_2k",))
+        rows: list[dict[str, object]] = [
+            {"patient_id": "P1", "visit_date": "2024-01-10", "arthritis": 1},
+            {"patient_id": "P2", "visit_date": "2024-01-11", "arthritus": 1},
+        ]
+        with pytest.raises(InvalidEvidenceError) as caught:
+            list(batch.score_records(rows, settings))
+        assert str(caught.value) == (
+            "record 'P2' row 3 field '(columns)': must be the first record's columns; "
+            "not in the first record: arthritus; missing: arthritis"
+        )
+
     def test_evidence_record_every_date_with_sledai_evidence_is_a_visit(self) -> None:
         patient = reference_cases.bottazzi_2025()
         cases = batch.score_patient(1, patient, batch.Settings())

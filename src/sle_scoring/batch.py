@@ -26,6 +26,7 @@ from typing import NamedTuple
 import attrs
 
 from . import eular_acr_2019, sledai_2k, vocabulary
+from ._items import ItemStatus
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, cell_state, read_header
@@ -323,7 +324,23 @@ def _item_codes(result: _Result) -> tuple[str, ...]:
 
 
 def _item_states(result: _Result) -> list[str]:
-    return [result.finding(code).status.value for code in _item_codes(result)]
+    # The status of each item as result.finding() would give it, without building an
+    # ItemFinding per item: this runs for every item of every row with --items.
+    decided = {finding.code: finding.status for finding in result.findings}
+    present, not_assessed = result.present, result.not_assessed
+    return [
+        (
+            decided.get(code)
+            or (
+                ItemStatus.PRESENT
+                if code in present
+                else ItemStatus.NOT_ASSESSED
+                if code in not_assessed
+                else ItemStatus.ABSENT
+            )
+        ).value
+        for code in _item_codes(result)
+    ]
 
 
 def case_values(case: Case, *, items: bool = False) -> list[object]:
@@ -463,6 +480,24 @@ def score_records(
         if columns is None:
             header = [str(key) for key in record]
             columns = read_header(header, chosen.item_codes, ignore_unknown=ignore_unknown)
+        elif len(record) != len(header) or any(key not in record for key in header):
+            # Every record must have the first record's columns: a key read by no
+            # column, or a column missing, would otherwise be dropped or guessed.
+            keys = [str(key) for key in record]
+            extra = [key for key in keys if key not in header]
+            missing = [key for key in header if key not in record]
+            raise InvalidEvidenceError(
+                [
+                    Problem(
+                        str(record.get("patient_id", "")) or None,
+                        f"row {number}",
+                        "(columns)",
+                        "must be the first record's columns"
+                        + (f"; not in the first record: {', '.join(extra)}" if extra else "")
+                        + (f"; missing: {', '.join(missing)}" if missing else ""),
+                    )
+                ]
+            )
         parsed = columns.parse(number, [_cell_text(record.get(key)) for key in header])
         if isinstance(parsed, InvalidEvidenceError):
             raise parsed
