@@ -619,8 +619,9 @@ class TestErrors:
         assert "column 'arthritus': unknown column" in err
         assert "did you mean 'arthritis'?" in err
         assert "column 'site'" in err
-        code, out, _ = run(monkeypatch, ["sledai", str(path), "--ignore-unknown-columns"])
+        code, out, err = run(monkeypatch, ["sledai", str(path), "--ignore-unknown-columns"])
         assert code == EXIT_OK
+        assert "columns not read (--ignore-unknown-columns): arthritus, site" in err
         row = read_csv(out)[0]
         assert row["sledai_2k.total"] == "0"  # the misspelt column was skipped, as asked
         assert "arthritis" in row["sledai_2k.not_assessed"].split()

@@ -775,6 +775,12 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
                 )
             except InvalidEvidenceError as error:
                 raise _header_problem(error) from None
+            if columns.ignored:  # nothing skipped without saying so
+                print(
+                    "sle-scoring: columns not read (--ignore-unknown-columns): "
+                    + ", ".join(columns.ignored),
+                    file=stderr,
+                )
             if getattr(args, "cumulative", False):
                 rows = _carried(rows, columns, settings)
         elif kind == "json":

@@ -150,6 +150,8 @@ class Columns:
     patient: int
     visit: int
     blocks: tuple[_Block, ...]
+    #: columns skipped because ``ignore_unknown`` was given, as written in the header
+    ignored: tuple[str, ...] = ()
 
     @property
     def instruments(self) -> tuple[str, ...]:
@@ -275,6 +277,7 @@ def read_header(
     where = "header"
     seen: dict[str, int] = {}
     found: dict[tuple[str, str], tuple[int, str]] = {}
+    ignored: list[str] = []
     for position, name in enumerate(names):
         shown = header[position].strip()
         if name in seen:
@@ -285,7 +288,9 @@ def read_header(
             continue
         owner = owners.get(name)
         if owner is None:
-            if not ignore_unknown:
+            if ignore_unknown:
+                ignored.append(shown)
+            else:
                 hint = suggest(name, [*owners, PATIENT_COLUMN, VISIT_COLUMN])
                 problems.append(
                     Problem(
@@ -335,7 +340,9 @@ def read_header(
                 frozenset(code for code in codes if (instrument, code) not in found),
             )
         )
-    return Columns(len(header), seen[PATIENT_COLUMN], seen[VISIT_COLUMN], tuple(blocks))
+    return Columns(
+        len(header), seen[PATIENT_COLUMN], seen[VISIT_COLUMN], tuple(blocks), tuple(ignored)
+    )
 
 
 def iter_rows(
