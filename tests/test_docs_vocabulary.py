@@ -39,6 +39,9 @@ for the instruments `eular_acr_2019`, `sledai_2k`, `slicc_2012`, `acr_1997` and 
 
 Any observation may carry `explained_by`, one of: {causes}.
 
+The `assay` of an observation is free text kept for the reader, except where the
+reading depends on it: {assays}.
+
 """
 
 
@@ -59,7 +62,13 @@ def _values(concept: vocabulary.Concept) -> str:
 def render() -> str:
     """The page as it should be."""
     lines = [
-        INTRO.format(causes=", ".join(f"`{c}`" for c in vocabulary.CAUSES)),
+        INTRO.format(
+            causes=", ".join(f"`{c}`" for c in vocabulary.CAUSES),
+            assays="; ".join(
+                f"`{code}` takes " + ", ".join(f"`{a}`" for a in assays)
+                for code, assays in vocabulary.ASSAYS.items()
+            ),
+        ),
         MARKER,
         "",
         "| code | kind | values | description | feeds |",

@@ -555,3 +555,15 @@ class TestStrictJson:
 
     def test_a_calendar_date(self) -> None:
         assert records.parse_date("2024-03-06") == datetime.date(2024, 3, 6)
+
+
+@pytest.mark.parametrize("assay", ["EIA", "Elisa (IgG)", "ELISA"])
+def test_anti_dsdna_assay_from_a_closed_list(assay: str) -> None:
+    # SLICC reads an ELISA level against twice the limit: an assay the library cannot
+    # name exactly must not be read as some other assay
+    with pytest.raises(InvalidEvidenceError) as caught:
+        Observation("anti_dsdna", 45, unit="IU/mL", upper_limit=30, assay=assay)
+    assert str(caught.value) == (
+        "observation 'anti_dsdna' field 'assay': must be one of elisa, farr, crithidia, "
+        f"clia, fema, multiplex, other for anti_dsdna (got {assay!r})"
+    )

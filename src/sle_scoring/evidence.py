@@ -23,7 +23,7 @@ import attrs
 from ._items import suggest
 from .exceptions import InvalidEvidenceError, Problem
 from .units import DIMENSIONS, to_canonical
-from .vocabulary import CAUSES, Kind, all_codes, concept, item_assertion
+from .vocabulary import ASSAYS, CAUSES, Kind, all_codes, concept, item_assertion
 
 __all__ = ["Observation", "Patient", "Value", "titre_denominator"]
 
@@ -105,6 +105,19 @@ class Observation:
             )
         if self.isotype is not None and self.isotype not in _ISOTYPES:
             found.append(problem("isotype", f"must be one of IgA, IgG, IgM (got {self.isotype!r})"))
+        allowed_assays = ASSAYS.get(self.code)
+        if (
+            allowed_assays is not None
+            and self.assay is not None
+            and (self.assay not in allowed_assays)
+        ):
+            found.append(
+                problem(
+                    "assay",
+                    f"must be one of {', '.join(allowed_assays)} for {self.code} "
+                    f"(got {self.assay!r})",
+                )
+            )
         for name in ("assay", "note"):
             text = getattr(self, name)
             if text is not None and not isinstance(text, str):

@@ -465,7 +465,7 @@ _ELISA_TIMES_UPPER_LIMIT = 2  # "If tested by ELISA: twice above laboratory refe
 
 
 def _by_elisa(o: Observation) -> bool:
-    return (o.assay or "").lower() == "elisa"
+    return o.assay == "elisa"  # a closed list (vocabulary.ASSAYS): no spelling to guess
 
 
 def _anti_dsdna_judged(o: Observation) -> bool:

@@ -18,6 +18,7 @@ from fractions import Fraction
 import attrs
 
 __all__ = [
+    "ASSAYS",
     "CAUSES",
     "CONCEPTS",
     "GLUCOCORTICOIDS",
@@ -686,6 +687,14 @@ _CONCEPTS: tuple[Concept, ...] = (
 
 #: Every code of the evidence vocabulary, by code.
 CONCEPTS: dict[str, Concept] = {c.code: c for c in _CONCEPTS}
+
+#: The assays accepted for the codes whose reading depends on the assay (SLICC 2012:
+#: anti-dsDNA "> 2 times the reference range if tested by ELISA"). A closed list, so
+#: that "EIA" or "Elisa (IgG)" is an error rather than silently read as another assay.
+ASSAYS: dict[str, tuple[str, ...]] = {
+    "ana": ("hep2_iif", "elisa", "clia", "multiplex", "other"),
+    "anti_dsdna": ("elisa", "farr", "crithidia", "clia", "fema", "multiplex", "other"),
+}
 
 #: The causes a finding may be explained by (rule 1 of EULAR/ACR 2019; the
 #: exclusions of the SLEDAI-2K descriptors).
