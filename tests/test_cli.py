@@ -804,3 +804,10 @@ class TestCumulative:
             "order to carry criteria forward (2023-12-01 comes after 2024-01-01)"
         ) in err
         assert "5 rows read, 3 scored, 2 failed" in err
+
+
+def test_batch_settings_refuse_an_unpublished_window() -> None:
+    with pytest.raises(ValueError, match=r"window_days=7 is not a published SLEDAI-2K window"):
+        batch.Settings(window_days=7)
+    assert batch.Settings(window_days=7, non_standard_window=True).window_days == 7
+    assert batch.Settings(window_days=30).window_days == 30

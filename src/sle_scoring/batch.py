@@ -91,6 +91,14 @@ class Settings:
     visits: tuple[datetime.date, ...] = ()
     as_of: datetime.date | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # Checked here, once, rather than failing on every row of a batch.
+        if self.window_days not in sledai_2k.STANDARD_WINDOWS and not self.non_standard_window:
+            raise ValueError(
+                f"window_days={self.window_days} is not a published SLEDAI-2K window "
+                "(10 or 30 days); set non_standard_window=True to use it anyway"
+            )
+
     @property
     def index(self) -> sledai_2k.Index:
         """The SLEDAI-2K variant scored."""
