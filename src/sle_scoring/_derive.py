@@ -255,3 +255,18 @@ def finding(code: str, signal: Signal) -> ItemFinding:
     if signal.status is ItemStatus.ABSENT:
         return ItemFinding(code, signal.status, f"assessed, not met: {signal.description}{detail}")
     return ItemFinding(code, signal.status, f"not assessed: {signal.description}{detail}")
+
+
+def derive_findings(
+    observations: Iterable[Observation],
+    instrument: str,
+    codes: Iterable[str],
+    signals: Callable[[Index], Mapping[str, Signal]],
+) -> tuple[ItemFinding, ...]:
+    """Each code's finding from the observations: its signal, or the clinician's
+    assertion ``<instrument>.<code>``."""
+    evidence = index(observations)
+    derived = signals(evidence)
+    return tuple(
+        finding(code, with_assertion(evidence, instrument, code, derived[code])) for code in codes
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import enum
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -171,3 +171,48 @@ def left_out(findings: Iterable[ItemFinding]) -> list[str]:
         for f in findings
         if f.status is ItemStatus.EXPLAINED
     ]
+
+
+def ordered_findings(
+    findings: Iterable[ItemFinding], codes: Sequence[str], vocabulary: str
+) -> tuple[ItemFinding, ...]:
+    """One finding per code, in the order of ``codes``.
+
+    Raises :class:`UnknownCodeError` for a finding of an unknown code and
+    ``ValueError`` naming the items that have no finding.
+    """
+    by_code: dict[str, ItemFinding] = {}
+    for finding in findings:
+        if finding.code not in codes:
+            raise UnknownCodeError(finding.code, vocabulary, suggest(finding.code, codes))
+        by_code[finding.code] = finding
+    missing = [code for code in codes if code not in by_code]
+    if missing:
+        raise ValueError(f"no {vocabulary} finding for: {', '.join(missing)}")
+    return tuple(by_code[code] for code in codes)
+
+
+def codes_with(findings: Iterable[ItemFinding], status: ItemStatus) -> frozenset[str]:
+    """The codes of the findings with ``status``."""
+    return frozenset(f.code for f in findings if f.status is status)
+
+
+def first_fulfilled(
+    findings: Sequence[ItemFinding], holds: Callable[[frozenset[str]], bool]
+) -> datetime.date | None:
+    """The earliest date on which ``holds`` is true of the criteria present by then.
+
+    Criteria are cumulative ("serially or simultaneously"; "need not be present
+    concurrently"): a criterion counts from the first date it was present. ``None``
+    when a present finding has no date (the date cannot be known) or the rule never
+    held.
+    """
+    present = [f for f in findings if f.status is ItemStatus.PRESENT]
+    dates = [f.date for f in present]
+    if any(date is None for date in dates):
+        return None
+    for day in sorted({date for date in dates if date is not None}):
+        so_far = frozenset(f.code for f in present if f.date is not None and f.date <= day)
+        if holds(so_far):
+            return day
+    return None

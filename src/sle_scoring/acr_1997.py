@@ -24,20 +24,24 @@ from fractions import Fraction
 import attrs
 
 from . import _derive as _derive_module
-from ._criteria_sets import (
-    codes_with,
-    derive_findings,
-    first_fulfilled,
-    ordered_findings,
-)
 from ._definitions import (
     above_upper_limit,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
     months_after,
 )
-from ._derive import Occurrence, Signal
-from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
+from ._derive import Occurrence, Signal, derive_findings
+from ._items import (
+    Item,
+    ItemFinding,
+    ItemStatus,
+    codes_with,
+    first_fulfilled,
+    item_codes,
+    item_finding,
+    left_out,
+    ordered_findings,
+)
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -260,7 +264,7 @@ def classify_findings(
     earliest date by which 4 criteria were present (``None`` when not classified or
     when a present finding has no date).
     """
-    ordered = ordered_findings(findings, list(_BY_CODE))
+    ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     result = Classification(
         codes_with(ordered, ItemStatus.PRESENT),
         codes_with(ordered, ItemStatus.NOT_ASSESSED),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from fractions import Fraction
 
 import attrs
@@ -37,8 +37,18 @@ from ._definitions import (
     below_lower_limit,
     joint_involvement,
 )
-from ._derive import Signal
-from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
+from ._derive import Signal, derive_findings
+from ._items import (
+    Item,
+    ItemFinding,
+    ItemStatus,
+    codes_with,
+    first_fulfilled,
+    item_codes,
+    item_finding,
+    left_out,
+    ordered_findings,
+)
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -304,11 +314,14 @@ def _tally(present: Iterable[str]) -> tuple[int, int]:
     return clinical_points, immunologic_points
 
 
-def _meets_rule(entry_met: bool, counted: Mapping[str, Item]) -> bool:
-    """Entry criterion, >= 1 clinical criterion counted, and >= 10 points."""
-    points = sum(item.weight for item in counted.values())
-    has_clinical = any(item.kind == CLINICAL for item in counted.values())
-    return entry_met and has_clinical and points >= CLASSIFICATION_THRESHOLD
+def _meets_rule(entry_met: bool, clinical_points: int, immunologic_points: int) -> bool:
+    """Rule 5: the entry criterion, at least one clinical criterion counted (every
+    clinical weight is > 0) and >= 10 points."""
+    return (
+        entry_met
+        and clinical_points > 0
+        and clinical_points + immunologic_points >= CLASSIFICATION_THRESHOLD
+    )
 
 
 @attrs.frozen
@@ -399,9 +412,7 @@ class Classification:
     @property
     def max_possible_points(self) -> int:
         """The points if every criterion not assessed turned out present."""
-        return sum(
-            item.weight for item in _domain_points(self.present | self.not_assessed).values()
-        )
+        return sum(_tally(self.present | self.not_assessed))
 
     @property
     def could_be_classified(self) -> bool:
@@ -409,7 +420,7 @@ class Classification:
         if self.classified:
             return False
         entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
-        return _meets_rule(entry_possible, _domain_points(self.present | self.not_assessed))
+        return _meets_rule(entry_possible, *_tally(self.present | self.not_assessed))
 
     @property
     def verdict(self) -> str:
@@ -525,9 +536,7 @@ def _classification(
         clinical,
         immunologic,
         entry_met,
-        # entry criterion, >= 1 clinical criterion counted (every weight is > 0),
-        # and >= 10 points
-        entry_met and clinical > 0 and points >= CLASSIFICATION_THRESHOLD,
+        _meets_rule(entry_met, clinical, immunologic),
         findings,
         as_of,
         first_fulfilled,
@@ -544,29 +553,13 @@ def classify_findings(
     points were all met by findings dated on or before it; it is ``None`` when the
     patient is not classified or when a present finding has no date.
     """
-    by_code: dict[str, ItemFinding] = {}
-    for finding in findings:
-        if finding.code not in _BY_CODE:
-            raise KeyError(finding.code)
-        by_code[finding.code] = finding
-    missing_codes = set(_BY_CODE) - set(by_code)
-    if missing_codes:
-        raise ValueError(f"no finding for criteria: {', '.join(sorted(missing_codes))}")
-    ordered = tuple(by_code[code] for code in _BY_CODE)
-    present = frozenset(f.code for f in ordered if f.status is ItemStatus.PRESENT)
-    not_assessed = frozenset(f.code for f in ordered if f.status is ItemStatus.NOT_ASSESSED)
-    result = _classification(present, not_assessed, ordered, as_of)
+    ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
+    present = codes_with(ordered, ItemStatus.PRESENT)
+    result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
     if not result.classified:
         return result
-    dated = [f for f in ordered if f.status is ItemStatus.PRESENT]
-    if any(f.date is None for f in dated):
-        return result
-    for day in sorted({f.date for f in dated if f.date is not None}):
-        so_far = {f.code for f in dated if f.date is not None and f.date <= day}
-        entry_met = ENTRY_CRITERION.code in so_far
-        if _meets_rule(entry_met, _domain_points(so_far)):
-            return attrs.evolve(result, first_fulfilled=day)
-    raise AssertionError("classified, yet no date on which the criteria were met")
+    first = first_fulfilled(ordered, lambda codes: _meets_rule(_ENTRY in codes, *_tally(codes)))
+    return attrs.evolve(result, first_fulfilled=first)
 
 
 # --- Evidence level ---------------------------------------------------------------
@@ -729,17 +722,10 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     """Every criterion's :class:`ItemFinding` from observations (no date filtering).
 
     Rule 1 ("do not count a criterion if there is a more likely explanation than
-    SLE") is applied through each observation's ``explained_by``.
+    SLE") is applied through each observation's ``explained_by``; a clinician's
+    assertion ``eular_acr_2019.<code>`` is evidence too.
     """
-    evidence = _derive_module.index(observations)
-    signals = _derive(evidence)
-    findings = []
-    for item in (ENTRY_CRITERION, *CRITERIA):
-        signal = _derive_module.with_assertion(
-            evidence, "eular_acr_2019", item.code, signals[item.code]
-        )
-        findings.append(_derive_module.finding(item.code, signal))
-    return tuple(findings)
+    return derive_findings(observations, "eular_acr_2019", _BY_CODE, _derive)
 
 
 def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) -> Classification:

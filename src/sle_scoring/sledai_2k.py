@@ -26,8 +26,17 @@ import attrs
 
 from . import _derive as _derive_module
 from ._definitions import above_upper_limit, below_lower_limit
-from ._derive import Signal
-from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
+from ._derive import Signal, derive_findings
+from ._items import (
+    Item,
+    ItemFinding,
+    ItemStatus,
+    codes_with,
+    item_codes,
+    item_finding,
+    left_out,
+    ordered_findings,
+)
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -406,17 +415,10 @@ def score_findings(
     Every descriptor of the index must have a finding; findings for descriptors
     outside the index (serology, for the clinical variant) are disregarded.
     """
-    by_code: dict[str, ItemFinding] = {}
-    for finding in findings:
-        if finding.code not in _BY_CODE:
-            raise KeyError(finding.code)
-        by_code[finding.code] = finding
-    missing_codes = index.codes - set(by_code)
-    if missing_codes:
-        raise ValueError(f"no finding for descriptors: {', '.join(sorted(missing_codes))}")
-    ordered = tuple(by_code[i.code] for i in index.descriptors)
-    present = frozenset(f.code for f in ordered if f.status is ItemStatus.PRESENT)
-    not_assessed = frozenset(f.code for f in ordered if f.status is ItemStatus.NOT_ASSESSED)
+    every = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
+    ordered = tuple(f for f in every if f.code in index.codes)
+    present = codes_with(ordered, ItemStatus.PRESENT)
+    not_assessed = codes_with(ordered, ItemStatus.NOT_ASSESSED)
     return _score(index, present, not_assessed, ordered, visit_date, window_days)
 
 
@@ -549,14 +551,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
 
 
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
-    """Every descriptor's :class:`ItemFinding` from observations (no date filtering)."""
-    evidence = _derive_module.index(observations)
-    signals = _derive(evidence)
-    findings = []
-    for item in DESCRIPTORS:
-        signal = _derive_module.with_assertion(evidence, "sledai_2k", item.code, signals[item.code])
-        findings.append(_derive_module.finding(item.code, signal))
-    return tuple(findings)
+    """Every descriptor's :class:`ItemFinding` from observations (no date filtering);
+    a clinician's assertion ``sledai_2k.<code>`` is evidence too."""
+    return derive_findings(observations, "sledai_2k", _BY_CODE, _derive)
 
 
 def score_visit(

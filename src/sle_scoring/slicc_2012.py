@@ -34,20 +34,24 @@ from fractions import Fraction
 import attrs
 
 from . import _derive as _derive_module
-from ._criteria_sets import (
-    codes_with,
-    derive_findings,
-    first_fulfilled,
-    ordered_findings,
-)
 from ._definitions import (
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
     below_lower_limit,
     joint_involvement,
 )
-from ._derive import Signal
-from ._items import Item, ItemFinding, ItemStatus, item_codes, item_finding, left_out
+from ._derive import Signal, derive_findings
+from ._items import (
+    Item,
+    ItemFinding,
+    ItemStatus,
+    codes_with,
+    first_fulfilled,
+    item_codes,
+    item_finding,
+    left_out,
+    ordered_findings,
+)
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -443,7 +447,7 @@ def classify_findings(
     the findings dated on or before it (``None`` when not classified or when a
     present finding has no date).
     """
-    ordered = ordered_findings(findings, list(_BY_CODE))
+    ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     present = codes_with(ordered, ItemStatus.PRESENT)
     result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
     if not result.classified:

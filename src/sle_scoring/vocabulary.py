@@ -22,10 +22,10 @@ __all__ = [
     "CAUSES",
     "CONCEPTS",
     "GLUCOCORTICOIDS",
-    "INSTRUMENT_ITEMS",
     "Concept",
     "Kind",
     "concept",
+    "instrument_items",
     "item_assertion",
 ]
 
@@ -714,31 +714,38 @@ CAUSES: tuple[str, ...] = (
 )
 
 
-def _instrument_items() -> dict[str, frozenset[str]]:
-    # Imported here, not at the top, because the instrument modules import evidence.
-    from . import acr_1997, eular_acr_2019, sdi, sledai_2k, slicc_2012
-
-    return {
-        "eular_acr_2019": frozenset(
-            item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
-        ),
-        "sledai_2k": frozenset(item.code for item in sledai_2k.DESCRIPTORS),
-        "sdi": frozenset(item.code for item in sdi.ITEMS),
-        "slicc_2012": frozenset(item.code for item in (*slicc_2012.CRITERIA, slicc_2012.BIOPSY)),
-        "acr_1997": frozenset(item.code for item in acr_1997.CRITERIA),
-    }
+# Instrument name -> its item codes; built on first use because the instrument
+# modules import evidence, which imports this module.
+_INSTRUMENT_ITEMS: dict[str, frozenset[str]] = {}
 
 
-#: Instrument name -> its item codes, for direct item assertions; filled on first use.
-INSTRUMENT_ITEMS: dict[str, frozenset[str]] = {}
+def instrument_items() -> dict[str, frozenset[str]]:
+    """Each instrument that accepts direct item assertions (``<instrument>.<item>``)
+    and its item codes."""
+    if not _INSTRUMENT_ITEMS:
+        from . import acr_1997, eular_acr_2019, sdi, sledai_2k, slicc_2012
+
+        _INSTRUMENT_ITEMS.update(
+            {
+                "eular_acr_2019": frozenset(
+                    item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
+                ),
+                "sledai_2k": frozenset(item.code for item in sledai_2k.DESCRIPTORS),
+                "sdi": frozenset(item.code for item in sdi.ITEMS),
+                "slicc_2012": frozenset(
+                    item.code for item in (*slicc_2012.CRITERIA, slicc_2012.BIOPSY)
+                ),
+                "acr_1997": frozenset(item.code for item in acr_1997.CRITERIA),
+            }
+        )
+    return dict(_INSTRUMENT_ITEMS)
 
 
 def item_assertion(code: str) -> tuple[str, str] | None:
     """``(instrument, item)`` when ``code`` is a valid item assertion, else ``None``."""
-    if not INSTRUMENT_ITEMS:
-        INSTRUMENT_ITEMS.update(_instrument_items())
     instrument, dot, item = code.partition(".")
-    if dot and item in INSTRUMENT_ITEMS.get(instrument, frozenset()):
+    items = _INSTRUMENT_ITEMS or instrument_items()
+    if dot and item in items.get(instrument, frozenset()):
         return instrument, item
     return None
 
@@ -750,13 +757,11 @@ def concept(code: str) -> Concept | None:
 
 def all_codes() -> list[str]:
     """Every accepted observation code, for suggestions and documentation."""
-    if not INSTRUMENT_ITEMS:
-        INSTRUMENT_ITEMS.update(_instrument_items())
     return [
         *CONCEPTS,
         *(
             f"{instrument}.{item}"
-            for instrument, items in INSTRUMENT_ITEMS.items()
+            for instrument, items in instrument_items().items()
             for item in sorted(items)
         ),
     ]
