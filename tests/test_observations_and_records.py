@@ -567,3 +567,15 @@ def test_anti_dsdna_assay_from_a_closed_list(assay: str) -> None:
         "observation 'anti_dsdna' field 'assay': must be one of elisa, farr, crithidia, "
         f"clia, fema, multiplex, other for anti_dsdna (got {assay!r})"
     )
+
+
+def test_a_number_json_cannot_hold_exactly_is_refused_with_its_place() -> None:
+    observation = Observation(
+        "temperature", Decimal("38.30000000000000000001"), unit="°C", date=DAY
+    )
+    with pytest.raises(InvalidEvidenceError) as caught:
+        records.patient_to_dict(Patient("P9", (observation,)))
+    assert str(caught.value) == (
+        "record 'P9' observations[0] (temperature) field 'value': "
+        "38.30000000000000000001 cannot be written to JSON exactly"
+    )

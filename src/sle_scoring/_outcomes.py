@@ -238,10 +238,10 @@ def finding_in_window(
 class VisitInputs:
     """Everything besides SLEDAI-2K that the outcomes read for one visit from evidence.
 
-    ``None`` means missing. ``pga`` is the PGA recorded on the visit day; ``dose`` the
-    glucocorticoid dose in force; the treatment flags are the status in force; the
-    haemolytic anaemia and gastrointestinal findings are read in the SLEDAI-2K window.
-    ``glucocorticoid`` is the dose in force, in prednisone equivalents.
+    ``None`` means missing. ``pga`` is the PGA recorded on the visit day;
+    ``glucocorticoid`` the dose in force, in prednisone equivalents; the treatment
+    flags are the status in force; the haemolytic anaemia and gastrointestinal
+    findings are read in the SLEDAI-2K window.
     """
 
     pga: Fraction | None

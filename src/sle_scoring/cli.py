@@ -35,7 +35,7 @@ from typing import IO, Any, NamedTuple
 
 import attrs
 
-from . import __version__, batch, records
+from . import __version__, batch, compare, records
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, read_header
 
@@ -398,9 +398,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
         try:
             if job.compare:
                 found: list[Any] = [
-                    _compare_module().compare_patient(
-                        _patient(job, number, raw), as_of=settings.as_of
-                    )
+                    compare.compare_patient(_patient(job, number, raw), as_of=settings.as_of)
                 ]
             else:
                 found = _cases(job, number, raw)
@@ -454,15 +452,6 @@ def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
     for entry in sets:
         values.extend((entry["classified"], entry["verdict"]))
     return _csv_line(values)
-
-
-def _compare_module() -> Any:
-    """:mod:`sle_scoring.compare`, or ``None`` when this version does not have it."""
-    try:
-        from . import compare  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - depends on the installed version
-        return None
-    return compare
 
 
 def _comparison_fields() -> list[str]:
@@ -752,8 +741,6 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         compare = getattr(args, "criteria", "eular_acr_2019") == "all"
         if compare and kind == "csv":
             raise _UsageError("--criteria all needs evidence records (JSON or JSON Lines)")
-        if compare and _compare_module() is None:  # pragma: no cover
-            raise _UsageError("--criteria all is not available in this version")
         if kind == "csv":
             for option in ("as_of", "visit"):
                 if getattr(args, option, None):

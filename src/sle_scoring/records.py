@@ -212,26 +212,31 @@ def _json_number(value: Decimal) -> int | float:
 
 
 def patient_to_dict(patient: Patient) -> dict[str, Any]:
-    """The JSON record of a patient (inverse of :func:`patient_from_dict`)."""
+    """The JSON record of a patient (inverse of :func:`patient_from_dict`).
+
+    Raises :class:`InvalidEvidenceError` for a number with more digits than JSON
+    readers keep exactly (it is refused, never rounded).
+    """
     observations = []
-    for o in patient.observations:
+    problems: list[Problem] = []
+    for position, o in enumerate(patient.observations):
         entry: dict[str, Any] = {"code": o.code}
         if o.date is not None:
             entry["date"] = o.date.isoformat()
-        entry["value"] = _json_number(o.value) if isinstance(o.value, Decimal) else o.value
-        for key in (
-            "unit",
-            "lower_limit",
-            "upper_limit",
-            "assay",
-            "isotype",
-            "explained_by",
-            "note",
-        ):
+        for key in _FIELDS[2:]:  # value, unit, limits, assay, isotype, explained_by, note
             field = getattr(o, key)
-            if field is not None:
-                entry[key] = _json_number(field) if isinstance(field, Decimal) else field
+            if field is None:
+                continue
+            if isinstance(field, Decimal):
+                try:
+                    field = _json_number(field)
+                except ValueError as error:
+                    where = f"observations[{position}] ({o.code})"
+                    problems.append(Problem(patient.id, where, key, str(error)))
+            entry[key] = field
         observations.append(entry)
+    if problems:
+        raise InvalidEvidenceError(problems)
     return {"patient": patient.id, "observations": observations}
 
 

@@ -44,12 +44,6 @@ BOTTAZZI_2025_PREDNISONE_REDUCED = BOTTAZZI_2025_FIRST_INFUSION + datetime.timed
 #: consistent with the report.
 BOTTAZZI_2025_GLUCOCORTICOID_STOPPED = BOTTAZZI_2025_FIRST_INFUSION + datetime.timedelta(weeks=8)
 
-_SOURCE = (
-    "Bottazzi F, Manna E, Codullo V, Zanframundo G, Montecucco C, Cavagna L. Efficacy of "
-    "anifrolumab as a first-line therapy for the treatment of thrombocytopenia in systemic "
-    "lupus erythematosus: a case report. Clin Exp Rheumatol 2025"
-)
-
 
 def bottazzi_2025() -> Patient:
     """The published case: a 23-year-old woman with SLE and thrombocytopenia.

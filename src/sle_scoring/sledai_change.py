@@ -22,7 +22,7 @@ import attrs
 from ._outcomes import not_assessed_name, score_range, scores_in_order
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import SLEDAI_2K, Score
+from .sledai_2k import MAX_SCORE, SLEDAI_2K, Score
 
 __all__ = [
     "FLARE_INCREASE_ABOVE",
@@ -101,7 +101,7 @@ def _range(score: Score | int, name: str) -> tuple[int, int]:
         if score.index.codes != SLEDAI_2K.codes:
             raise InvalidItemsError(f"{name} must be a SLEDAI-2K Score (all 24 descriptors)")
         return score_range(score)
-    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 105:
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
         raise InvalidItemsError(f"{name} must be a SLEDAI-2K Score or total 0-105 (got {score!r})")
     return score, score
 

@@ -102,7 +102,9 @@ class Threshold:
             return number < self.value
         if self.comparison == ">":
             return number > self.value
-        return number >= self.value
+        if self.comparison == ">=":
+            return number >= self.value
+        raise ValueError(f"unknown comparison {self.comparison!r}; expected <, > or >=")
 
 
 _EULAR = "eular_acr_2019."
