@@ -87,3 +87,8 @@ __all__ = [
     "timeline",
     "vocabulary",
 ]
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

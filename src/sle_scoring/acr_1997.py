@@ -481,3 +481,8 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     the date on which 4 criteria were first present.
     """
     return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

@@ -511,3 +511,8 @@ def score_records(
             raise parsed
         values = case_values(score_item_row(parsed, chosen), items=items)
         yield dict(zip(fields, values, strict=True))
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

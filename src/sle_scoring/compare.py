@@ -148,3 +148,8 @@ def compare_patient(patient: Patient, *, as_of: datetime.date | None = None) -> 
         acr_1997=acr_1997.classify_patient(patient, as_of=as_of),
         as_of=as_of,
     )
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

@@ -185,3 +185,8 @@ def assess_visit(
         immunosuppressive_treatment_stable=inputs.immunosuppressive_treatment_stable,
         date=visit_date,
     )
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

@@ -349,3 +349,8 @@ class Patient:
     def dates(self) -> list[datetime.date]:
         """The distinct observation dates, in order."""
         return sorted({o.date for o in self.observations if o.date is not None})
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

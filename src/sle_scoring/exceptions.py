@@ -99,3 +99,8 @@ class InvalidEvidenceError(SleScoringError, ValueError):
     def __reduce__(self) -> tuple[type[InvalidEvidenceError], tuple[tuple[Problem, ...]]]:
         # Picklable with its problems and message intact (worker processes, Dask, Spark).
         return (type(self), (self.problems,))
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

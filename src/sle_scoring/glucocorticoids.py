@@ -223,3 +223,8 @@ def prednisone_equivalent(patient: Patient, on: datetime.date) -> Glucocorticoid
     if not doses:
         return GlucocorticoidDose(on, None)
     return GlucocorticoidDose(on, sum((d.prednisone_mg for d in doses), Fraction(0)), tuple(doses))
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

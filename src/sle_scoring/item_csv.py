@@ -367,3 +367,8 @@ def iter_rows(
     for number, cells in enumerate(iterator, start=2):
         if cells:
             yield columns.parse(number, cells)
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

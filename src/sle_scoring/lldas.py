@@ -344,3 +344,8 @@ def assess_visit(
         gastrointestinal_activity=inputs.gastrointestinal_activity,
         date=visit_date,
     )
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

@@ -313,3 +313,8 @@ def iter_json_lines(stream: IO[str]) -> Iterator[tuple[int, Patient | InvalidEvi
             yield number, patient_from_dict(loads(line, record=where), where=where)
         except InvalidEvidenceError as error:
             yield number, error
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

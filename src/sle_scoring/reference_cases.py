@@ -157,3 +157,8 @@ def bottazzi_2025() -> Patient:
         )
     )
     return Patient("bottazzi-2025", tuple(observations))
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

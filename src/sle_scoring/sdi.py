@@ -747,3 +747,8 @@ def timeline(
     return tuple(
         score_patient(patient, as_of=day, lupus_onset=lupus_onset) for day in sorted(set(dates))
     )
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

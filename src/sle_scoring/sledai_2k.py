@@ -583,3 +583,8 @@ def score_visit(
     return score_findings(
         derive(observations), index=index, visit_date=visit_date, window_days=window_days
     )
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

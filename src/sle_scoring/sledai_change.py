@@ -156,3 +156,8 @@ def categorise_visits(
         non_standard_window,
     )
     return categorise(before, after, before_date=before_date, after_date=after_date)
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

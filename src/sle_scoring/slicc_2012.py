@@ -648,3 +648,8 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     cumulative) and reports the date on which the criteria were first fulfilled.
     """
     return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

@@ -234,3 +234,8 @@ def assess_visits(
         bilag_version=bilag_version,
         date=follow_up_date,
     )
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

@@ -1346,3 +1346,8 @@ def _cases() -> tuple[ReferenceCase, ...]:
 
 #: The reference cases: the published case first, then the synthetic ones.
 REFERENCE_CASES: tuple[ReferenceCase, ...] = _cases()
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

@@ -290,3 +290,8 @@ def follow(
         time_in_state("LLDAS", [(v.date, v.lldas.state) for v in visits]),
         time_in_state("DORIS 2021 remission", [(v.date, v.remission.state) for v in visits]),
     )
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

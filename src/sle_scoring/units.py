@@ -140,3 +140,8 @@ def to_canonical(value: Decimal | Fraction | int, dimension: str, unit: str) -> 
     """
     factor, offset = DIMENSIONS[dimension].units[unit]
     return Fraction(value) * factor + offset
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)

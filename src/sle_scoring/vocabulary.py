@@ -765,3 +765,8 @@ def all_codes() -> list[str]:
             for item in sorted(items)
         ),
     ]
+
+
+def __dir__() -> list[str]:
+    # The public API is what __all__ lists (as in pypa/packaging).
+    return list(__all__)
