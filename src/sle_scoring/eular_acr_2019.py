@@ -412,7 +412,7 @@ class Classification:
     @property
     def max_possible_points(self) -> int:
         """The points if every criterion not assessed turned out present."""
-        return sum(_tally(self.present | self.not_assessed))
+        return sum(self._possible())
 
     @property
     def could_be_classified(self) -> bool:
@@ -420,7 +420,13 @@ class Classification:
         if self.classified:
             return False
         entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
-        return _meets_rule(entry_possible, *_tally(self.present | self.not_assessed))
+        return _meets_rule(entry_possible, *self._possible())
+
+    def _possible(self) -> tuple[int, int]:
+        # (clinical, immunologic) points if every criterion not assessed were present
+        if not self.not_assessed:
+            return self.clinical_points, self.immunologic_points
+        return _tally(self.present | self.not_assessed)
 
     @property
     def verdict(self) -> str:
@@ -441,8 +447,10 @@ class Classification:
         else:
             reason = f"{self.points} points < {CLASSIFICATION_THRESHOLD}"
         verdict = f"not classified ({reason})"
-        if self.could_be_classified:
-            missing = self.max_possible_points - self.points
+        entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
+        possible = self._possible()  # computed once: this runs for every row of a batch
+        if _meets_rule(entry_possible, *possible):
+            missing = sum(possible) - self.points
             if missing:
                 verdict += f"; up to {missing} points not assessed could change this"
             else:
