@@ -310,19 +310,7 @@ class Patient:
         """The observations dated on or before ``as_of`` (all of them when ``None``)."""
         if as_of is None:
             return list(self.observations)
-        undated = [o for o in self.observations if o.date is None]
-        if undated:
-            raise InvalidEvidenceError(
-                [
-                    Problem(
-                        self.id,
-                        f"observation {o.code!r}",
-                        "date",
-                        f"is required to select evidence up to {as_of.isoformat()}",
-                    )
-                    for o in undated
-                ]
-            )
+        self._require_dates(f"is required to select evidence up to {as_of.isoformat()}")
         return [o for o in self.observations if o.date is not None and o.date <= as_of]
 
     def window(self, visit: datetime.date, days: int) -> list[Observation]:
@@ -330,21 +318,17 @@ class Patient:
 
         SLEDAI-2K: "present at the time of the visit or in the preceding 10 days".
         """
+        self._require_dates("is required to place the observation in a SLEDAI-2K window")
+        start = visit - datetime.timedelta(days=days)
+        return [o for o in self.observations if o.date is not None and start <= o.date <= visit]
+
+    def _require_dates(self, why: str) -> None:
+        # Undated observations come first (date order): never guess where they belong.
         undated = [o for o in self.observations if o.date is None]
         if undated:
             raise InvalidEvidenceError(
-                [
-                    Problem(
-                        self.id,
-                        f"observation {o.code!r}",
-                        "date",
-                        "is required to place the observation in a SLEDAI-2K window",
-                    )
-                    for o in undated
-                ]
+                [Problem(self.id, f"observation {o.code!r}", "date", why) for o in undated]
             )
-        start = visit - datetime.timedelta(days=days)
-        return [o for o in self.observations if o.date is not None and start <= o.date <= visit]
 
     def dates(self) -> list[datetime.date]:
         """The distinct observation dates, in order."""

@@ -101,17 +101,7 @@ def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
         problems.append(
             Problem(record, None, "patient", f"must be a non-empty string (got {identifier!r})")
         )
-    for key in raw:
-        if key not in _RECORD_FIELDS:
-            hint = suggest(str(key), _RECORD_FIELDS)
-            problems.append(
-                Problem(
-                    record,
-                    None,
-                    str(key),
-                    "unknown field" + (f"; did you mean {hint!r}?" if hint else ""),
-                )
-            )
+    problems.extend(_unknown_fields(raw, _RECORD_FIELDS, record, None))
     items = raw.get("observations")
     observations: list[Observation] = []
     if not isinstance(items, list):
@@ -127,6 +117,19 @@ def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
         raise InvalidEvidenceError(problems)
     assert isinstance(identifier, str)
     return Patient(identifier, tuple(observations))
+
+
+def _unknown_fields(
+    raw: Mapping[Any, object], fields: tuple[str, ...], record: str | None, location: str | None
+) -> list[Problem]:
+    """One problem per key that is not a field, with the closest field suggested."""
+    problems = []
+    for key in raw:
+        if key not in fields:
+            hint = suggest(str(key), fields)
+            message = "unknown field" + (f"; did you mean {hint!r}?" if hint else "")
+            problems.append(Problem(record, location, str(key), message))
+    return problems
 
 
 def _observation(
@@ -145,17 +148,7 @@ def _observation(
     code = item.get("code")
     location = f"observations[{position}]" + (f" ({code})" if isinstance(code, str) else "")
     found: list[Problem] = []
-    for key in item:
-        if key not in _FIELDS:
-            hint = suggest(str(key), _FIELDS)
-            found.append(
-                Problem(
-                    record,
-                    location,
-                    str(key),
-                    "unknown field" + (f"; did you mean {hint!r}?" if hint else ""),
-                )
-            )
+    found.extend(_unknown_fields(item, _FIELDS, record, location))
     for key in ("code", "value"):
         if key not in item:
             found.append(Problem(record, location, key, "is required"))
