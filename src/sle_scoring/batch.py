@@ -35,6 +35,7 @@ __all__ = [
     "INSTRUMENTS",
     "ITEM_CODES",
     "Case",
+    "Result",
     "Settings",
     "carry_forward",
     "case_dict",
@@ -57,8 +58,8 @@ ITEM_CODES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# One instrument's result.
-_Result = eular_acr_2019.Classification | sledai_2k.Score
+#: One instrument's result in a batch case: a classification or a SLEDAI-2K score.
+Result = eular_acr_2019.Classification | sledai_2k.Score
 
 
 def _instruments(value: Iterable[str]) -> tuple[str, ...]:
@@ -129,7 +130,7 @@ class Case(NamedTuple):
     row: int
     patient_id: str
     visit_date: datetime.date | None
-    results: tuple[_Result, ...]
+    results: tuple[Result, ...]
 
 
 def carry_forward(
@@ -204,7 +205,7 @@ def score_item_row(row: ItemRow, settings: Settings) -> Case:
     ``row.items`` must be in the order of ``settings.instruments`` (as read with
     ``settings.item_codes``).
     """
-    results: list[_Result] = []
+    results: list[Result] = []
     for name, (present, not_assessed) in zip(settings.instruments, row.items, strict=True):
         if name == "sledai_2k":
             results.append(
@@ -245,7 +246,7 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
         )
     cases = []
     for visit in visits:
-        results: list[_Result] = []
+        results: list[Result] = []
         for name in settings.instruments:
             if name == "sledai_2k":
                 results.append(
@@ -325,13 +326,13 @@ _SLEDAI_POSITION = _POSITION["sledai_2k"]
 _EULAR_POSITION = _POSITION["eular_acr_2019"]
 
 
-def _item_codes(result: _Result) -> tuple[str, ...]:
+def _item_codes(result: Result) -> tuple[str, ...]:
     if isinstance(result, sledai_2k.Score):
         return tuple(item.code for item in result.index.descriptors)
     return _EULAR_ORDER
 
 
-def _item_states(result: _Result) -> list[str]:
+def _item_states(result: Result) -> list[str]:
     # The status of each item as result.finding() would give it, without building an
     # ItemFinding per item: this runs for every item of every row with --items.
     decided = {finding.code: finding.status for finding in result.findings}
@@ -386,7 +387,7 @@ def case_values(case: Case, *, items: bool = False) -> list[object]:
     return values
 
 
-def _result_dict(result: _Result, items: bool) -> dict[str, object]:
+def _result_dict(result: Result, items: bool) -> dict[str, object]:
     if isinstance(result, sledai_2k.Score):
         data: dict[str, object] = {
             "index": result.index.name,

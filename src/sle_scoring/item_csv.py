@@ -48,6 +48,7 @@ __all__ = [
     "PATIENT_COLUMN",
     "PRESENT_SPELLINGS",
     "VISIT_COLUMN",
+    "ColumnBlock",
     "Columns",
     "ItemRow",
     "cell_state",
@@ -123,7 +124,7 @@ def _getter(positions: tuple[int, ...]) -> Callable[[Sequence[str]], Sequence[st
 
 
 @attrs.frozen
-class _Block:
+class ColumnBlock:
     """One instrument's columns: their positions in a row and their item codes."""
 
     instrument: str
@@ -149,7 +150,7 @@ class Columns:
     width: int
     patient: int
     visit: int
-    blocks: tuple[_Block, ...]
+    blocks: tuple[ColumnBlock, ...]
     #: columns skipped because ``ignore_unknown`` was given, as written in the header
     ignored: tuple[str, ...] = ()
 
@@ -216,7 +217,7 @@ def _date(
 
 
 def _canonical(
-    block: _Block,
+    block: ColumnBlock,
     values: Sequence[str],
     record: str | None,
     where: str,
@@ -332,7 +333,7 @@ def read_header(
             (code, *found[(instrument, code)]) for code in codes if (instrument, code) in found
         ]
         blocks.append(
-            _Block(
+            ColumnBlock(
                 instrument,
                 tuple(position for _, position, _ in present),
                 tuple(code for code, _, _ in present),
