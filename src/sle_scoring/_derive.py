@@ -9,6 +9,7 @@ data apart and the observations behind every answer.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -134,17 +135,33 @@ def any_of(description: str, *signals: Signal) -> Signal:
 def _together(
     need: int, occurrences: Sequence[Sequence[Occurrence]], episode_days: int | None
 ) -> list[Occurrence]:
-    """Dates on which ``need`` different features occurred within one episode."""
-    found: list[Occurrence] = []
+    """Dates on which ``need`` different features occurred within one episode.
+
+    A candidate is each date a feature occurred on; a feature counts for it when it
+    occurred in the ``episode_days`` days up to and including that date. Undated
+    evidence belongs to any episode, and ``episode_days=None`` means any time.
+    """
+    # Each feature's dated occurrences in date order, so that the ones in an episode
+    # are a slice found by bisection (a long timeline has many candidate dates).
+    features = []
+    for feature in occurrences:
+        dated = sorted((o for o in feature if o.date is not None), key=_occurrence_date)
+        undated = [o for o in feature if o.date is None]
+        features.append((dated, [_occurrence_date(o) for o in dated], undated))
     candidates = sorted(
         {o.date for feature in occurrences for o in feature},
         key=lambda d: (d is not None, d or datetime.date.min),
     )
+    found: list[Occurrence] = []
     for day in candidates:
         evidence: list[Observation] = []
         count = 0
-        for feature in occurrences:
-            matching = [o for o in feature if _same_episode(o.date, day, episode_days)]
+        for dated, dates, undated in features:
+            if day is None or episode_days is None:
+                matching = [*dated, *undated]
+            else:
+                start = bisect.bisect_left(dates, day - datetime.timedelta(days=episode_days))
+                matching = [*dated[start : bisect.bisect_right(dates, day)], *undated]
             if matching:
                 count += 1
                 evidence.extend(obs for o in matching for obs in o.evidence)
@@ -153,13 +170,9 @@ def _together(
     return found
 
 
-def _same_episode(
-    date: datetime.date | None, day: datetime.date | None, episode_days: int | None
-) -> bool:
-    # Undated evidence is taken as belonging to any episode; ``None`` episode = any time.
-    if date is None or day is None or episode_days is None:
-        return True
-    return day - datetime.timedelta(days=episode_days) <= date <= day
+def _occurrence_date(occurrence: Occurrence) -> datetime.date:
+    assert occurrence.date is not None
+    return occurrence.date
 
 
 def at_least(
