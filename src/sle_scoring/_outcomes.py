@@ -300,10 +300,6 @@ def scores_in_order(
     return first, second
 
 
-#: An item-level number: kept exactly (a float by its shortest repr, as typed).
-Number = int | Decimal | Fraction | str | float
-
-
 def compare(
     code: str,
     definition: str,

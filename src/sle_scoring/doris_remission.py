@@ -31,7 +31,6 @@ from fractions import Fraction
 from ._outcomes import (
     PGA_MAXIMUM,
     Condition,
-    Number,
     Outcome,
     State,
     combine,
@@ -44,6 +43,7 @@ from ._outcomes import (
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import CLINICAL_SLEDAI_2K, SLEDAI_2K, Score, score_visit
+from .units import Number
 
 __all__ = [
     "CONDITIONS",

@@ -46,7 +46,6 @@ from ._items import ItemStatus
 from ._outcomes import (
     PGA_MAXIMUM,
     Condition,
-    Number,
     Outcome,
     State,
     combine,
@@ -61,6 +60,7 @@ from ._outcomes import (
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import SLEDAI_2K, Score, score_visit
+from .units import Number
 
 __all__ = [
     "CONDITIONS",

@@ -32,7 +32,6 @@ from fractions import Fraction
 from ._outcomes import (
     PGA_MAXIMUM,
     Condition,
-    Number,
     Outcome,
     State,
     combine,
@@ -46,6 +45,7 @@ from ._outcomes import (
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import SLEDAI_2K, Score
+from .units import Number
 
 __all__ = [
     "BILAG_GRADES",

@@ -13,7 +13,11 @@ from fractions import Fraction
 
 import attrs
 
-__all__ = ["DIMENSIONS", "Dimension", "to_canonical"]
+__all__ = ["DIMENSIONS", "Dimension", "Number", "to_canonical"]
+
+#: A number given directly to an outcome (a PGA, a dose): kept exactly, a float by its
+#: shortest repr as typed, a string as decimal text.
+Number = int | Decimal | Fraction | str | float
 
 
 @attrs.frozen
