@@ -21,7 +21,7 @@ import enum
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import attrs
 
@@ -256,6 +256,44 @@ class VisitInputs:
     def prednisone_mg(self) -> Fraction | None:
         """The prednisone-equivalent mg/day in force (``None`` when not recorded)."""
         return self.glucocorticoid.prednisone_mg
+
+    def for_lldas(self) -> LldasInputs:
+        """The keyword arguments of :func:`sle_scoring.lldas.assess` read from evidence."""
+        return LldasInputs(
+            pga=self.pga,
+            prednisone_mg=self.prednisone_mg,
+            maintenance_treatment_standard=self.maintenance_treatment_standard,
+            investigational_drug=self.investigational_drug,
+            hemolytic_anemia=self.hemolytic_anemia,
+            gastrointestinal_activity=self.gastrointestinal_activity,
+        )
+
+    def for_doris(self) -> DorisInputs:
+        """The keyword arguments of :func:`sle_scoring.doris_remission.assess`."""
+        return DorisInputs(
+            pga=self.pga,
+            prednisone_mg=self.prednisone_mg,
+            immunosuppressive_treatment_stable=self.immunosuppressive_treatment_stable,
+        )
+
+
+class LldasInputs(TypedDict):
+    """The evidence-read inputs of LLDAS (one place threads them to ``assess``)."""
+
+    pga: Fraction | None
+    prednisone_mg: Fraction | None
+    maintenance_treatment_standard: bool | None
+    investigational_drug: bool | None
+    hemolytic_anemia: bool | None
+    gastrointestinal_activity: bool | None
+
+
+class DorisInputs(TypedDict):
+    """The evidence-read inputs of DORIS 2021 remission."""
+
+    pga: Fraction | None
+    prednisone_mg: Fraction | None
+    immunosuppressive_treatment_stable: bool | None
 
 
 def read_visit(patient: Patient, visit: datetime.date, window_days: int) -> VisitInputs:

@@ -178,13 +178,7 @@ def assess_visit(
         non_standard_window=non_standard_window,
     )
     inputs = read_visit(patient, visit_date, window_days)
-    return assess(
-        sledai,
-        pga=inputs.pga,
-        prednisone_mg=inputs.prednisone_mg,
-        immunosuppressive_treatment_stable=inputs.immunosuppressive_treatment_stable,
-        date=visit_date,
-    )
+    return assess(sledai, date=visit_date, **inputs.for_doris())
 
 
 def __dir__() -> list[str]:

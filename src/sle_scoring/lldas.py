@@ -336,13 +336,8 @@ def assess_visit(
         sledai,
         previous=previous,
         first_assessment=first_assessment,
-        pga=inputs.pga,
-        prednisone_mg=inputs.prednisone_mg,
-        maintenance_treatment_standard=inputs.maintenance_treatment_standard,
-        investigational_drug=inputs.investigational_drug,
-        hemolytic_anemia=inputs.hemolytic_anemia,
-        gastrointestinal_activity=inputs.gastrointestinal_activity,
         date=visit_date,
+        **inputs.for_lldas(),
     )
 
 

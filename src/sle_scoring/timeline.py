@@ -254,21 +254,10 @@ def follow(
             sledai,
             previous=previous,
             first_assessment=first_assessment and index == 0,
-            pga=inputs.pga,
-            prednisone_mg=inputs.prednisone_mg,
-            maintenance_treatment_standard=inputs.maintenance_treatment_standard,
-            investigational_drug=inputs.investigational_drug,
-            hemolytic_anemia=inputs.hemolytic_anemia,
-            gastrointestinal_activity=inputs.gastrointestinal_activity,
             date=day,
+            **inputs.for_lldas(),
         )
-        remission = doris_remission.assess(
-            sledai,
-            pga=inputs.pga,
-            prednisone_mg=inputs.prednisone_mg,
-            immunosuppressive_treatment_stable=inputs.immunosuppressive_treatment_stable,
-            date=day,
-        )
+        remission = doris_remission.assess(sledai, date=day, **inputs.for_doris())
         change = None
         if previous is not None:
             change = categorise(previous, sledai, before_date=dates[index - 1], after_date=day)
