@@ -31,6 +31,9 @@ CONVERSIONS: list[tuple[str, str, Decimal, Fraction]] = [
     ("cell_count", "10^3/µL", Decimal("100"), Fraction(100_000)),
     ("cell_count", "10^3/uL", Decimal("2.999"), Fraction(2999)),
     ("cell_count", "x10^3/uL", Decimal("45"), Fraction(45_000)),
+    ("cell_count", "G/L", Decimal("99.999"), Fraction(99_999)),  # giga per litre = 10⁹/L
+    ("cell_count", "K/µL", Decimal("100"), Fraction(100_000)),  # thousands per µL
+    ("cell_count", "K/uL", Decimal("3.0"), Fraction(3000)),
     # temperature, canonical °C; °C = (°F - 32) × 5/9
     ("temperature", "°C", Decimal("38.3"), Fraction("38.3")),
     ("temperature", "C", Decimal("38.4"), Fraction("38.4")),
@@ -161,7 +164,18 @@ def test_grams_and_milligrams_agree(grams: Decimal) -> None:
 
 class TestUnknownUnits:
     """An unknown unit is an error naming the observation and the field, with the
-    accepted units and, when one is close, a suggestion; never a guess."""
+    accepted units and, when one differs only in letter case, a suggestion; never a
+    guess, and never a "close" unit of another scale (G/L is not /µL)."""
+
+    def test_no_suggestion_of_another_scale(self) -> None:
+        # 'g/l' (a mass concentration) must not be answered with '/µL' or 'G/L'
+        with pytest.raises(InvalidEvidenceError) as caught:
+            Observation("platelet_count", 150, unit="Giga/L")
+        assert "did you mean" not in str(caught.value)
+
+    def test_surrounding_spaces_are_not_part_of_a_unit(self) -> None:
+        ratio = Observation("urine_protein_creatinine_ratio", 51, unit="mg/mmol ")
+        assert ratio.unit == "mg/mmol"
 
     @pytest.mark.parametrize(
         ("code", "value", "unit", "message"),
@@ -171,35 +185,36 @@ class TestUnknownUnits:
                 1,
                 "/ul",
                 "must be a cell count unit, one of /µL, /uL, /mm³, /mm3, 10^9/L, ×10⁹/L, "
-                "x10^9/L, 10^3/µL, 10^3/uL, x10^3/uL (got '/ul'); did you mean '/uL'?",
+                "x10^9/L, 10^3/µL, 10^3/uL, x10^3/uL, G/L, K/µL, K/uL (got '/ul'); "
+                "did you mean '/uL'?",
             ),
             (
                 "leukocyte_count",
                 4,
                 "10^9/l",
                 "must be a cell count unit, one of /µL, /uL, /mm³, /mm3, 10^9/L, ×10⁹/L, "
-                "x10^9/L, 10^3/µL, 10^3/uL, x10^3/uL (got '10^9/l'); did you mean '10^9/L'?",
+                "x10^9/L, 10^3/µL, 10^3/uL, x10^3/uL, G/L, K/µL, K/uL (got '10^9/l'); "
+                "did you mean '10^9/L'?",
             ),
             (
                 "urine_protein_24h",
                 1,
                 "mg/24hr",
                 "must be a urine protein excretion unit, one of g/24 h, g/24h, g/day, g/d, "
-                "mg/24 h, mg/24h, mg/day, mg/d (got 'mg/24hr'); did you mean 'mg/24h'?",
+                "mg/24 h, mg/24h, mg/day, mg/d (got 'mg/24hr')",
             ),
             (
                 "urine_protein_creatinine_ratio",
                 1,
                 "mg/mmo",
                 "must be a urine protein-to-creatinine ratio (24-hour equivalent) unit, one "
-                "of g/g, mg/mg, mg/g, mg/mmol (got 'mg/mmo'); did you mean 'mg/mmol'?",
+                "of g/g, mg/mg, mg/g, mg/mmol (got 'mg/mmo')",
             ),
             (
                 "morning_stiffness",
                 30,
                 "mins",
-                "must be a duration unit, one of min, minutes, h, hours (got 'mins'); "
-                "did you mean 'min'?",
+                "must be a duration unit, one of min, minutes, h, hours (got 'mins')",
             ),
             (
                 "temperature",

@@ -46,6 +46,11 @@ def _normalise_value(value: object) -> object:
     return value
 
 
+def _strip(text: object) -> object:
+    """Surrounding spaces of a unit are dropped ("mg/mmol " is "mg/mmol")."""
+    return text.strip() if isinstance(text, str) else text
+
+
 def _normalise_limit(value: object) -> object:
     return None if value is None else _normalise_value(value)
 
@@ -67,7 +72,7 @@ class Observation:
     code: str
     value: Value = attrs.field(converter=_normalise_value)
     date: datetime.date | None = None
-    unit: str | None = None
+    unit: str | None = attrs.field(default=None, converter=_strip)
     lower_limit: Decimal | None = attrs.field(default=None, converter=_normalise_limit)
     upper_limit: Decimal | None = attrs.field(default=None, converter=_normalise_limit)
     assay: str | None = None
@@ -199,12 +204,14 @@ class Observation:
         if self.unit is None:
             return [problem("unit", f"is required; one of {', '.join(dim.units)}")]
         if self.unit not in dim.units:
-            hint = suggest(self.unit, dim.units)
+            # Suggest only a unit differing in letter case: a "close" unit of another
+            # scale (G/L -> /µL) would turn 150 x 10^9/L into 150 /µL.
+            same = [u for u in dim.units if u.lower() == self.unit.lower()]
             return [
                 problem(
                     "unit",
                     f"must be a {dim.name} unit, one of {', '.join(dim.units)} (got "
-                    f"{self.unit!r})" + (f"; did you mean {hint!r}?" if hint else ""),
+                    f"{self.unit!r})" + (f"; did you mean {same[0]!r}?" if same else ""),
                 )
             ]
         canonical = to_canonical(self.value, dimension, self.unit)

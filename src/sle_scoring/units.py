@@ -49,6 +49,9 @@ _PER_MICROLITRE = {
     "10^3/µL": _scale(1000),
     "10^3/uL": _scale(1000),
     "x10^3/uL": _scale(1000),
+    "G/L": _scale(1000),  # giga per litre = 10^9/L, the usual European spelling
+    "K/µL": _scale(1000),  # thousands per µL
+    "K/uL": _scale(1000),
 }
 
 DIMENSIONS: dict[str, Dimension] = {
