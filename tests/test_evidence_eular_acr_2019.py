@@ -763,3 +763,18 @@ class TestPsychosisWithoutDelirium:
         psychosis = obs("psychosis", "present")
         delirium = obs("delirium", "present", date=later(EPISODE_DAYS + 1))
         assert status("psychosis", psychosis, delirium) is PRESENT
+
+
+class TestExplanationsShowTheEvidence:
+    def test_counted_criteria_show_their_observations(self) -> None:
+        patient = Patient("P", (obs("ana", "1:160"), obs("platelet_count", 45_000, "/µL")))
+        text = classify_patient(patient).explain()
+        assert "    ANA >= 1:80 or an equivalent positive test: ana 1:160 on 2023-10-01" in text
+        assert "    platelets < 100,000/mm³: platelet_count 45000 /µL on 2023-10-01" in text
+
+    def test_a_criterion_not_met_quotes_the_measurement(self) -> None:
+        found = finding("thrombocytopenia", obs("platelet_count", 150_000, "/µL"))
+        assert found.status is ABSENT
+        assert found.reason == (
+            "assessed, not met: platelets < 100,000/mm³: platelet_count 150000 /µL on 2023-10-01"
+        )

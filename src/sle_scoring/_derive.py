@@ -43,8 +43,8 @@ class Signal:
     explained: tuple[Occurrence, ...] = ()
     description: str = ""
     parts: tuple[Signal, ...] = ()
-    #: dates of the observations that assessed the feature and did not meet it
-    negatives: tuple[datetime.date | None, ...] = ()
+    #: the observations that assessed the feature and did not meet it
+    negatives: tuple[Observation, ...] = ()
 
     def account(self) -> str:
         """The status of each part of a combined definition, for explanations
@@ -53,7 +53,7 @@ class Signal:
 
     def state(self) -> str:
         """The status in words; for an absent feature, when it was assessed."""
-        dates = sorted({d for d in self.negatives if d is not None})
+        dates = sorted({o.date for o in self.negatives if o.date is not None})
         if self.status is ItemStatus.ABSENT and dates:
             return f"absent on {', '.join(d.isoformat() for d in dates)}"
         return self.status.value
@@ -94,7 +94,7 @@ def test(
     """
     hits: list[Occurrence] = []
     explained: list[Occurrence] = []
-    negatives: list[datetime.date | None] = []
+    negatives: list[Observation] = []
     observations = evidence.get(code, ())
     for observation in observations:
         if meets(observation):
@@ -102,7 +102,7 @@ def test(
             excluded = excludable and observation.explained_by is not None
             (explained if excluded else hits).append(occurrence)
         else:
-            negatives.append(observation.date)
+            negatives.append(observation)
     status = _status(hits, explained, bool(observations))
     return Signal(status, tuple(hits), tuple(explained), description, (), tuple(negatives))
 
@@ -127,7 +127,7 @@ def any_of(description: str, *signals: Signal) -> Signal:
     hits = tuple(h for s in signals for h in s.hits)
     explained = tuple(e for s in signals for e in s.explained)
     assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
-    negatives = tuple(day for s in signals for day in s.negatives)
+    negatives = tuple(o for s in signals for o in s.negatives)
     status = _status(hits, explained, assessed)
     return Signal(status, hits, explained, description, signals, negatives)
 
@@ -204,7 +204,7 @@ def at_least(
         status = ItemStatus.ABSENT
     else:
         status = ItemStatus.NOT_ASSESSED
-    negatives = tuple(day for s in ruled_out for day in s.negatives)
+    negatives = tuple(o for s in ruled_out for o in s.negatives)
     return Signal(status, tuple(hits), tuple(explained), description, tuple(signals), negatives)
 
 
@@ -218,7 +218,7 @@ def _ruled_out(
     if not signal.negatives or not other_hits:
         return True
     return all(
-        any(near(negative, day, episode_days) for negative in signal.negatives)
+        any(near(negative.date, day, episode_days) for negative in signal.negatives)
         for day in other_hits
     )
 
@@ -234,6 +234,10 @@ def near(one: datetime.date | None, other: datetime.date | None, episode_days: i
 def all_of(description: str, signals: Sequence[Signal], episode_days: int | None) -> Signal:
     """Present when every feature occurred within one episode."""
     return at_least(len(signals), description, signals, episode_days)
+
+
+# How many of the observations that did not meet a definition an explanation quotes.
+_SHOWN_NEGATIVES = 3
 
 
 def with_assertion(evidence: Index, instrument: str, code: str, signal: Signal) -> Signal:
@@ -266,7 +270,14 @@ def finding(code: str, signal: Signal) -> ItemFinding:
         return ItemFinding(code, signal.status, reason, evidence, None, causes)
     detail = f" ({signal.account()})" if len(signal.parts) > 1 else ""
     if signal.status is ItemStatus.ABSENT:
-        return ItemFinding(code, signal.status, f"assessed, not met: {signal.description}{detail}")
+        if not detail and signal.negatives:
+            # the measurements that did not meet the definition, latest last
+            shown = signal.negatives[-_SHOWN_NEGATIVES:]
+            detail = ": " + "; ".join(o.describe() for o in shown)
+            if len(signal.negatives) > len(shown):
+                detail += f" (and {len(signal.negatives) - len(shown)} earlier)"
+        reason = f"assessed, not met: {signal.description}{detail}"
+        return ItemFinding(code, signal.status, reason, signal.negatives)
     return ItemFinding(code, signal.status, f"not assessed: {signal.description}{detail}")
 
 

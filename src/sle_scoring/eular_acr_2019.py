@@ -475,6 +475,9 @@ class Classification:
             else ("not assessed" if not self.entry_criterion_assessed else "not met")
         )
         lines.append(f"Entry criterion (ANA >= 1:80 on HEp-2 or equivalent): {entry}")
+        reasons = {f.code: f.reason for f in self.findings if f.status is ItemStatus.PRESENT}
+        if _ENTRY in reasons:
+            lines.append(f"    {reasons[_ENTRY]}")
         for domain in self.domains:
             counted = f"{domain.counted.code} ({domain.counted.weight})" if domain.counted else "-"
             line = f"  {domain.domain:<29} {counted:<42} {domain.points:>2}"
@@ -488,6 +491,9 @@ class Classification:
             if notes:
                 line += "  [" + "; ".join(notes) + "]"
             lines.append(line.rstrip())
+            if domain.counted is not None and domain.counted.code in reasons:
+                # evidence level: the observations behind the criterion that counted
+                lines.append(f"    {reasons[domain.counted.code]}")
         total = (
             f"Clinical {self.clinical_points} + immunologic {self.immunologic_points} = "
             f"{self.points} points (threshold {CLASSIFICATION_THRESHOLD})"
