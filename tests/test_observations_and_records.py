@@ -18,7 +18,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sle_scoring import InvalidEvidenceError, Observation, Patient, SleScoringError, records
+from sle_scoring import (
+    InvalidEvidenceError,
+    InvalidItemsError,
+    Observation,
+    Patient,
+    SleScoringError,
+    UnknownCodeError,
+    eular_acr_2019,
+    records,
+)
 from sle_scoring.eular_acr_2019 import CRITERIA
 from sle_scoring.records import (
     dumps,
@@ -578,4 +587,29 @@ def test_a_number_json_cannot_hold_exactly_is_refused_with_its_place() -> None:
     assert str(caught.value) == (
         "record 'P9' observations[0] (temperature) field 'value': "
         "38.30000000000000000001 cannot be written to JSON exactly"
+    )
+
+
+def test_patient_observations_must_be_observations() -> None:
+    with pytest.raises(InvalidItemsError, match=r"iterable of Observation \(got 'ana'\)"):
+        Patient("P", "ana")  # type: ignore[arg-type]
+    with pytest.raises(InvalidItemsError, match=r"got 'ana' of type str"):
+        Patient("P", ("ana",))  # type: ignore[arg-type]
+
+
+def test_eular_code_that_belongs_to_another_instrument_says_so() -> None:
+    with pytest.raises(UnknownCodeError) as caught:
+        eular_acr_2019.classify(["ana_positive", "arthritis"])
+    assert str(caught.value) == (
+        "unknown EULAR/ACR 2019 code 'arthritis' ('arthritis' is an item of sledai_2k, acr_1997)"
+    )
+
+
+def test_a_fahrenheit_temperature_given_in_celsius_gets_a_hint() -> None:
+    # 104 °C is impossible; 104 °F (40 °C) is a fever
+    with pytest.raises(InvalidEvidenceError) as caught:
+        Observation("temperature", 104, unit="°C")
+    assert str(caught.value) == (
+        "observation 'temperature' field 'value': 104 °C is impossible; expected between "
+        "25 and 45 °C; if it was measured in °F, give unit '°F'"
     )

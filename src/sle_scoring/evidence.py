@@ -21,7 +21,7 @@ from fractions import Fraction
 import attrs
 
 from ._items import suggest
-from .exceptions import InvalidEvidenceError, Problem
+from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
 from .units import DIMENSIONS, to_canonical
 from .vocabulary import ASSAYS, CAUSES, Kind, all_codes, concept, item_assertion
 
@@ -33,6 +33,7 @@ Value = Decimal | str
 _ProblemMaker = Callable[[str, str], Problem]
 
 _ISOTYPES = ("IgA", "IgG", "IgM")
+_CELSIUS = ("°C", "C", "degC")
 
 
 def _normalise_value(value: object) -> object:
@@ -221,13 +222,18 @@ class Observation:
             low = "" if minimum is None else _plain(minimum)
             high = "" if maximum is None else _plain(maximum)
             bounds = f"between {low} and {high}" if maximum is not None else f"at least {low}"
-            return [
-                problem(
-                    "value",
-                    f"{self.value} {self.unit} is impossible; expected {bounds} "
-                    f"{dim.canonical_unit}",
-                )
-            ]
+            message = (
+                f"{self.value} {self.unit} is impossible; expected {bounds} {dim.canonical_unit}"
+            )
+            if dimension == "temperature" and self.unit in _CELSIUS:
+                as_fahrenheit = to_canonical(self.value, dimension, "°F")
+                if (
+                    minimum is not None
+                    and maximum is not None
+                    and (minimum <= as_fahrenheit <= maximum)
+                ):
+                    message += "; if it was measured in °F, give unit '°F'"
+            return [problem("value", message)]
         return []
 
     def _check_limit(self, problem: _ProblemMaker, limit: str | None) -> list[Problem]:
@@ -297,8 +303,19 @@ def _by_date(observation: Observation) -> tuple[bool, datetime.date]:
 
 
 def _in_date_order(observations: Iterable[Observation]) -> tuple[Observation, ...]:
+    if isinstance(observations, (str, bytes)) or not isinstance(observations, Iterable):
+        raise InvalidItemsError(
+            f"observations must be an iterable of Observation (got {observations!r})"
+        )
+    found = tuple(observations)
+    for item in found:
+        if not isinstance(item, Observation):
+            raise InvalidItemsError(
+                f"observations must be Observation objects (got {item!r} of type "
+                f"{type(item).__name__})"
+            )
     # sorted() is stable: observations of the same date keep the caller's order.
-    return tuple(sorted(observations, key=_by_date))
+    return tuple(sorted(found, key=_by_date))
 
 
 @attrs.frozen

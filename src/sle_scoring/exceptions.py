@@ -30,19 +30,30 @@ class UnknownCodeError(SleScoringError, ValueError):
     that was probably meant (``difflib`` similarity).
     """
 
-    def __init__(self, code: str, vocabulary: str, suggestion: str | None) -> None:
+    def __init__(
+        self,
+        code: str,
+        vocabulary: str,
+        suggestion: str | None,
+        elsewhere: tuple[str, ...] = (),
+    ) -> None:
         self.code = code
         self.vocabulary = vocabulary
         self.suggestion = suggestion
+        self.elsewhere = elsewhere
         message = f"unknown {vocabulary} code {code!r}"
         if suggestion is not None:
             message += f"; did you mean {suggestion!r}?"
+        if elsewhere:
+            message += f" ({code!r} is an item of {', '.join(elsewhere)})"
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[type[UnknownCodeError], tuple[str, str, str | None]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[UnknownCodeError], tuple[str, str, str | None, tuple[str, ...]]]:
         # Picklable, so the error travels back from a worker process (or a Dask or
         # Spark task) intact.
-        return (type(self), (self.code, self.vocabulary, self.suggestion))
+        return (type(self), (self.code, self.vocabulary, self.suggestion, self.elsewhere))
 
 
 class InvalidItemsError(SleScoringError, TypeError):
