@@ -811,3 +811,25 @@ def test_batch_settings_refuse_an_unpublished_window() -> None:
         batch.Settings(window_days=7)
     assert batch.Settings(window_days=7, non_standard_window=True).window_days == 7
     assert batch.Settings(window_days=30).window_days == 30
+
+
+def test_a_patient_split_over_two_records_is_reported(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One record per patient: each record is classified on its own evidence, so a
+    patient split over two records would lose the ANA of the first in the second."""
+    path = tmp_path / "split.jsonl"
+    path.write_text(
+        '{"patient": "P1", "observations": [{"code": "ana", "value": "1:160"}]}\n'
+        '{"patient": "P2", "observations": []}\n'
+        '{"patient": "P1", "observations": []}\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(monkeypatch, ["classify", str(path), "--format", "csv"])
+    assert code == EXIT_ROWS_FAILED
+    assert len(read_csv(out)) == 3
+    assert (
+        "line 3 patient 'P1' field 'patient': also in line 1: give one record per patient "
+        "(each record was scored on its own evidence only)"
+    ) in err
+    assert "3 lines read, 3 scored, 0 failed, 1 repeated patient; 3 results written" in err

@@ -308,6 +308,7 @@ class _Done(NamedTuple):
     read: int
     scored: int
     cases: int
+    patients: list[tuple[int, str]]  # evidence records: (row, patient id) of each scored
 
 
 def _patient(job: _Job, number: int, raw: object) -> Any:
@@ -389,6 +390,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     write = buffer.write
     writerow = csv.writer(buffer).writerow
     errors: list[dict[str, Any]] = []
+    patients: list[tuple[int, str]] = []
     scored = cases = 0
     output, items, settings = job.output, job.items, job.settings
     for number, raw in _read_chunk(chunk) if job.kind == "csv" else chunk:
@@ -406,6 +408,8 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
             errors.extend(_error_records(number, error))
             continue
         scored += 1
+        if job.kind != "csv" and found:
+            patients.append((number, found[0].patient_id))
         for case in found:
             if job.compare:
                 if output == "text" and cases:
@@ -422,7 +426,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                 write(batch.case_text(case))
                 write("\n")
             cases += 1
-    return _Done(buffer.getvalue(), errors, len(chunk), scored, cases)
+    return _Done(buffer.getvalue(), errors, len(chunk), scored, cases, patients)
 
 
 def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
@@ -818,6 +822,10 @@ def _write(
         read = scored = cases = 0
         wrote_text = False
         unit = {"csv": "row", "jsonl": "line", "json": "record"}[job.kind]
+        # One record per patient: a patient split over records would be classified on
+        # part of the evidence each time, so a repeated identifier is reported.
+        first_row: dict[str, int] = {}
+        repeated = 0
         for done in results:
             if done.text:
                 if job.output == "text" and wrote_text:
@@ -825,6 +833,23 @@ def _write(
                 target.write(done.text)
                 wrote_text = True
             for record in done.errors:
+                if error_file is not None:
+                    error_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+                else:
+                    stderr.write(f"{PROG}: {_error_line(record, unit)}\n")
+            for number, patient_id in done.patients:
+                if patient_id not in first_row:
+                    first_row[patient_id] = number
+                    continue
+                repeated += 1
+                record = {
+                    "row": number,
+                    "patient_id": patient_id,
+                    "location": None,
+                    "field": "patient",
+                    "message": f"also in {unit} {first_row[patient_id]}: give one record per "
+                    "patient (each record was scored on its own evidence only)",
+                }
                 if error_file is not None:
                     error_file.write(json.dumps(record, ensure_ascii=False) + "\n")
                 else:
@@ -842,12 +867,13 @@ def _write(
             error_file.close()
     failed = read - scored
     if not args.quiet:
-        where = f" (see {args.errors})" if failed and args.errors is not None else ""
+        where = f" (see {args.errors})" if (failed or repeated) and args.errors else ""
+        split = f", {_count(repeated, 'repeated patient')}" if repeated else ""
         stderr.write(
-            f"{PROG}: {_count(read, unit)} read, {scored} scored, {failed} failed{where}; "
-            f"{_count(cases, 'result')} written\n"
+            f"{PROG}: {_count(read, unit)} read, {scored} scored, {failed} failed{split}"
+            f"{where}; {_count(cases, 'result')} written\n"
         )
-    return EXIT_ROWS_FAILED if failed else EXIT_OK
+    return EXIT_ROWS_FAILED if failed or repeated else EXIT_OK
 
 
 def _count(number: int, noun: str) -> str:
