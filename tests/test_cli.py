@@ -258,6 +258,18 @@ class TestBatch:
         with pytest.raises(InvalidEvidenceError, match="row 2 field 'rash'"):
             list(batch.score_records(rows, settings))
 
+    def test_bad_records_reported_and_the_others_scored(self) -> None:
+        settings = batch.Settings(instruments=("sledai_2k",))
+        rows: list[dict[str, object]] = [
+            {"patient_id": "P1", "visit_date": "2024-01-10", "rash": 3},
+            {"patient_id": "P2", "visit_date": "2024-01-11", "rash": 1},
+        ]
+        bad, good = batch.score_records(rows, settings, errors="report")
+        assert bad["row"] == 2
+        assert bad["patient_id"] == "P1"
+        assert bad["field"] == "rash"
+        assert good["sledai_2k.total"] == 2  # rash 2
+
     def test_a_record_with_other_columns_than_the_first_raises(self) -> None:
         settings = batch.Settings(instruments=("sledai_2k",))
         rows: list[dict[str, object]] = [

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -471,6 +471,7 @@ def score_records(
     *,
     items: bool = False,
     ignore_unknown: bool = False,
+    errors: Literal["raise", "report"] = "raise",
 ) -> Iterator[dict[str, object]]:
     """Score item-level records (e.g. ``DataFrame.to_dict("records")``), one flat
     dict per record, as the CSV output would hold it.
@@ -479,8 +480,13 @@ def score_records(
     CSV layout (:mod:`sle_scoring.item_csv`); cell values may also be ``True``/
     ``False``, 1/0 and ``None``/NaN (not assessed). The keys of the first record
     are the columns. A bad record raises :class:`InvalidEvidenceError` naming its
-    row (the first record is row 2, as in a CSV file with its header).
+    row (the first record is row 2, as in a CSV file with its header); with
+    ``errors="report"`` it yields one error dict per problem instead (``row``,
+    ``patient_id``, ``location``, ``field``, ``message``, as the command line's
+    error records) and the other records are still scored.
     """
+    if errors not in ("raise", "report"):
+        raise ValueError(f"errors must be 'raise' or 'report' (got {errors!r})")
     chosen = settings if settings is not None else Settings()
     columns: Columns | None = None
     header: list[str] = []
@@ -489,13 +495,14 @@ def score_records(
         if columns is None:
             header = [str(key) for key in record]
             columns = read_header(header, chosen.item_codes, ignore_unknown=ignore_unknown)
-        elif len(record) != len(header) or any(key not in record for key in header):
+        failure: InvalidEvidenceError
+        if len(record) != len(header) or any(key not in record for key in header):
             # Every record must have the first record's columns: a key read by no
             # column, or a column missing, would otherwise be dropped or guessed.
             keys = [str(key) for key in record]
             extra = [key for key in keys if key not in header]
             missing = [key for key in header if key not in record]
-            raise InvalidEvidenceError(
+            failure = InvalidEvidenceError(
                 [
                     Problem(
                         str(record.get("patient_id", "")) or None,
@@ -507,11 +514,23 @@ def score_records(
                     )
                 ]
             )
-        parsed = columns.parse(number, [_cell_text(record.get(key)) for key in header])
-        if isinstance(parsed, InvalidEvidenceError):
-            raise parsed
-        values = case_values(score_item_row(parsed, chosen), items=items)
-        yield dict(zip(fields, values, strict=True))
+        else:
+            parsed = columns.parse(number, [_cell_text(record.get(key)) for key in header])
+            if not isinstance(parsed, InvalidEvidenceError):
+                values = case_values(score_item_row(parsed, chosen), items=items)
+                yield dict(zip(fields, values, strict=True))
+                continue
+            failure = parsed
+        if errors == "raise":
+            raise failure
+        for problem in failure.problems:
+            yield {
+                "row": number,
+                "patient_id": problem.record,
+                "location": problem.location,
+                "field": problem.field,
+                "message": problem.message,
+            }
 
 
 def __dir__() -> list[str]:
