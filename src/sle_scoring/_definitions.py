@@ -75,25 +75,25 @@ def joint_involvement(evidence: _derive.Index, description: str) -> _derive.Sign
     return d.any_of(
         description,
         d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
-        d.test(
+        d.measured(
             evidence,
             "swollen_joint_count",
-            lambda o: o.quantity() >= JOINTS_AT_LEAST,
+            lambda n: n >= JOINTS_AT_LEAST,
             ">= 2 swollen joints",
         ),
         d.all_of(
             ">= 2 tender joints with >= 30 minutes of morning stiffness",
             [
-                d.test(
+                d.measured(
                     evidence,
                     "tender_joint_count",
-                    lambda o: o.quantity() >= JOINTS_AT_LEAST,
+                    lambda n: n >= JOINTS_AT_LEAST,
                     ">= 2 tender joints",
                 ),
-                d.test(
+                d.measured(
                     evidence,
                     "morning_stiffness",
-                    lambda o: o.quantity() >= MORNING_STIFFNESS_AT_LEAST_MIN,
+                    lambda n: n >= MORNING_STIFFNESS_AT_LEAST_MIN,
                     ">= 30 min morning stiffness",
                 ),
             ],

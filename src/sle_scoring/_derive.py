@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
 
 import attrs
 
@@ -105,6 +106,14 @@ def test(
             negatives.append(observation)
     status = _status(hits, explained, bool(observations))
     return Signal(status, tuple(hits), tuple(explained), description, (), tuple(negatives))
+
+
+def measured(
+    evidence: Index, code: str, meets: Callable[[Fraction], bool], description: str
+) -> Signal:
+    """Apply a numeric definition ("< 100,000/mm³") to every observation of ``code``,
+    read in the canonical unit of its dimension (exactly)."""
+    return test(evidence, code, lambda o: meets(o.quantity()), description)
 
 
 def present(evidence: Index, code: str, description: str) -> Signal:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 
@@ -353,8 +354,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
     d = _derive_module
 
-    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
-        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+    qty = functools.partial(d.measured, evidence)
 
     def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
         return [d.present(evidence, code, text) for code, text in codes_and_descriptions]

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Collection, Iterable
+import functools
+from collections.abc import Collection, Iterable
 from fractions import Fraction
 
 import attrs
@@ -606,8 +607,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     d = _derive_module
     episode = d.EPISODE_DAYS
 
-    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
-        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+    qty = functools.partial(d.measured, evidence)
 
     c3_low = d.test(evidence, "c3", below_lower_limit, "C3 below the lower limit of normal")
     c4_low = d.test(evidence, "c4", below_lower_limit, "C4 below the lower limit of normal")

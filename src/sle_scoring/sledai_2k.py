@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Iterable
 from fractions import Fraction
 
 import attrs
@@ -441,8 +442,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every descriptor's signal from the evidence in the window."""
     d = _derive_module
 
-    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
-        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+    qty = functools.partial(d.measured, evidence)
 
     def found(code: str, description: str) -> Signal:
         return d.present(evidence, code, description)

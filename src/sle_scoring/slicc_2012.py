@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Collection, Iterable
+import functools
+from collections.abc import Collection, Iterable
 from fractions import Fraction
 
 import attrs
@@ -488,8 +489,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
     d = _derive_module
 
-    def qty(code: str, meets: Callable[[Fraction], bool], description: str) -> Signal:
-        return d.test(evidence, code, lambda o: meets(o.quantity()), description)
+    qty = functools.partial(d.measured, evidence)
 
     def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
         return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
