@@ -1,0 +1,1 @@
+"""Golden command-line outputs (see record.py)."""
