@@ -215,8 +215,9 @@ class ReferenceCase:
     (``eular_acr_2019``, ``slicc_2012``, ``acr_1997``) use all the evidence
     (``classify_patient(patient)``); SLEDAI-2K (``sledai_2k``) is scored at
     ``visit`` with the standard 10-day window (``score_visit(patient, visit)``);
-    the damage index (``sdi``) as of ``visit``. A case lists only the instruments
-    it was worked out for.
+    the damage index (``sdi``) as of ``visit`` with the lupus onset not given
+    (``score_patient(patient, as_of=visit, lupus_onset=None)``: every damage event
+    counts). A case lists only the instruments it was worked out for.
     """
 
     id: str
@@ -245,6 +246,7 @@ def _o(code: str, value: int | Decimal | str, **fields: Any) -> Observation:
 
 _DAY = datetime.date(2024, 3, 4)
 _WINDOW_VISIT = datetime.date(2024, 5, 20)
+_DAMAGE_VISIT = datetime.date(2024, 9, 1)
 
 
 def _complete_visit_absent() -> tuple[Observation, ...]:
@@ -665,6 +667,44 @@ REFERENCE_CASES: tuple[ReferenceCase, ...] = (
                 complete=False,
             ),
         },
+    ),
+    ReferenceCase(
+        id="damage-six-months",
+        story="Damage index: a cataract counts at once, alopecia on the day it reaches 6 "
+        "months, diabetes one day short of it; two strokes 6 months apart score 2.",
+        patient=Patient(
+            "damage-six-months",
+            (
+                *_on(datetime.date(2023, 1, 10), _o("sdi.cerebrovascular_accident", "present")),
+                *_on(datetime.date(2023, 7, 10), _o("sdi.cerebrovascular_accident", "present")),
+                *_on(datetime.date(2024, 3, 1), _o("sdi.scarring_chronic_alopecia", "present")),
+                *_on(datetime.date(2024, 3, 2), _o("sdi.diabetes", "present")),
+                *_on(datetime.date(2024, 8, 1), _o("sdi.any_cataract", "present")),
+            ),
+        ),
+        visit=_DAMAGE_VISIT,
+        expected={
+            # damage items are no evidence for classification or activity
+            "eular_acr_2019": Expected(
+                total=0, present=frozenset(), classified=False, first_fulfilled=None
+            ),
+            "sledai_2k": Expected(total=0, present=frozenset(), complete=False),
+            "sdi": Expected(
+                # "any cataract ever": counts from its onset, 1 month before the visit
+                # + scarring chronic alopecia: onset 2024-03-01, "for at least 6 months"
+                #   on 2024-09-01, the visit day
+                # + "cerebrovascular accident ever (2 if more than one)": two episodes
+                #   6 months apart (2023-01-10, 2023-07-10)
+                # diabetes: onset 2024-03-02, 6 months only on 2024-09-02, after the visit
+                total=1 + 1 + 2,
+                present=frozenset(
+                    {"any_cataract", "scarring_chronic_alopecia", "cerebrovascular_accident"}
+                ),
+                complete=False,  # the other damage items are not assessed
+            ),
+        },
+        source="synthetic: results worked out by hand from Gladman 1996 (SLICC/ACR Damage "
+        "Index), lupus onset not given",
     ),
 )
 
