@@ -101,5 +101,5 @@ def test_the_graph_is_read() -> None:
     imports = _imports()
     assert ("sle_scoring.glucocorticoids", True) in imports["sle_scoring._outcomes"]
     assert ("sle_scoring.sledai_2k", True) in imports["sle_scoring.testing.cases"]
-    assert ("sle_scoring.testing.cases", True) in imports["sle_scoring.reference_cases"]
+    assert ("sle_scoring.reference_cases", True) in imports["sle_scoring.testing.cases"]
     assert ("sle_scoring.acr_1997", False) in imports["sle_scoring.vocabulary"]

@@ -211,8 +211,12 @@ def _run(code: str) -> str:
     return done.stdout
 
 
-def test_import_sle_scoring_does_not_import_hypothesis() -> None:
-    assert _run("import sys, sle_scoring; print('hypothesis' in sys.modules)") == "False\n"
+def test_import_sle_scoring_imports_neither_hypothesis_nor_the_toolkit() -> None:
+    out = _run(
+        "import sys, sle_scoring\n"
+        "print('hypothesis' in sys.modules, 'sle_scoring.testing' in sys.modules)\n"
+    )
+    assert out == "False False\n"
 
 
 def test_import_sle_scoring_testing_does_not_import_hypothesis() -> None:

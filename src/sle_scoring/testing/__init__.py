@@ -20,8 +20,9 @@ Two kinds of help, for an EHR extraction, a trial's SLEDAI form or a homegrown s
 
 from __future__ import annotations
 
+from ..reference_cases import bottazzi_2025
 from ._drawn import InvalidRecord, ItemSet
-from .cases import REFERENCE_CASES, Expected, ReferenceCase, bottazzi_2025, ids
+from .cases import REFERENCE_CASES, Expected, ReferenceCase, ids
 from .thresholds import THRESHOLD_CODES, THRESHOLDS, Threshold
 
 __all__ = [
