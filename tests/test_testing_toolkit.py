@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import pickle
 import re
 import subprocess
 import sys
@@ -180,6 +181,11 @@ class TestReferenceCases:
     def test_expectations_are_read_only(self, case: ReferenceCase) -> None:
         with pytest.raises(TypeError):
             case.expected["sdi"] = Expected(0, frozenset())  # type: ignore[index]
+
+    def test_picklable_and_hashable(self, case: ReferenceCase) -> None:
+        # For pytest-xdist and multiprocessing; as a set member or dict key.
+        assert pickle.loads(pickle.dumps(case)) == case
+        assert hash(pickle.loads(pickle.dumps(case))) == hash(case)
 
 
 def test_every_instrument_with_expectations_is_checked() -> None:

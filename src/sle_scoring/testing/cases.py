@@ -11,9 +11,8 @@ sums of the published weights. Plain data: no Hypothesis needed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -52,8 +51,28 @@ class Expected:
     complete: bool | None = None
 
 
+@attrs.frozen
+class _ByInstrument(Mapping[str, Expected]):
+    """A read-only mapping kept as pairs, so that a case stays hashable and picklable
+    (a ``MappingProxyType`` is neither)."""
+
+    pairs: tuple[tuple[str, Expected], ...]
+
+    def __getitem__(self, instrument: str) -> Expected:
+        for name, expected in self.pairs:
+            if name == instrument:
+                return expected
+        raise KeyError(instrument)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
 def _read_only(expected: Mapping[str, Expected]) -> Mapping[str, Expected]:
-    return MappingProxyType(dict(expected))
+    return _ByInstrument(tuple(expected.items()))
 
 
 @attrs.frozen
