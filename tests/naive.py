@@ -148,3 +148,20 @@ def acr_1997_classification(items: Iterable[str]) -> tuple[int, bool]:
     """(criteria present, classified): 4 or more of the 11."""
     count = len(set(items) & set(ACR_1997_CODES))
     return count, count >= 4
+
+
+def sledai_band(total: int, scheme: str) -> str:
+    """A SLEDAI total's band, as if-chains copied from the trial-outcomes spec table."""
+    if scheme in ("eular_table_4band", "malaysia_cpg_2024_sledai2k"):
+        if total == 0:
+            return "remission"
+        if total <= 4:
+            return "low"
+        if total <= 10:
+            return "moderate"
+        return "high"
+    if total < 6:
+        return "mild"
+    if total <= 12:
+        return "moderate"
+    return "severe"
