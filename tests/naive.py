@@ -6,6 +6,7 @@ They share no code with sle_scoring: the property tests check that both agree.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 
 # 2019 EULAR/ACR: (domain, clinical?, points), copied from the publication's table.
 EULAR_ACR_2019_TABLE: dict[str, tuple[str, bool, int]] = {
@@ -165,3 +166,45 @@ def sledai_band(total: int, scheme: str) -> str:
     if total <= 12:
         return "moderate"
     return "severe"
+
+
+BILAG_SYSTEMS = (
+    "constitutional",
+    "mucocutaneous",
+    "neuropsychiatric",
+    "musculoskeletal",
+    "cardiorespiratory",
+    "gastrointestinal",
+    "ophthalmic",
+    "renal",
+    "haematological",
+)
+
+
+def bicla_responder(
+    before: dict[str, str],
+    after: dict[str, str],
+    sledai_before: int,
+    sledai_after: int,
+    pga_before: Fraction,
+    pga_after: Fraction,
+    pga_rule: str,
+    treatment_failure: bool,
+) -> bool | None:
+    """BICLA from complete inputs, straight from the spec's five components; ``None``
+    when no system is A or B at baseline (not applicable)."""
+    active = [s for s in BILAG_SYSTEMS if before[s] in "AB"]
+    if not active:
+        return None
+    grade_rank = "ABCDE"
+    c1 = all(grade_rank.index(after[s]) > grade_rank.index(before[s]) for s in active)
+    new_a = sum(1 for s in BILAG_SYSTEMS if after[s] == "A" and before[s] != "A")
+    new_b = sum(1 for s in BILAG_SYSTEMS if after[s] == "B" and before[s] in "CDE")
+    c2 = new_a == 0 and new_b <= 1
+    c3 = sledai_after <= sledai_before
+    if pga_rule == "pct_of_scale":
+        c4 = (pga_after - pga_before) * 100 < 30  # in hundredths
+    else:
+        c4 = pga_after * 10 <= pga_before * 11
+    c5 = not treatment_failure
+    return c1 and c2 and c3 and c4 and c5
