@@ -208,3 +208,37 @@ def bicla_responder(
         c4 = pga_after * 10 <= pga_before * 11
     c5 = not treatment_failure
     return c1 and c2 and c3 and c4 and c5
+
+
+def selena_flare_category(
+    sledai: tuple[int, int],
+    pga: tuple[Fraction, Fraction],
+    prednisone: tuple[Fraction, Fraction],
+    weight_kg: Fraction,
+    flags: dict[str, bool],
+    clinical_only: bool,
+) -> str:
+    """The classic SFI category from complete inputs, written from the spec's lists."""
+    (s_before, s_after), (p_before, p_after), (d_before, d_after) = sledai, pga, prednisone
+    dose_up = d_after > d_before
+    per_kg_above = d_after > weight_kg / 2
+    severe_clinical = [
+        s_after > 12 and s_after > s_before,
+        flags["severe_manifestations"],
+        flags["hospitalisation"],
+        p_after * 10 > 25 and p_after > p_before,
+    ]
+    severe_treatment = [dose_up and per_kg_above, flags["new_immunosuppressant"]]
+    mild_clinical = [
+        s_after - s_before >= 3 and s_after <= 12,
+        flags["mild_moderate_manifestations"],
+        p_after - p_before >= 1 and p_after * 10 <= 25,
+    ]
+    mild_treatment = [dose_up and not per_kg_above, flags["nsaid_or_hydroxychloroquine_added"]]
+    if clinical_only:
+        severe_treatment = mild_treatment = []
+    if any(severe_clinical + severe_treatment):
+        return "severe flare"
+    if any(mild_clinical + mild_treatment):
+        return "mild/moderate flare"
+    return "no flare"

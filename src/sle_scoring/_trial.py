@@ -94,6 +94,11 @@ def check_date(value: object, name: str) -> datetime.date | None:
     return value
 
 
+def iso(date: datetime.date | None) -> str | None:
+    """A date for a record: ISO 8601, or ``None``."""
+    return None if date is None else date.isoformat()
+
+
 def record_components(prefix: str, components: Iterable[Component]) -> dict[str, object]:
     """``<prefix>.<code>`` (the state) and ``<prefix>.<code>.reason`` per component."""
     record: dict[str, object] = {}

@@ -50,6 +50,7 @@ from ._outcomes import PGA_MAXIMUM, State, exact, flag, pga_on, plain, scores_in
 from ._trial import (
     Component,
     check_date,
+    iso,
     record_components,
     record_inputs,
     shown,
@@ -66,7 +67,9 @@ from .units import Number
 __all__ = [
     "BILAG_GRADES",
     "COMPONENTS",
+    "PGA_BASELINE_FACTOR_AT_MOST",
     "PGA_RULES",
+    "PGA_SCALE_WORSENING_BELOW",
     "SOURCE",
     "SYSTEMS",
     "Bicla",
@@ -419,16 +422,12 @@ class Bicla:
             "bicla.pga_rule": None if self.pga_rule is None else self.pga_rule.value,
             "bicla.complete": self.complete,
             "bicla.missing": "; ".join(self.missing),
-            "bicla.baseline_date": _iso(self.baseline_date),
-            "bicla.follow_up_date": _iso(self.follow_up_date),
+            "bicla.baseline_date": iso(self.baseline_date),
+            "bicla.follow_up_date": iso(self.follow_up_date),
         }
         record.update(record_components("bicla", self.components))
         record.update(record_inputs("bicla", self.components))
         return record
-
-
-def _iso(date: datetime.date | None) -> str | None:
-    return None if date is None else date.isoformat()
 
 
 def _rule(pga_rule: PgaRule | str | None) -> PgaRule | None:
