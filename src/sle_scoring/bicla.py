@@ -206,13 +206,17 @@ def _missing_systems(grades: dict[str, str | None], systems: list[str], when: st
     return [f"BILAG {system} at {when}" for system in missing]
 
 
+def _systems_text(systems: list[str]) -> str:
+    return "all 9 systems" if len(systems) == len(SYSTEMS) else ", ".join(systems)
+
+
 def _c1(before: dict[str, str | None], after: dict[str, str | None]) -> Component:
     code, definition = "c1_improvement", COMPONENTS["c1_improvement"]
     inputs = _grade_inputs(before, after)
     baseline_missing = _missing_systems(before, list(SYSTEMS), "baseline")
     if baseline_missing:
         reason = "baseline grades needed to know which systems must improve; missing: " + (
-            ", ".join(s for s in SYSTEMS if before[s] is None)
+            _systems_text([s for s in SYSTEMS if before[s] is None])
         )
         return Component(
             code, definition, State.UNDETERMINED, reason, inputs, tuple(baseline_missing)
@@ -265,7 +269,7 @@ def _c2(before: dict[str, str | None], after: dict[str, str | None]) -> Componen
     if len(new_a) > _NEW_A_AT_MOST or len(new_b) > _NEW_B_AT_MOST:
         return Component(code, definition, State.NOT_MET, counted, inputs, tuple(missing))
     if unknown:
-        reason = f"{counted} so far; not known: {', '.join(unknown)}"
+        reason = f"{counted} so far; not known: {_systems_text(unknown)}"
         return Component(code, definition, State.UNDETERMINED, reason, inputs, tuple(missing))
     return Component(code, definition, State.MET, counted, inputs)
 

@@ -234,7 +234,7 @@ def _decided(
         return Component(code, definition, State.MET, reason, inputs, missing)
     if not possible:
         return Component(code, definition, State.NOT_MET, reason, inputs, missing)
-    open_reason = f"{reason}; " + ", ".join(missing) + " missing"
+    open_reason = "; ".join([*([reason] if reason else []), ", ".join(missing) + " missing"])
     return Component(code, definition, State.UNDETERMINED, open_reason, inputs, missing)
 
 
@@ -261,7 +261,7 @@ def _sledai(
         current, f"{version} at the current visit"
     )
     if before is None or after is None:
-        return _open_pair(("s1_sledai", "m1_sledai"), "SLEDAI missing", inputs, missing)
+        return _open_pair(("s1_sledai", "m1_sledai"), "", inputs, missing)
     (low_before, high_before), (low, high) = before, after
     change = f"{version} {shown_range(before)} -> {shown_range(after)}"
     if before[0] == before[1] and after[0] == after[1]:
@@ -299,7 +299,7 @@ def _pga(previous: Fraction | None, current: Fraction | None) -> tuple[Component
         if value is None
     )
     if previous is None or current is None:
-        return _open_pair(("s6_pga", "m5_pga"), "PGA missing", inputs, missing)
+        return _open_pair(("s6_pga", "m5_pga"), "", inputs, missing)
     rise = current - previous
     change = (
         f"PGA {plain(previous)} -> {plain(current)} ({'+' if rise >= 0 else '-'}{plain(abs(rise))})"
@@ -330,7 +330,7 @@ def _prednisone(
     )
     codes = ("s3_prednisone", "m3_prednisone")
     if previous is None or current is None:
-        return _open_pair(codes, "prednisone dose missing", inputs, missing)
+        return _open_pair(codes, "", inputs, missing)
     doses = f"prednisone {plain(previous)} -> {plain(current)} mg/day"
     if current <= previous:
         # "Increase in prednisone": an unchanged or lower dose meets neither.
@@ -365,7 +365,7 @@ def _per_kg(value: Fraction) -> str:
 def _flag(code: str, value: bool | None, name: str) -> Component:
     inputs = ((name, "missing" if value is None else str(value).lower()),)
     if value is None:
-        return _decided(code, False, True, "not stated", inputs, (f"{name} flag",))
+        return _decided(code, False, True, "", inputs, (f"{name} flag",))
     return _decided(code, value, value, f"{name}: {'yes' if value else 'no'} (caller)", inputs, ())
 
 
