@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typing_extensions import assert_type
 
 from naive import BILAG_SYSTEMS, SLEDAI_2K_WEIGHTS, bicla_responder
 from sle_scoring import InvalidEvidenceError, InvalidItemsError, UnknownCodeError, sledai_2k, sri
@@ -397,14 +398,14 @@ class TestFromEvidence:
             )
 
 
-GRADES = st.sampled_from("ABCD")
 PGAS = st.integers(min_value=0, max_value=30).map(lambda n: Fraction(n, 10))
 
 
 @st.composite
 def complete_inputs(draw: st.DrawFn) -> dict[str, Any]:
-    before = {s: draw(GRADES) for s in BILAG_SYSTEMS}
-    after = {s: draw(GRADES) for s in BILAG_SYSTEMS}
+    before = {s: draw(st.sampled_from("ABCDE")) for s in BILAG_SYSTEMS}
+    # E ("never involved") at follow-up only for a system E at baseline.
+    after = {s: draw(st.sampled_from("ABCDE" if before[s] == "E" else "ABCD")) for s in before}
     return {
         "before": before,
         "after": after,
@@ -450,7 +451,7 @@ def _worsen(inputs: dict[str, Any], which: str, system: str) -> dict[str, Any]:
     worse = dict(inputs)
     if which == "bilag":
         grade = inputs["after"][system]
-        worse["after"] = {**inputs["after"], system: "ABCD"[max("ABCD".index(grade) - 1, 0)]}
+        worse["after"] = {**inputs["after"], system: "ABCDE"[max("ABCDE".index(grade) - 1, 0)]}
     elif which == "sledai":
         worse["sledai"] = (inputs["sledai"][0], inputs["sledai"][1] + 1)
     elif which == "pga":
@@ -516,3 +517,23 @@ def test_new_a_and_new_b_read_as_the_sri_reads_them(inputs: dict[str, Any]) -> N
         .state
     )
     assert bicla_state is sri_state
+
+
+def test_public_types() -> None:
+    result = assess(
+        4,
+        4,
+        bilag_baseline=BASELINE,
+        bilag_follow_up=IMPROVED,
+        pga_baseline=1,
+        pga_follow_up=1,
+        pga_rule=PgaRule.PCT_OF_SCALE,
+        treatment_failure=False,
+    )
+    assert_type(result.response, Response)
+    assert_type(result.verdict, str)
+    assert_type(result.complete, bool)
+    assert_type(result.missing, tuple[str, ...])
+    assert_type(result.as_record(), dict[str, object])
+    assert_type(result.component("c1_improvement").state, State)
+    assert result.pga_rule is PgaRule.PCT_OF_SCALE
