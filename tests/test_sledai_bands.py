@@ -3,6 +3,7 @@ its source. None is part of SLEDAI-2K (Gladman et al. 2002 define no bands)."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from naive import SLEDAI_2K_WEIGHTS, sledai_band
-from sle_scoring import InvalidItemsError, UnknownCodeError, sledai_2k
+from sle_scoring import InvalidItemsError, Observation, Patient, UnknownCodeError, sledai_2k
 from sle_scoring.sledai_bands import SCHEMES, THRESHOLDS, band, meets
 
 
@@ -192,3 +193,15 @@ def test_monotone_in_the_score(items: set[str], unknown: set[str], extra: str, s
             assert partial.label == sledai_band(sledai_2k.score(present).total, scheme)
     else:
         assert len(partial.possible) >= 2
+
+
+def test_a_visit_score_keeps_its_date() -> None:
+    day = datetime.date(2024, 8, 19)
+    patient = Patient(
+        "p", tuple(Observation(f"sledai_2k.{code}", "absent", date=day) for code in CODES)
+    )
+    result = band(sledai_2k.score_visit(patient, day), scheme="eular_table_4band")
+    assert (result.verdict, result.visit_date, result.complete) == ("remission", day, True)
+    assert result.explain().startswith(
+        "SLEDAI-2K band (eular_table_4band) on 2024-08-19: remission (research use"
+    )
