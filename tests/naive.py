@@ -6,6 +6,7 @@ They share no code with sle_scoring: the property tests check that both agree.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 
 # 2019 EULAR/ACR: (domain, clinical?, points), copied from the publication's table.
 EULAR_ACR_2019_TABLE: dict[str, tuple[str, bool, int]] = {
@@ -148,3 +149,96 @@ def acr_1997_classification(items: Iterable[str]) -> tuple[int, bool]:
     """(criteria present, classified): 4 or more of the 11."""
     count = len(set(items) & set(ACR_1997_CODES))
     return count, count >= 4
+
+
+def sledai_band(total: int, scheme: str) -> str:
+    """A SLEDAI total's band, as if-chains copied from the trial-outcomes spec table."""
+    if scheme in ("eular_table_4band", "malaysia_cpg_2024_sledai2k"):
+        if total == 0:
+            return "remission"
+        if total <= 4:
+            return "low"
+        if total <= 10:
+            return "moderate"
+        return "high"
+    if total < 6:
+        return "mild"
+    if total <= 12:
+        return "moderate"
+    return "severe"
+
+
+BILAG_SYSTEMS = (
+    "constitutional",
+    "mucocutaneous",
+    "neuropsychiatric",
+    "musculoskeletal",
+    "cardiorespiratory",
+    "gastrointestinal",
+    "ophthalmic",
+    "renal",
+    "haematological",
+)
+
+
+def bicla_responder(
+    before: dict[str, str],
+    after: dict[str, str],
+    sledai_before: int,
+    sledai_after: int,
+    pga_before: Fraction,
+    pga_after: Fraction,
+    pga_rule: str,
+    treatment_failure: bool,
+) -> bool | None:
+    """BICLA from complete inputs, straight from the spec's five components; ``None``
+    when no system is A or B at baseline (not applicable)."""
+    active = [s for s in BILAG_SYSTEMS if before[s] in "AB"]
+    if not active:
+        return None
+    grade_rank = "ABCDE"
+    c1 = all(grade_rank.index(after[s]) > grade_rank.index(before[s]) for s in active)
+    new_a = sum(1 for s in BILAG_SYSTEMS if after[s] == "A" and before[s] != "A")
+    new_b = sum(1 for s in BILAG_SYSTEMS if after[s] == "B" and before[s] in "CDE")
+    c2 = new_a == 0 and new_b <= 1
+    c3 = sledai_after <= sledai_before
+    if pga_rule == "pct_of_scale":
+        c4 = (pga_after - pga_before) * 100 < 30  # in hundredths
+    else:
+        c4 = pga_after * 10 <= pga_before * 11
+    c5 = not treatment_failure
+    return c1 and c2 and c3 and c4 and c5
+
+
+def selena_flare_category(
+    sledai: tuple[int, int],
+    pga: tuple[Fraction, Fraction],
+    prednisone: tuple[Fraction, Fraction],
+    weight_kg: Fraction,
+    flags: dict[str, bool],
+    clinical_only: bool,
+) -> str:
+    """The classic SFI category from complete inputs, written from the spec's lists."""
+    (s_before, s_after), (p_before, p_after), (d_before, d_after) = sledai, pga, prednisone
+    dose_up = d_after > d_before
+    per_kg_above = d_after > weight_kg / 2
+    severe_clinical = [
+        s_after > 12 and s_after > s_before,
+        flags["severe_manifestations"],
+        flags["hospitalisation"],
+        p_after * 10 > 25 and p_after > p_before,
+    ]
+    severe_treatment = [dose_up and per_kg_above, flags["new_immunosuppressant"]]
+    mild_clinical = [
+        s_after - s_before >= 3 and s_after <= 12,
+        flags["mild_moderate_manifestations"],
+        p_after - p_before >= 1 and p_after * 10 <= 25,
+    ]
+    mild_treatment = [dose_up and not per_kg_above, flags["nsaid_or_hydroxychloroquine_added"]]
+    if clinical_only:
+        severe_treatment = mild_treatment = []
+    if any(severe_clinical + severe_treatment):
+        return "severe flare"
+    if any(mild_clinical + mild_treatment):
+        return "mild/moderate flare"
+    return "no flare"
