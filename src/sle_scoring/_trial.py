@@ -17,7 +17,8 @@ from fractions import Fraction
 
 import attrs
 
-from ._outcomes import State, not_assessed_name, plain, score_range
+from ._numbers import plain
+from ._outcomes import State, not_assessed_name, score_range
 from .exceptions import InvalidItemsError
 from .sledai_2k import MAX_SCORE, SLEDAI_2K, Score
 

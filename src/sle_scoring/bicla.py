@@ -46,7 +46,8 @@ from fractions import Fraction
 import attrs
 
 from ._items import suggest
-from ._outcomes import PGA_MAXIMUM, State, exact, flag, pga_on, plain, scores_in_order
+from ._numbers import exact, plain
+from ._outcomes import PGA_MAXIMUM, State, flag, pga_on, scores_in_order
 from ._trial import (
     Component,
     check_date,
