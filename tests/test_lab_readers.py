@@ -18,8 +18,17 @@ from importlib import resources
 from typing import Any
 
 import pytest
+from hypothesis import given
 
-from sle_scoring import Patient, eular_acr_2019, fhir, lab_table, reference_cases, vocabulary
+from sle_scoring import (
+    Patient,
+    eular_acr_2019,
+    fhir,
+    lab_table,
+    reference_cases,
+    testing,
+    vocabulary,
+)
 from sle_scoring._loinc import LOINC
 from sle_scoring.exceptions import InvalidEvidenceError
 from sle_scoring.units import DIMENSIONS
@@ -138,7 +147,7 @@ OMOP = (
     "value_source_value\n"
     "1,1001,0,2024-01-05,2024-01-05 09:30:00,32856,,99.999,,0,150,450,777-3,10*9/L,99.999\n"
     "2,1001,0,2024-01-05,,32856,,0.58,,0,0.9,1.8,4485-9,g/l,0.58\n"
-    "3,1001,0,2024-01-05,,32856,,,,0,,,8061-4,,positive\n"
+    "3,1001,0,2024-01-05,,32856,,,,0,,,59069-5,,positive\n"
     "4,1002,0,2024-02-01,,32856,,100,,0,150,450,777-3,10*9/L,100\n"
 )
 
@@ -156,7 +165,7 @@ class TestOmopMeasurement:
         assert platelets.quantity() == Fraction("99.999") * 1000  # 99,999/uL: < 100,000
         assert second.observations[0].quantity() == Fraction(100) * 1000  # not < 100,000
         assert (c3.value, c3.unit, c3.lower_limit) == (Decimal("0.58"), "g/l", Decimal("0.9"))
-        assert ana.value == "positive"
+        assert (ana.value, ana.assay) == ("positive", "hep2_iif")  # the HEp-2 IIF screen
 
     def test_an_operator_is_refused_not_read_as_exact(self) -> None:
         text = (
@@ -211,6 +220,34 @@ class TestLabTableErrors:
             "row 1 field '(header)': has no column code"
         ]
 
+    def test_row_without_patient(self) -> None:
+        text = HEADER + "P1,2024-01-05,777-3,150,10*9/L,,,\n,2024-01-05,777-3,150,10*9/L,,,\n"
+        read = list(lab_table.iter_lab_table(io.StringIO(text)))
+        assert [number for number, _ in read] == [2, 3]
+        assert isinstance(read[0][1], Patient)
+        assert error_lines(read[1][1]) == ["row 3 field 'patient': is required"]
+
+    @pytest.mark.parametrize(
+        ("stamp", "date"),
+        [
+            ("2024-01-05 09:30:00", "2024-01-05"),  # OMOP measurement_datetime
+            ("2024-01-05T00:30:00Z", "2024-01-05"),
+            ("2024-01-05T09:30", "2024-01-05"),  # no offset: the date as written
+        ],
+    )
+    def test_timestamp_spellings(self, stamp: str, date: str) -> None:
+        patient = read_csv(HEADER + f"P1,{stamp},777-3,150,10*9/L,,,\n")
+        assert isinstance(patient, Patient)
+        assert patient.observations[0].date is not None
+        assert patient.observations[0].date.isoformat() == date
+
+    def test_week_date_timestamp_is_refused(self) -> None:
+        lines = error_lines(read_csv(HEADER + "P1,2024-W01-1T09:30,777-3,150,10*9/L,,,\n"))
+        assert lines == [
+            "record 'P1' row 2 (platelet_count) field 'date': must be a date written "
+            "YYYY-MM-DD (got '2024-W01-1T09:30')"
+        ]
+
     def test_timestamp_is_its_own_calendar_date(self) -> None:
         # 23:30 at -05:00 is already the next day in UTC; the local date is kept
         patient = read_csv(HEADER + "P1,2024-01-05T23:30:00-05:00,777-3,150,10*9/L,,,\n")
@@ -223,6 +260,7 @@ def observation(**fields: Any) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
         "id": "o1",
+        "status": "final",
         "subject": {"reference": "Patient/P1"},
         "effectiveDateTime": "2024-01-05",
         **fields,
@@ -289,6 +327,40 @@ class TestFhirErrors:
         assert patient.observations[0].quantity() == Fraction("38.4")  # > 38.3: fever
 
 
+class TestFhirStatusAndSubject:
+    """A result that does not stand (preliminary, cancelled, entered in error) is not
+    evidence; an Observation without a patient cannot be given to one."""
+
+    @pytest.mark.parametrize("status", ["preliminary", "entered-in-error", "cancelled", None])
+    def test_status_not_final_is_refused(self, status: str | None) -> None:
+        code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]}
+        assert error_lines(
+            read_ndjson(observation(code=code, valueString="present", status=status))
+        ) == [
+            f"record 'P1' Observation/o1 field 'status': must be one of final, amended, "
+            f"corrected (got {status!r})"
+        ]
+
+    def test_no_subject(self) -> None:
+        code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]}
+        resource = observation(code=code, valueString="present")
+        del resource["subject"]
+        assert error_lines(read_ndjson(resource)) == [
+            "Observation/o1 field 'subject': must reference a Patient"
+        ]
+
+    def test_unreadable_line_is_its_own_error_between_patients(self) -> None:
+        code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]}
+        good = json.dumps(observation(code=code, valueString="present"))
+        read = list(fhir.iter_ndjson(io.StringIO(f"{good}\n{{oops\n{good}\n")))
+        assert [number for number, _ in read] == [1, 2, 3]
+        assert [type(result).__name__ for _, result in read] == [
+            "Patient",
+            "InvalidEvidenceError",
+            "Patient",
+        ]
+
+
 class TestLoincTable:
     """Each shipped LOINC code maps to a vocabulary concept of the matching kind."""
 
@@ -299,8 +371,92 @@ class TestLoincTable:
         concept = vocabulary.concept(entry.concept)
         assert concept is not None
         if entry.family == "result":
-            assert "positive" in concept.values
+            assert concept.kind is vocabulary.Kind.RESULT
+        elif entry.family == "titre":
+            assert concept.kind is vocabulary.Kind.TITRE
         else:
             assert entry.family in DIMENSIONS
             assert concept.dimension == entry.family
         assert entry.source
+
+
+def lab_table_of(patient: Patient) -> str:
+    """The patient as a long lab table, in vocabulary codes (the test's own writer)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(lab_table.COLUMNS.values()))
+    writer.writeheader()
+    for o in patient.observations:
+        writer.writerow(
+            {
+                "patient": patient.id,
+                "date": o.date.isoformat() if o.date else "",
+                "code": o.code,
+                "value": str(o.value),
+                "unit": o.unit or "",
+                "reference_low": "" if o.lower_limit is None else str(o.lower_limit),
+                "reference_high": "" if o.upper_limit is None else str(o.upper_limit),
+                "assay": o.assay or "",
+                "isotype": o.isotype or "",
+                "explained_by": o.explained_by or "",
+                "note": o.note or "",
+            }
+        )
+    return out.getvalue()
+
+
+def ndjson_of(patient: Patient) -> str:
+    """The patient as FHIR NDJSON, in the vocabulary code system (the test's own writer)."""
+    lines = []
+    for number, o in enumerate(patient.observations):
+        resource: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": f"o{number}",
+            "status": "amended",
+            "subject": {"reference": f"Patient/{patient.id}"},
+            "code": {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": o.code}]},
+        }
+        if o.date is not None:
+            resource["effectiveDateTime"] = o.date.isoformat()
+        if isinstance(o.value, Decimal):
+            resource["valueQuantity"] = {"value": "NUMBER", "unit": o.unit}
+        else:
+            resource["valueString"] = o.value
+        limits = {"low": o.lower_limit, "high": o.upper_limit}
+        if any(v is not None for v in limits.values()):
+            resource["referenceRange"] = [
+                {k: {"value": "NUMBER:" + k} for k, v in limits.items() if v is not None}
+            ]
+        extensions = [
+            {"url": url, "valueCode": code}
+            for url, code in (
+                (fhir.ISOTYPE_EXTENSION, o.isotype),
+                (fhir.EXPLAINED_BY_EXTENSION, o.explained_by),
+            )
+            if code
+        ]
+        if extensions:
+            resource["extension"] = extensions
+        if o.assay:
+            resource["method"] = {"text": o.assay}
+        if o.note:
+            resource["note"] = [{"text": o.note}]
+        text = json.dumps(resource)
+        # JSON numbers written exactly as their decimal text (json cannot write Decimal)
+        text = text.replace('"NUMBER"', str(o.value))
+        for key, limit in limits.items():
+            text = text.replace(f'"NUMBER:{key}"', str(limit))
+        lines.append(text + "\n")
+    return "".join(lines)
+
+
+class TestRoundTrips:
+    """Any valid patient written as a lab table or as FHIR NDJSON reads back as the same
+    patient: nothing is dropped, rounded or reinterpreted on the way in."""
+
+    @given(testing.patients(explained=True, item_assertions=True, min_observations=1))
+    def test_lab_table(self, patient: Patient) -> None:
+        assert read_csv(lab_table_of(patient)) == patient
+
+    @given(testing.patients(explained=True, item_assertions=True, min_observations=1))
+    def test_ndjson(self, patient: Patient) -> None:
+        assert only(list(fhir.iter_ndjson(io.StringIO(ndjson_of(patient))))) == patient

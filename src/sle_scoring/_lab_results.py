@@ -63,12 +63,16 @@ def _number(text: Decimal | str | None) -> Decimal | str | None:
     return number if number.is_finite() else text
 
 
+# A calendar date, then a time: "2024-01-05T09:30:00+01:00" or "2024-01-05 09:30:00".
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ].+")
+
+
 def _date(text: str) -> str:
     """A timestamp's calendar date in its own offset; other text is left to validation."""
-    if "T" not in text:
+    if not _TIMESTAMP.fullmatch(text):
         return text
     try:
-        # "Z" is UTC; Python 3.11 reads it, but spell it out for clarity.
+        # "Z" is UTC; Python 3.10 does not read it, so it is spelt as an offset.
         stamp = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return text
@@ -137,8 +141,9 @@ def _raw(result: LabResult) -> tuple[dict[str, object] | None, list[Problem]]:
         return None, [
             Problem(result.patient, result.location, field("isotype", "isotype"), message)
         ]
+    assay = result.assay or (entry.assay if entry is not None else None)
     for key, text in (
-        ("assay", result.assay),
+        ("assay", assay),
         ("isotype", isotype),
         ("explained_by", result.explained_by),
         ("note", note),
@@ -154,8 +159,14 @@ _OBSERVATION_AT = re.compile(r"observations\[([0-9]+)\]")
 def patient(
     identifier: str, results: Iterable[LabResult], problems: Iterable[Problem] = ()
 ) -> Patient | InvalidEvidenceError:
-    """The validated patient of ``results``, or every problem found in them."""
+    """The validated patient of ``results``, or every problem found in them.
+
+    An empty ``identifier`` gives only ``problems`` (the reader has said which rows
+    have no patient).
+    """
     found = list(problems)
+    if not identifier:
+        return InvalidEvidenceError(found)
     observations: list[dict[str, object]] = []
     sources: list[LabResult] = []
     for result in results:

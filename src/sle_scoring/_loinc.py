@@ -5,8 +5,10 @@ specifications and examples, or a laboratory's published test catalogue, cited i
 ``source``; ``name`` is the name as that source shows it (the LOINC long common
 name where the source gives it). A code not confirmed in published material is
 left out. ``family`` is the unit dimension (:data:`sle_scoring.units.DIMENSIONS`)
-for numeric results, or ``result`` for a positive/negative call. ``isotype`` is
-implied by the code (anticardiolipin IgG and IgM have their own codes).
+for numeric results, ``titre`` for a titre (or its positive/negative screen), or
+``result`` for a positive/negative call. ``isotype`` and ``assay`` are implied by
+the code (anticardiolipin IgG and IgM have their own codes; 59069-5 is the HEp-2
+immunofluorescence screen).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class LoincCode:
     family: str
     source: str
     isotype: str | None = None
+    assay: str | None = None
 
 
 _US_CORE = "HL7 FHIR US Core example Observation"
@@ -143,11 +146,54 @@ _CODES: tuple[LoincCode, ...] = (
         "Labcorp test 520342 LOINC map, https://zh.labcorp.com/tests/520342",
     ),
     LoincCode(
-        "8061-4",
-        "Nuclear Ab [Presence] in Serum",
+        "59069-5",
+        "Antinuclear Ab, HEp-2 Substrate, S",
         "ana",
+        "titre",
+        "Mayo Clinic Laboratories test NAIFA, result LOINC 59069-5, "
+        "https://mml.testcatalog.org/show/NAIFA",
+        assay="hep2_iif",
+    ),
+    LoincCode(
+        "33253-6",
+        "ANA Titer",
+        "ana",
+        "titre",
+        "Mayo Clinic Laboratories test NAIFA, result LOINC 33253-6 (ANA Titer), "
+        "https://mml.testcatalog.org/show/NAIFA",
+    ),
+    LoincCode(
+        "4532-8",
+        "Complement, Total, S (CH50, U/mL)",
+        "ch50",
+        "complement",
+        "Mayo Clinic Laboratories test COM, result LOINC 4532-8, "
+        "https://stlukescedarrapids.testcatalog.org/show/CH50M",
+    ),
+    LoincCode(
+        "1007-4",
+        "Direct antiglobulin test.poly specific reagent [Presence] on Red Blood Cells",
+        "direct_coombs",
         "result",
-        "a public LOINC display list on GitHub (find_string '8061-4')",
+        "HL7 FHIR value set hspc-LOINCOrderables, "
+        "https://www.hl7.org/fhir/2016May/hspc/valueset-hspc-LOINCOrderables.html",
+    ),
+    LoincCode(
+        "44448-9",
+        "Beta 2 GP1 Ab IgG, S",
+        "anti_beta2gp1",
+        "result",
+        "Mayo Clinic Laboratories test GB2GP, result LOINC 44448-9, "
+        "https://uvmlabs.testcatalog.org/show/GB2GP",
+        isotype="IgG",
+    ),
+    LoincCode(
+        "21108-6",
+        "B2Glycoprotein 1, IgA Antibody",
+        "anti_beta2gp1",
+        "result",
+        "ARUP test 0050324 component LOINC 21108-6, https://ltd.aruplab.com/Tests/Pub/0050324",
+        isotype="IgA",
     ),
     LoincCode(
         "3181-5",
@@ -160,7 +206,7 @@ _CODES: tuple[LoincCode, ...] = (
     ),
     LoincCode(
         "3182-3",
-        "Cardiolipin IgM Ab [Units/volume] (MPL units)",
+        "anticardiolipin IgM, property Units/volume, MPL units (as the thread describes it)",
         "anticardiolipin",
         "antibody",
         "LOINC forum, https://forum.loinc.org/t/cardiolipin-igm-igg-suggested-unit/783",

@@ -6,7 +6,8 @@ table (system ``http://loinc.org``) or a vocabulary code under
 UCUM, else ``unit``; ``comparator`` kept with the value), ``valueString``,
 ``valueCodeableConcept`` (its ``text``); ``referenceRange[0]`` low/high;
 ``interpretation``; ``effectiveDateTime`` or ``effectivePeriod`` (its end, else its
-start); ``subject`` (``Patient/<id>``); ``method.text`` as the assay; ``note`` texts;
+start); ``subject`` (``Patient/<id>``); ``status`` (``final``, ``amended`` or
+``corrected``; any other is refused); ``method.text`` as the assay; ``note`` texts;
 and the extensions :data:`ISOTYPE_EXTENSION` and :data:`EXPLAINED_BY_EXTENSION`.
 Resources other than Observation carry no evidence and are passed over. Every
 Observation goes through the validation of
@@ -42,6 +43,9 @@ ISOTYPE_EXTENSION = "urn:sle-scoring:isotype"
 #: Extension carrying ``explained_by`` (``valueCode``, a cause of the vocabulary).
 EXPLAINED_BY_EXTENSION = "urn:sle-scoring:explained-by"
 _UCUM = "http://unitsofmeasure.org"
+# Observation.status values of a result that stands: a preliminary, cancelled or
+# entered-in-error result is not evidence.
+_USABLE = ("final", "amended", "corrected")
 
 # raw observation field -> the FHIR element it is read from, so errors name it
 _FIELDS = {
@@ -160,18 +164,26 @@ def _patients(
     problems: list[Problem] = []
     for number, item in numbered:
         if isinstance(item, Problem):
-            identifier = item.record or ""
-        else:
-            if item.get("resourceType") != "Observation":
-                continue
-            identifier = _subject(item)
+            # Unreadable: no patient to give it to, so it is reported on its own.
+            if current is not None:
+                yield first, patient(current, results, problems)
+                current, results, problems = None, [], []
+            yield number, InvalidEvidenceError([item])
+            continue
+        if item.get("resourceType") != "Observation":
+            continue
+        identifier = _subject(item)
         if identifier != current and current is not None:
             yield first, patient(current, results, problems)
             results, problems = [], []
         if identifier != current:
             current, first = identifier, number
-        if isinstance(item, Problem):
-            problems.append(item)
+        where = f"Observation/{item.get('id', '?')}"
+        if not identifier:
+            problems.append(Problem(None, where, "subject", "must reference a Patient"))
+        elif item.get("status") not in _USABLE:
+            message = f"must be one of {', '.join(_USABLE)} (got {item.get('status')!r})"
+            problems.append(Problem(identifier, where, "status", message))
         else:
             results.append(_result(item, identifier))
     if current is not None:

@@ -102,6 +102,9 @@ def iter_lab_table(
             results, problems = [], []
         if identifier != current:
             current, first = identifier, number
+        if not identifier:
+            problems.append(Problem(None, f"row {number}", names["patient"], "is required"))
+            continue
         if None in row:  # more cells than columns
             problems.append(
                 Problem(
