@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sle_scoring import InvalidEvidenceError, Observation
+from sle_scoring import InvalidEvidenceError, ItemStatus, Observation, Patient, eular_acr_2019
 from sle_scoring.units import CASE_SENSITIVE, DIMENSIONS, UCUM_CODES, to_canonical, unit_problem
 
 # Spellings of one unit, grouped by meaning (from the units' definitions).
@@ -254,6 +254,7 @@ class TestLetterCase:
             ("anti_dsdna", "[iu]/ml", {"upper_limit": Decimal(27)}),
             ("platelet_count", "10*9/l", {}),
             ("platelet_count", "K/UL", {}),
+            ("platelet_count", "/\u03bcL", {}),  # Greek mu for the micro sign
             ("temperature", "cel", {}),
             ("temperature", "deg c", {}),
         ],
@@ -400,3 +401,36 @@ def test_grams_and_milligrams_agree(grams: Decimal) -> None:
         assert to_canonical(grams * 1000, "protein_24h", unit) == Fraction(grams)
     for unit in MILLIGRAMS_PER_GRAM:
         assert to_canonical(grams * 1000, "protein_ratio", unit) == Fraction(grams)
+
+
+class TestThroughTheInstrument:
+    """EULAR/ACR 2019 "Thrombocytopenia: platelets < 100,000/mm³" and "Fever:
+    Temperature > 38.3 °C", decided the same in every accepted spelling: one step
+    either side of the threshold."""
+
+    @staticmethod
+    def status(criterion: str, observation: Observation) -> ItemStatus:
+        result = eular_acr_2019.classify_patient(Patient("p", (observation,)))
+        return result.finding(criterion).status
+
+    @pytest.mark.parametrize(
+        ("unit", "below", "at"),
+        [(u, "99999", "100000") for u in PER_MICROLITRE]
+        + [(u, "99.999", "100") for u in THOUSANDS_PER_MICROLITRE],
+    )
+    def test_thrombocytopenia(self, unit: str, below: str, at: str) -> None:
+        low = Observation("platelet_count", Decimal(below), unit=unit)
+        assert self.status("thrombocytopenia", low) is ItemStatus.PRESENT
+        threshold = Observation("platelet_count", Decimal(at), unit=unit)
+        assert self.status("thrombocytopenia", threshold) is ItemStatus.ABSENT
+
+    @pytest.mark.parametrize(
+        ("unit", "at", "above"),
+        [(u, "38.3", "38.4") for u in CELSIUS]
+        + [(u, "100.94", "101.12") for u in FAHRENHEIT],  # = 38.3 and 38.4 °C exactly
+    )
+    def test_fever(self, unit: str, at: str, above: str) -> None:
+        threshold = Observation("temperature", Decimal(at), unit=unit)
+        assert self.status("fever", threshold) is ItemStatus.ABSENT
+        fever = Observation("temperature", Decimal(above), unit=unit)
+        assert self.status("fever", fever) is ItemStatus.PRESENT

@@ -206,7 +206,7 @@ _CODES: tuple[LoincCode, ...] = (
     ),
     LoincCode(
         "3182-3",
-        "anticardiolipin IgM, property Units/volume, MPL units (as the thread describes it)",
+        "anti-cardiolipin IgM (property Unit/volume, MPL units)",
         "anticardiolipin",
         "antibody",
         "LOINC forum, https://forum.loinc.org/t/cardiolipin-igm-igg-suggested-unit/783",
