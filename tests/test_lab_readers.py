@@ -216,8 +216,20 @@ class TestLabTableErrors:
         assert lines[0].startswith("record 'P1' row 2 (c3) field 'reference_low': is required")
 
     def test_missing_header_column(self) -> None:
-        assert error_lines(read_csv("patient,date,value\nP1,2024-01-05,1\n")) == [
-            "row 1 field '(header)': has no column code"
+        assert error_lines(read_csv("patient,value\nP1,1\n")) == [
+            "row 1 field '(header)': has no column date, code"
+        ]
+
+    def test_a_mapped_column_must_exist(self) -> None:
+        # a misspelt mapping must not read as a column of empty reference limits
+        lines = error_lines(read_csv(HEADER, columns={"reference_low": "ref_lo"}))
+        assert lines == ["row 1 field '(header)': has no column ref_lo"]
+
+    def test_unknown_field_in_the_mapping(self) -> None:
+        with pytest.raises(InvalidEvidenceError) as caught:
+            read_csv(HEADER, columns={"reference_lo": "low"})
+        assert [str(p) for p in caught.value.problems] == [
+            "field 'columns': unknown lab table field 'reference_lo'; did you mean 'reference_low'?"
         ]
 
     def test_row_without_patient(self) -> None:

@@ -16,6 +16,7 @@ import csv
 from collections.abc import Iterator, Mapping
 from typing import IO
 
+from ._items import suggest
 from ._lab_results import LabResult, patient
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
@@ -39,7 +40,8 @@ COLUMNS: dict[str, str] = {
     "explained_by": "explained_by",
     "note": "note",
 }
-_REQUIRED = ("patient", "code")
+# A table without these columns is not a lab table (or is mapped wrongly).
+_REQUIRED = ("patient", "date", "code", "value")
 
 #: The column mapping of an OMOP CDM v5.4 MEASUREMENT table: the LOINC code in
 #: ``measurement_source_value``, a number in ``value_as_number`` or text in
@@ -64,11 +66,16 @@ def iter_lab_table(
     """``(row number of the patient's first row, patient or error)`` per patient.
 
     ``columns`` maps a field of :data:`COLUMNS` to the file's column name (fields not
-    given keep their default name; a column the file does not have is empty). The
+    given keep their default name). The columns of ``patient``, ``date``, ``code``,
+    ``value`` and of every field in ``columns`` must exist; another optional column
+    the file does not have reads as empty, and columns not named are not read. The
     rows of one patient must be consecutive, as in a table sorted by patient; rows
     are numbered as in a spreadsheet (the header is row 1). Streams: one patient's
     rows in memory at a time.
     """
+    unknown = [f for f in columns or {} if f not in COLUMNS]
+    if unknown:
+        raise InvalidEvidenceError([_unknown_field(field) for field in unknown])
     names = {**COLUMNS, **(columns or {})}
     # raw observation field -> this file's column, so errors name the column
     fields = {
@@ -86,7 +93,10 @@ def iter_lab_table(
     }
     reader = csv.DictReader(stream)
     header = reader.fieldnames or []
-    missing = [names[f] for f in _REQUIRED if names[f] not in header]
+    # Every column named in ``columns`` must exist: a misspelt mapping would otherwise
+    # read as empty cells (undated results, no reference range) without a word.
+    wanted = dict.fromkeys([*_REQUIRED, *(columns or {})])
+    missing = [names[f] for f in wanted if names[f] not in header]
     if missing:
         problem = Problem(None, "row 1", "(header)", f"has no column {', '.join(missing)}")
         yield 1, InvalidEvidenceError([problem])
@@ -139,6 +149,12 @@ def iter_lab_table(
         )
     if current is not None:
         yield first, patient(current, results, problems)
+
+
+def _unknown_field(field: str) -> Problem:
+    hint = suggest(field, COLUMNS)
+    message = f"unknown lab table field {field!r}" + (f"; did you mean {hint!r}?" if hint else "")
+    return Problem(None, None, "columns", message)
 
 
 def __dir__() -> list[str]:
