@@ -373,6 +373,59 @@ class TestFhirStatusAndSubject:
         ]
 
 
+class TestOtherCodes:
+    """A full export holds many results no instrument uses (sodium, glucose): refused
+    by default, passed over on request; a misspelt code is refused either way."""
+
+    TABLE = HEADER + "P1,2024-01-05,777-3,150,10*9/L,,,\nP1,2024-01-05,2951-2,140,mmol/L,,,\n"
+
+    def test_refused_by_default(self) -> None:
+        assert error_lines(read_csv(self.TABLE)) == [
+            "record 'P1' row 3 field 'code': is neither a LOINC code of the shipped table nor "
+            "a vocabulary code (got '2951-2')"
+        ]
+
+    def test_passed_over_on_request(self) -> None:
+        patient = read_csv(self.TABLE, skip_other_loinc=True)
+        assert isinstance(patient, Patient)
+        assert [o.code for o in patient.observations] == ["platelet_count"]
+
+    def test_misspelt_vocabulary_code_is_still_refused(self) -> None:
+        table = HEADER + "P1,2024-01-05,platelet_cont,150,10*9/L,,,\n"
+        assert error_lines(read_csv(table, skip_other_loinc=True)) == [
+            "record 'P1' row 2 field 'code': is neither a LOINC code of the shipped table nor "
+            "a vocabulary code (got 'platelet_cont'); did you mean 'platelet_count'?"
+        ]
+
+    def test_fhir_other_code_system_passed_over_on_request(self) -> None:
+        snomed = observation(
+            id="o2",
+            code={"coding": [{"system": "http://snomed.info/sct", "code": "1234"}]},
+            valueString="x",
+        )
+        vocabulary_code = {
+            "coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]
+        }
+        text = "".join(
+            json.dumps(r) + "\n"
+            for r in (observation(code=vocabulary_code, valueString="present"), snomed)
+        )
+        patient = only(list(fhir.iter_ndjson(io.StringIO(text), skip_other_codes=True)))
+        assert isinstance(patient, Patient)
+        assert [o.code for o in patient.observations] == ["pericardial_effusion"]
+        assert isinstance(only(list(fhir.iter_ndjson(io.StringIO(text)))), InvalidEvidenceError)
+
+    def test_fhir_misspelt_vocabulary_code_is_still_refused(self) -> None:
+        code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_efusion"}]}
+        text = json.dumps(observation(code=code, valueString="present")) + "\n"
+        result = only(list(fhir.iter_ndjson(io.StringIO(text), skip_other_codes=True)))
+        assert error_lines(result) == [
+            "record 'P1' Observation/o1 field 'code.coding': is neither a LOINC code of the "
+            "shipped table nor a vocabulary code (got 'pericardial_efusion'); did you mean "
+            "'pericardial_effusion'?"
+        ]
+
+
 class TestLoincTable:
     """Each shipped LOINC code maps to a vocabulary concept of the matching kind."""
 

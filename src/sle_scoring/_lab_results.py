@@ -16,11 +16,12 @@ from decimal import Decimal, InvalidOperation
 
 import attrs
 
-from ._loinc import LOINC
+from ._items import suggest
+from ._loinc import LOINC, other_loinc
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 from .records import patient_from_dict
-from .vocabulary import Kind, concept, item_assertion
+from .vocabulary import Kind, all_codes, concept, item_assertion
 
 # A result given only as an interpretation flag (HL7 v3 ObservationInterpretation
 # codes, as FHIR and most laboratory exports write them) -> the laboratory's call.
@@ -88,6 +89,9 @@ def _raw(result: LabResult) -> tuple[dict[str, object] | None, list[Problem]]:
         message = (
             f"is neither a LOINC code of the shipped table nor a vocabulary code (got {code!r})"
         )
+        # A near LOINC code is another test: suggest only for vocabulary-like codes.
+        hint = None if other_loinc(code) else suggest(code, all_codes())
+        message += f"; did you mean {hint!r}?" if hint else ""
         return None, [Problem(result.patient, result.location, field("code", "code"), message)]
     raw: dict[str, object] = {"code": code}
     if result.date:

@@ -13,6 +13,8 @@ immunofluorescence screen).
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 #: The FHIR ``code.coding.system`` of LOINC codes.
@@ -216,3 +218,11 @@ _CODES: tuple[LoincCode, ...] = (
 
 #: LOINC code -> its entry.
 LOINC: dict[str, LoincCode] = {entry.code: entry for entry in _CODES}
+
+# A LOINC code: up to seven digits, a hyphen and the check digit.
+_LOINC_FORMAT = re.compile(r"[0-9]{1,7}-[0-9]")
+
+
+def other_loinc(code: str) -> bool:
+    """Whether ``code`` is written as a LOINC code but is not in the shipped table."""
+    return bool(_LOINC_FORMAT.fullmatch(code)) and code not in LOINC

@@ -80,8 +80,9 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _code(resource: Mapping[str, Any]) -> str:
-    """The first coding that the library reads; else the first code, to be refused."""
+def _code(resource: Mapping[str, Any]) -> tuple[str, bool]:
+    """(the first coding that the library reads, True); else (the first code, to be
+    refused, False)."""
     codings = _get(resource, "code", "coding")
     codings = codings if isinstance(codings, list) else []
     for coding in codings:
@@ -89,9 +90,9 @@ def _code(resource: Mapping[str, Any]) -> str:
             continue
         system, code = coding.get("system"), coding.get("code")
         if (system == LOINC_SYSTEM and code in LOINC) or system == VOCABULARY_SYSTEM:
-            return str(code)
+            return str(code), True
     first = _get(codings, 0, "code")
-    return f"{_get(codings, 0, 'system')}|{first}" if first is not None else ""
+    return (f"{_get(codings, 0, 'system')}|{first}" if first is not None else ""), False
 
 
 def _extension(resource: Mapping[str, Any], url: str) -> str | None:
@@ -118,7 +119,7 @@ def _value(resource: Mapping[str, Any]) -> tuple[Decimal | str | None, str | Non
     return None, None, None
 
 
-def _result(resource: Mapping[str, Any], identifier: str) -> LabResult:
+def _result(resource: Mapping[str, Any], identifier: str, code: str) -> LabResult:
     value, unit, comparator = _value(resource)
     date = _get(resource, "effectiveDateTime")
     if date is None:
@@ -129,7 +130,7 @@ def _result(resource: Mapping[str, Any], identifier: str) -> LabResult:
     return LabResult(
         patient=identifier,
         location=f"Observation/{resource.get('id', '?')}",
-        code=_code(resource),
+        code=code,
         date=_text(date),
         value=value,
         unit=unit,
@@ -155,7 +156,7 @@ def _subject(resource: Mapping[str, Any]) -> str:
 
 
 def _patients(
-    numbered: Iterable[tuple[int, Mapping[str, Any] | Problem]],
+    numbered: Iterable[tuple[int, Mapping[str, Any] | Problem]], skip_other_codes: bool
 ) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
     """Consecutive Observations of one subject -> one patient."""
     current: str | None = None
@@ -172,6 +173,9 @@ def _patients(
             continue
         if item.get("resourceType") != "Observation":
             continue
+        code, read = _code(item)
+        if skip_other_codes and not read and _other_code(item):
+            continue
         identifier = _subject(item)
         if identifier != current and current is not None:
             yield first, patient(current, results, problems)
@@ -185,9 +189,19 @@ def _patients(
             message = f"must be one of {', '.join(_USABLE)} (got {item.get('status')!r})"
             problems.append(Problem(identifier, where, "status", message))
         else:
-            results.append(_result(item, identifier))
+            results.append(_result(item, identifier, code))
     if current is not None:
         yield first, patient(current, results, problems)
+
+
+def _other_code(resource: Mapping[str, Any]) -> bool:
+    """Coded only outside the library: no coding in the vocabulary's code system (a
+    misspelt vocabulary code is an error, never passed over)."""
+    codings = _get(resource, "code", "coding")
+    codings = codings if isinstance(codings, list) else []
+    return bool(codings) and not any(
+        isinstance(c, Mapping) and c.get("system") == VOCABULARY_SYSTEM for c in codings
+    )
 
 
 def _loads(text: str, location: str) -> Mapping[str, Any] | Problem:
@@ -201,9 +215,16 @@ def _loads(text: str, location: str) -> Mapping[str, Any] | Problem:
     return document
 
 
-def iter_bundle(stream: IO[str]) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
+def iter_bundle(
+    stream: IO[str], *, skip_other_codes: bool = False
+) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
     """``(entry number of the patient's first Observation, patient or error)`` per
     subject, from a FHIR R4 Bundle (``entry[].resource``); entries are numbered from 1.
+
+    An Observation coded only outside the library (a LOINC code not in the shipped
+    table, another code system) is an error, unless ``skip_other_codes`` is set: then
+    it is passed over, as a full EHR export holds many results no instrument uses.
+    A coding in :data:`VOCABULARY_SYSTEM` with an unknown code is an error either way.
     """
     bundle = _loads(stream.read(), "Bundle")
     if isinstance(bundle, Problem) or bundle.get("resourceType") != "Bundle":
@@ -220,20 +241,23 @@ def iter_bundle(stream: IO[str]) -> Iterator[tuple[int, Patient | InvalidEvidenc
         for number, entry in enumerate(entries, start=1)
         if isinstance(entry, Mapping)
     )
-    yield from _patients(resources)
+    yield from _patients(resources, skip_other_codes)
 
 
-def iter_ndjson(stream: IO[str]) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
+def iter_ndjson(
+    stream: IO[str], *, skip_other_codes: bool = False
+) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
     """``(line number of the patient's first Observation, patient or error)`` per
     subject, from bulk-export NDJSON (one resource per line). Streams: one patient's
     Observations in memory at a time; a subject's lines must be consecutive.
+    ``skip_other_codes`` as for :func:`iter_bundle`.
     """
     lines = (
         (number, _loads(line, f"line {number}"))
         for number, line in enumerate(stream, start=1)
         if line.strip()
     )
-    yield from _patients(lines)
+    yield from _patients(lines, skip_other_codes)
 
 
 def __dir__() -> list[str]:

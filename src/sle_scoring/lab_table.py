@@ -18,6 +18,7 @@ from typing import IO
 
 from ._items import suggest
 from ._lab_results import LabResult, patient
+from ._loinc import other_loinc
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 
@@ -61,7 +62,10 @@ OMOP_MEASUREMENT: dict[str, str] = {
 
 
 def iter_lab_table(
-    stream: IO[str], *, columns: Mapping[str, str] | None = None
+    stream: IO[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    skip_other_loinc: bool = False,
 ) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
     """``(row number of the patient's first row, patient or error)`` per patient.
 
@@ -72,6 +76,11 @@ def iter_lab_table(
     rows of one patient must be consecutive, as in a table sorted by patient; rows
     are numbered as in a spreadsheet (the header is row 1). Streams: one patient's
     rows in memory at a time.
+
+    A LOINC code not in the shipped table is an error naming the row, unless
+    ``skip_other_loinc`` is set: then rows with such codes (sodium, glucose, ... in a
+    full laboratory export) are passed over. A code that is not written as a LOINC
+    code and is not a vocabulary code is an error either way (a misspelt code).
     """
     unknown = [f for f in columns or {} if f not in COLUMNS]
     if unknown:
@@ -127,12 +136,15 @@ def iter_lab_table(
             text = row.get(names[field])
             return text.strip() if text is not None and text.strip() else None
 
+        code = cell("code") or ""
+        if skip_other_loinc and other_loinc(code):
+            continue
         value = cell("value") if cell("value") is not None else cell("value_text")
         results.append(
             LabResult(
                 patient=identifier,
                 location=f"row {number}",
-                code=cell("code") or "",
+                code=code,
                 date=cell("date"),
                 value=value,
                 unit=cell("unit"),
