@@ -232,6 +232,11 @@ class TestLabTableErrors:
             "field 'columns': unknown lab table field 'reference_lo'; did you mean 'reference_low'?"
         ]
 
+    def test_row_with_more_cells_than_the_header(self) -> None:
+        assert error_lines(read_csv(HEADER + "P1,2024-01-05,777-3,150,10*9/L,,,,extra\n")) == [
+            "record 'P1' row 2 field '(row)': has more cells than the header"
+        ]
+
     def test_row_without_patient(self) -> None:
         text = HEADER + "P1,2024-01-05,777-3,150,10*9/L,,,\n,2024-01-05,777-3,150,10*9/L,,,\n"
         read = list(lab_table.iter_lab_table(io.StringIO(text)))
@@ -330,6 +335,16 @@ class TestFhirErrors:
     def test_not_json(self) -> None:
         result = only(list(fhir.iter_ndjson(io.StringIO("{not json\n"))))
         assert error_lines(result)[0].startswith("line 1 field '(json)': is not valid JSON")
+
+    @pytest.mark.parametrize(
+        ("snomed", "value"), [("10828004", "positive"), ("260385009", "negative")]
+    )
+    def test_snomed_result(self, snomed: str, value: str) -> None:
+        code = {"coding": [{"system": "http://loinc.org", "code": "11090-8"}]}
+        result = {"coding": [{"system": "http://snomed.info/sct", "code": snomed}], "text": "x"}
+        patient = read_ndjson(observation(code=code, valueCodeableConcept=result))
+        assert isinstance(patient, Patient)
+        assert (patient.observations[0].code, patient.observations[0].value) == ("anti_sm", value)
 
     def test_quantity_is_read_exactly(self) -> None:
         code = {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]}

@@ -4,7 +4,8 @@ Read with the standard library: ``code.coding`` with a LOINC code of the shipped
 table (system ``http://loinc.org``) or a vocabulary code under
 :data:`VOCABULARY_SYSTEM`; ``valueQuantity`` (the UCUM ``code`` when its system is
 UCUM, else ``unit``; ``comparator`` kept with the value), ``valueString``,
-``valueCodeableConcept`` (its ``text``); ``referenceRange[0]`` low/high;
+``valueCodeableConcept`` (SNOMED CT Positive 10828004 / Negative 260385009, else
+its ``text``); ``referenceRange[0]`` low/high;
 ``interpretation``; ``effectiveDateTime`` or ``effectivePeriod`` (its end, else its
 start); ``subject`` (``Patient/<id>``); ``status`` (``final``, ``amended`` or
 ``corrected``; any other is refused); ``method.text`` as the assay; ``note`` texts;
@@ -43,6 +44,11 @@ ISOTYPE_EXTENSION = "urn:sle-scoring:isotype"
 #: Extension carrying ``explained_by`` (``valueCode``, a cause of the vocabulary).
 EXPLAINED_BY_EXTENSION = "urn:sle-scoring:explained-by"
 _UCUM = "http://unitsofmeasure.org"
+_SNOMED = "http://snomed.info/sct"
+# SNOMED CT qualifier values for a test result, as the HL7 COVID-19 FHIR Profile
+# Library value set covid19-pos-neg-vs lists them
+# (https://hl7.org/fhir/us/covid19library/informative1/ValueSet-covid19-pos-neg-vs.xml.html).
+_SNOMED_RESULTS = {"10828004": "positive", "260385009": "negative"}
 # Observation.status values of a result that stands: a preliminary, cancelled or
 # entered-in-error result is not evidence.
 _USABLE = ("final", "amended", "corrected")
@@ -115,6 +121,10 @@ def _value(resource: Mapping[str, Any]) -> tuple[Decimal | str | None, str | Non
         return _text(resource["valueString"]), None, None
     concept = resource.get("valueCodeableConcept")
     if isinstance(concept, Mapping):
+        for coding in concept.get("coding") or []:
+            snomed = isinstance(coding, Mapping) and coding.get("system") == _SNOMED
+            if snomed and coding.get("code") in _SNOMED_RESULTS:
+                return _SNOMED_RESULTS[coding["code"]], None, None
         return _text(concept.get("text")), None, None
     return None, None, None
 

@@ -126,41 +126,53 @@ def iter_lab_table(
             continue
         if None in row:  # more cells than columns
             problems.append(
-                Problem(
-                    identifier or None, f"row {number}", "(row)", "has more cells than the header"
-                )
+                Problem(identifier, f"row {number}", "(row)", "has more cells than the header")
             )
             continue
 
-        def cell(field: str, row: Mapping[str, str | None] = row) -> str | None:
-            text = row.get(names[field])
-            return text.strip() if text is not None and text.strip() else None
-
-        code = cell("code") or ""
+        code = _cell(row, names["code"]) or ""
         if skip_other_loinc and other_loinc(code):
             continue
-        value = cell("value") if cell("value") is not None else cell("value_text")
-        results.append(
-            LabResult(
-                patient=identifier,
-                location=f"row {number}",
-                code=code,
-                date=cell("date"),
-                value=value,
-                unit=cell("unit"),
-                comparator=cell("comparator"),
-                low=cell("reference_low"),
-                high=cell("reference_high"),
-                interpretation=cell("interpretation"),
-                assay=cell("assay"),
-                isotype=cell("isotype"),
-                explained_by=cell("explained_by"),
-                note=cell("note"),
-                fields=fields,
-            )
-        )
+        results.append(_result(row, names, fields, identifier, f"row {number}", code))
     if current is not None:
         yield first, patient(current, results, problems)
+
+
+def _cell(row: Mapping[str, str | None], column: str) -> str | None:
+    """The cell's text without surrounding spaces; ``None`` when empty or absent."""
+    text = row.get(column)
+    return text.strip() if text is not None and text.strip() else None
+
+
+def _result(
+    row: Mapping[str, str | None],
+    names: Mapping[str, str],
+    fields: Mapping[str, str],
+    identifier: str,
+    location: str,
+    code: str,
+) -> LabResult:
+    def cell(field: str) -> str | None:
+        return _cell(row, names[field])
+
+    value = cell("value")
+    return LabResult(
+        patient=identifier,
+        location=location,
+        code=code,
+        date=cell("date"),
+        value=value if value is not None else cell("value_text"),
+        unit=cell("unit"),
+        comparator=cell("comparator"),
+        low=cell("reference_low"),
+        high=cell("reference_high"),
+        interpretation=cell("interpretation"),
+        assay=cell("assay"),
+        isotype=cell("isotype"),
+        explained_by=cell("explained_by"),
+        note=cell("note"),
+        fields=fields,
+    )
 
 
 def _unknown_field(field: str) -> Problem:
