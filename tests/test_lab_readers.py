@@ -368,6 +368,26 @@ class TestFhirStatusAndSubject:
             f"corrected (got {status!r})"
         ]
 
+    def test_instant_and_period(self) -> None:
+        code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]}
+        instant = observation(code=code, valueString="present")
+        del instant["effectiveDateTime"]
+        instant["effectiveInstant"] = "2024-01-05T23:30:00-05:00"
+        period = observation(code=code, valueString="present", id="o2")
+        del period["effectiveDateTime"]
+        period["effectivePeriod"] = {"start": "2024-01-04T08:00:00Z", "end": "2024-01-05T08:00:00Z"}
+        patient = read_ndjson(instant, period)
+        assert isinstance(patient, Patient)
+        assert [str(o.date) for o in patient.observations] == ["2024-01-05", "2024-01-05"]
+
+    def test_timing_is_refused(self) -> None:
+        code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]}
+        resource = observation(code=code, valueString="present", effectiveTiming={})
+        assert error_lines(read_ndjson(resource)) == [
+            "record 'P1' Observation/o1 field 'effectiveTiming': is not read: give "
+            "effectiveDateTime or effectivePeriod"
+        ]
+
     def test_no_subject(self) -> None:
         code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]}
         resource = observation(code=code, valueString="present")

@@ -5,13 +5,14 @@ table (system ``http://loinc.org``) or a vocabulary code under
 :data:`VOCABULARY_SYSTEM`; ``valueQuantity`` (the UCUM ``code`` when its system is
 UCUM, else ``unit``; ``comparator`` kept with the value), ``valueString``,
 ``valueCodeableConcept`` (SNOMED CT Positive 10828004 / Negative 260385009, else
-its ``text``); ``referenceRange[0]`` low/high;
-``interpretation``; ``effectiveDateTime`` or ``effectivePeriod`` (its end, else its
-start); ``subject`` (``Patient/<id>``); ``status`` (``final``, ``amended`` or
-``corrected``; any other is refused); ``method.text`` as the assay; ``note`` texts;
-and the extensions :data:`ISOTYPE_EXTENSION` and :data:`EXPLAINED_BY_EXTENSION`.
-Resources other than Observation carry no evidence and are passed over. Every
-Observation goes through the validation of
+its ``text``); ``referenceRange[0]`` low/high; ``interpretation``;
+``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end, else
+its start; with none of them the observation is undated; ``effectiveTiming`` is
+refused); ``subject`` (``Patient/<id>``); ``status`` (``final``, ``amended`` or
+``corrected``; any other is refused); ``method.text`` as the assay; ``note``
+texts; and the extensions :data:`ISOTYPE_EXTENSION` and
+:data:`EXPLAINED_BY_EXTENSION`. Resources other than Observation carry no evidence
+and are passed over. Every Observation goes through the validation of
 :func:`sle_scoring.records.patient_from_dict`; errors name the patient, the
 resource (``Observation/<id>``) and the FHIR field (docs/lab-data.md).
 """
@@ -131,7 +132,7 @@ def _value(resource: Mapping[str, Any]) -> tuple[Decimal | str | None, str | Non
 
 def _result(resource: Mapping[str, Any], identifier: str, code: str) -> LabResult:
     value, unit, comparator = _value(resource)
-    date = _get(resource, "effectiveDateTime")
+    date = _get(resource, "effectiveDateTime") or _get(resource, "effectiveInstant")
     if date is None:
         date = _get(resource, "effectivePeriod", "end") or _get(
             resource, "effectivePeriod", "start"
@@ -195,6 +196,9 @@ def _patients(
         where = f"Observation/{item.get('id', '?')}"
         if not identifier:
             problems.append(Problem(None, where, "subject", "must reference a Patient"))
+        elif "effectiveTiming" in item:
+            message = "is not read: give effectiveDateTime or effectivePeriod"
+            problems.append(Problem(identifier, where, "effectiveTiming", message))
         elif item.get("status") not in _USABLE:
             message = f"must be one of {', '.join(_USABLE)} (got {item.get('status')!r})"
             problems.append(Problem(identifier, where, "status", message))
