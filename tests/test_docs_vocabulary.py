@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from sle_scoring import vocabulary
-from sle_scoring.units import DIMENSIONS
+from sle_scoring.units import CASE_SENSITIVE, DIMENSIONS, UCUM_CODES, Dimension
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "vocabulary.md"
 MARKER = "<!-- generated table: do not edit below; see tests/test_docs_vocabulary.py -->"
@@ -49,11 +49,10 @@ def _values(concept: vocabulary.Concept) -> str:
     parts = []
     if concept.dimension is not None:
         dimension = DIMENSIONS[concept.dimension]
-        units = ", ".join(f"`{u}`" for u in dimension.units)
         bounds = ""
         if concept.minimum is not None and concept.maximum is not None:
             bounds = f" ({concept.minimum}-{concept.maximum} {dimension.canonical_unit})"
-        parts.append(f"number in {units}{bounds}")
+        parts.append(f"number in a {dimension.name} unit (see [Units](#units)){bounds}")
     if concept.values:
         parts.append(" / ".join(f"`{v}`" for v in concept.values))
     return "; or ".join(parts)
@@ -80,7 +79,44 @@ def render() -> str:
             f"| `{concept.code}` | {concept.kind.value} | {_values(concept)} | "
             f"{concept.description} | {feeds} |"
         )
+    lines.extend(_units())
     return "\n".join(lines) + "\n"
+
+
+def _conversion(dimension: Dimension, unit: str) -> str:
+    factor, offset = dimension.units[unit]
+    canonical = dimension.canonical_unit
+    if canonical == "as given":
+        return "kept as given, compared with the laboratory's limit in the same unit"
+    if offset:
+        # canonical = x * factor + offset = (x + offset / factor) * factor
+        return f"x {unit} = (x - {-offset / factor}) × {factor} {canonical}"
+    return f"1 {unit} = {factor} {canonical}"
+
+
+def _units() -> list[str]:
+    lines = [
+        "",
+        "## Units",
+        "",
+        "Every accepted spelling of every unit, and its exact conversion to the canonical",
+        "unit of its dimension. Letter case is ignored (`mg/dl` is `mg/dL`), except for "
+        + ", ".join(f"`{u}`" for u in sorted(CASE_SENSITIVE))
+        + ": `G/L` is giga (10⁹) per litre for a cell count only, so `g/L` is refused for a",
+        "cell count and `G/L` for a concentration. A unit not listed here is refused, never",
+        "guessed. UCUM marks the spellings that are UCUM codes (as FHIR `valueQuantity.code`",
+        "carries them).",
+        "",
+        "| dimension | unit | UCUM | conversion |",
+        "|---|---|---|---|",
+    ]
+    for dimension in DIMENSIONS.values():
+        for unit in dimension.units:
+            ucum = "yes" if unit in UCUM_CODES else ""
+            lines.append(
+                f"| {dimension.name} | `{unit}` | {ucum} | {_conversion(dimension, unit)} |"
+            )
+    return lines
 
 
 def test_vocabulary_page_is_up_to_date() -> None:

@@ -81,13 +81,15 @@ class TestObservationErrors:
 
     def test_missing_unit(self) -> None:
         assert error_of(code="temperature", value=39) == (
-            "observation 'temperature' field 'unit': is required; one of °C, C, degC, °F, F, degF"
+            "observation 'temperature' field 'unit': is required; one of °C, C, degC, Cel, ℃, "
+            "deg C, °F, F, degF, [degF], ℉, deg F"
         )
 
     def test_unit_of_another_dimension(self) -> None:
         assert error_of(code="urine_protein_24h", value=1, unit="°C") == (
             "observation 'urine_protein_24h' field 'unit': must be a urine protein excretion "
-            "unit, one of g/24 h, g/24h, g/day, g/d, mg/24 h, mg/24h, mg/day, mg/d (got '°C')"
+            "unit, one of g/24 h, g/24h, g/24 hr, g/24hr, g/(24.h), g/day, g/d, mg/24 h, "
+            "mg/24h, mg/24 hr, mg/24hr, mg/(24.h), mg/day, mg/d (got '°C')"
         )
 
     def test_unit_on_a_finding(self) -> None:
@@ -287,7 +289,8 @@ class TestRecordErrors:
             "  - record 'P1' observations[3] (ana) field 'value': must be a titre '1:N' with "
             "N a positive whole number, or positive/negative (got '1:abc')\n"
             "  - record 'P1' observations[4] (temperature) field 'unit': must be a "
-            "temperature unit, one of °C, C, degC, °F, F, degF (got 'K')\n"
+            "temperature unit, one of °C, C, degC, Cel, ℃, deg C, °F, F, degF, [degF], ℉, "
+            "deg F (got 'K')\n"
             "  - record 'P1' observations[5] (c3) field 'lower_lmit': unknown field; "
             "did you mean 'lower_limit'?\n"
             "  - record 'P1' observations[5] (c3) field 'lower_limit': is required with a "

@@ -55,9 +55,12 @@ __all__ = [
 # enough to land one step either side of every threshold); other units: whole numbers.
 _PLACES: dict[str, int] = {
     **dict.fromkeys(("10^9/L", "×10⁹/L", "x10^9/L", "10^3/µL", "10^3/uL", "x10^3/uL"), 3),
+    **dict.fromkeys(("10*9/L", "x10E9/L", "10E9/L", "10*3/uL", "x10E3/uL", "10E3/uL"), 3),
     **dict.fromkeys(("°C", "C", "degC", "°F", "F", "degF"), 1),
+    **dict.fromkeys(("Cel", "℃", "deg C", "[degF]", "℉", "deg F"), 1),
     **dict.fromkeys(("g/24 h", "g/24h", "g/day", "g/d", "g/g", "mg/mg"), 2),
-    **dict.fromkeys(("mg/mmol", "h", "hours"), 1),
+    **dict.fromkeys(("g/24 hr", "g/24hr", "g/(24.h)", "g/g{creat}", "mg/mg{creat}"), 2),
+    **dict.fromkeys(("mg/mmol", "mg/mmol{creat}", "h", "hr", "hours"), 1),
 }
 _LAB_PLACES = 1
 _ACL_UNITS = ("GPL", "MPL", "APL", "GPL U/mL", "MPL U/mL", "APL U/mL")
