@@ -1,0 +1,147 @@
+"""The contract every registered instrument meets, parametrised over the registry.
+
+A new instrument gets every check here the moment its line is added to the
+registry (docs/contributing.md, "Adding an instrument").
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+import sle_scoring
+from sle_scoring import INSTRUMENTS, Instrument, Occasion, UnknownCodeError, reference_cases
+from sle_scoring._registry import apply
+from sle_scoring._results import Result
+
+DOCS = Path(__file__).parents[1] / "docs"
+
+NAMES = list(INSTRUMENTS)
+
+PATIENT = reference_cases.bottazzi_2025()
+# Follow-up of the published case: the flare, then the first and sixth infusions.
+PREVIOUS = reference_cases.BOTTAZZI_2025_FIRST_INFUSION
+OCCASION = Occasion(
+    date=reference_cases.BOTTAZZI_2025_SIXTH_INFUSION,
+    previous=PREVIOUS,
+    baseline=reference_cases.BOTTAZZI_2025_FLARE,
+)
+
+
+def result_of(spec: Instrument) -> Result:
+    """The instrument applied to the published case at the sixth infusion."""
+    result = apply(spec, PATIENT, OCCASION)
+    assert result is not None
+    return result
+
+
+def a_typo(spec: Instrument, result: Result) -> tuple[str, str]:
+    """(a misspelt code, the code it should suggest) for the result's own codes."""
+    if spec.codes:
+        code = spec.codes[-1]
+    elif spec.name == "sledai_change":
+        code = "after.arthritis"
+    else:  # an outcome: its first condition
+        code = str(getattr(result, "conditions")[0].code)  # noqa: B009
+    return code[:-1] + ("x" if code[-1] != "x" else "y"), code
+
+
+class TestRegistry:
+    """The issue: "a read-only mapping from a stable name to an Instrument"."""
+
+    def test_the_ten_instruments(self) -> None:
+        assert sorted(INSTRUMENTS) == sorted(
+            [
+                "eular_acr_2019",
+                "slicc_2012",
+                "acr_1997",
+                "sledai_2k",
+                "clinical_sledai_2k",
+                "sdi",
+                "lldas",
+                "doris_remission",
+                "sri",
+                "sledai_change",
+            ]
+        )
+
+    def test_read_only(self) -> None:
+        with pytest.raises(TypeError):
+            INSTRUMENTS["x"] = INSTRUMENTS["sdi"]  # type: ignore[index]
+
+    def test_exported(self) -> None:
+        assert "INSTRUMENTS" in sle_scoring.__all__
+        assert "Result" in sle_scoring.__all__
+
+
+@pytest.mark.parametrize("name", NAMES)
+class TestContract:
+    """Every result: verdict, explain(), as_record(), finding(code)."""
+
+    def test_description(self, name: str) -> None:
+        spec = INSTRUMENTS[name]
+        assert spec.name == name
+        assert spec.scope in sle_scoring.SCOPES
+        assert spec.title
+        assert spec.source
+        assert len(set(spec.codes)) == len(spec.codes)
+        assert len(set(spec.fields)) == len(spec.fields)
+        assert "verdict" in spec.fields
+        assert (spec.from_items is None) == (not spec.codes)
+
+    def test_record_keys_are_the_declared_fields(self, name: str) -> None:
+        spec = INSTRUMENTS[name]
+        record = result_of(spec).as_record()
+        assert list(record) == [f"{name}.{field}" for field in spec.fields]
+
+    def test_record_is_json_ready(self, name: str) -> None:
+        record = result_of(INSTRUMENTS[name]).as_record()
+        assert all(value is None or type(value) in (str, int, bool) for value in record.values())
+        assert json.loads(json.dumps(record)) == record
+
+    def test_verdict_is_one_line_and_in_the_record(self, name: str) -> None:
+        result = result_of(INSTRUMENTS[name])
+        assert result.verdict
+        assert "\n" not in result.verdict
+        assert result.as_record()[f"{name}.verdict"] == result.verdict
+
+    def test_explain_says_research_use(self, name: str) -> None:
+        text = result_of(INSTRUMENTS[name]).explain()
+        if name == "sledai_change":  # one line, citing the paper
+            assert "Gladman et al. 2000" in text
+        else:
+            assert "research use, not a diagnosis" in text
+
+    def test_pickles(self, name: str) -> None:
+        spec = INSTRUMENTS[name]
+        result = result_of(spec)
+        assert pickle.loads(pickle.dumps(result)) == result
+        assert pickle.loads(pickle.dumps(spec)) == spec
+
+    def test_unknown_code_suggests(self, name: str) -> None:
+        spec = INSTRUMENTS[name]
+        result = result_of(spec)
+        typo, meant = a_typo(spec, result)
+        with pytest.raises(UnknownCodeError) as caught:
+            result.finding(typo)
+        assert caught.value.suggestion == meant
+        assert result.finding(meant) is not None
+
+    def test_item_level_entry_point(self, name: str) -> None:
+        spec = INSTRUMENTS[name]
+        if spec.from_items is None:
+            return
+        result = spec.from_items([spec.codes[0]], not_assessed=[spec.codes[-1]])
+        record = result.as_record()
+        assert list(record) == [f"{name}.{field}" for field in spec.fields]
+        assert record[f"{name}.present"] == spec.codes[0]
+        assert record[f"{name}.not_assessed"] == spec.codes[-1]
+
+    def test_has_a_docs_page(self, name: str) -> None:
+        spec = INSTRUMENTS[name]
+        page = DOCS / f"{(spec.variant_of or name).replace('_', '-')}.md"
+        assert page.is_file()
+        assert name in page.read_text(encoding="utf-8") or spec.variant_of is not None
