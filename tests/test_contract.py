@@ -16,6 +16,7 @@ import sle_scoring
 from sle_scoring import INSTRUMENTS, Instrument, Occasion, UnknownCodeError, reference_cases
 from sle_scoring._registry import apply
 from sle_scoring._results import Result
+from sle_scoring.cli import main
 
 DOCS = Path(__file__).parents[1] / "docs"
 
@@ -145,3 +146,33 @@ class TestContract:
         page = DOCS / f"{(spec.variant_of or name).replace('_', '-')}.md"
         assert page.is_file()
         assert name in page.read_text(encoding="utf-8") or spec.variant_of is not None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_round_trip_through_the_command_line(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``score --instrument NAME`` writes the result's ``as_record()`` as it is."""
+    spec = INSTRUMENTS[name]
+    visits = [
+        f"--visit={day.isoformat()}"
+        for day in (
+            reference_cases.BOTTAZZI_2025_PRESENTATION,
+            reference_cases.BOTTAZZI_2025_FLARE,
+            reference_cases.BOTTAZZI_2025_SIXTH_INFUSION,
+        )
+    ]
+    argv = ["score", "--example", "--instrument", name, *visits, "-f", "jsonl", "-q"]
+    assert main(argv) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    record = lines[-1]  # the last of the three visits
+    occasion = Occasion(
+        date=reference_cases.BOTTAZZI_2025_SIXTH_INFUSION,
+        previous=reference_cases.BOTTAZZI_2025_FLARE,
+        baseline=reference_cases.BOTTAZZI_2025_PRESENTATION,
+    )
+    result = apply(spec, PATIENT, occasion)
+    assert result is not None
+    assert {key: value for key, value in record.items() if key.startswith(f"{name}.")} == (
+        result.as_record()
+    )

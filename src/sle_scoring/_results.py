@@ -70,31 +70,47 @@ def iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def in_order(codes: Iterable[str], order: Sequence[str]) -> str:
-    """``codes`` in table order, separated by spaces (``""`` for none)."""
-    wanted = set(codes)
-    return " ".join(code for code in order if code in wanted)
+def positions(order: Sequence[str]) -> dict[str, int]:
+    """Each code's place in table order (for :func:`in_order`)."""
+    return {code: number for number, code in enumerate(order)}
+
+
+def in_order(codes: Iterable[str], position: Mapping[str, int]) -> str:
+    """``codes`` in table order (``position``: :func:`positions` of the table),
+    separated by spaces; ``""`` for none."""
+    return " ".join(sorted(codes, key=position.__getitem__))
 
 
 def prefixed(instrument: str, fields: Mapping[str, RecordValue]) -> dict[str, RecordValue]:
     """``fields`` with each key qualified as ``<instrument>.<field>``."""
-    return {f"{instrument}.{field}": value for field, value in fields.items()}
+    names = (instrument, *fields)
+    keys = _KEYS.get(names)
+    if keys is None:
+        keys = _KEYS[names] = tuple(f"{instrument}.{field}" for field in fields)
+    return dict(zip(keys, fields.values(), strict=True))
+
+
+# (instrument, *fields) -> the record keys: built once, as records are written for
+# every row of a batch.
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def item_fields(
     present: Iterable[str],
     not_assessed: Iterable[str],
-    findings: Iterable[ItemFinding],
-    order: Sequence[str],
+    findings: Sequence[ItemFinding],
+    position: Mapping[str, int],
 ) -> dict[str, RecordValue]:
     """The record fields every item-based result has: ``present``, ``not_assessed``
     and ``explained`` (left out as explained by another cause), in table order."""
     return {
-        "present": in_order(present, order),
-        "not_assessed": in_order(not_assessed, order),
+        "present": in_order(present, position),
+        "not_assessed": in_order(not_assessed, position),
         "explained": in_order(
-            (f.code for f in findings if f.status is ItemStatus.EXPLAINED), order
-        ),
+            [f.code for f in findings if f.status is ItemStatus.EXPLAINED], position
+        )
+        if findings
+        else "",
     }
 
 

@@ -43,7 +43,7 @@ from ._items import (
     ordered_findings,
 )
 from ._registry import Instrument
-from ._results import RecordValue, iso, item_fields, item_of, prefixed
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -159,6 +159,7 @@ _BY_CODE: dict[str, Item] = {item.code: item for item in CRITERIA}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _VOCABULARY = "ACR 1997"
 _ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 
 
 def _meets_rule(present: Iterable[str]) -> bool:
@@ -242,7 +243,7 @@ class Classification:
                 "max_possible": self.max_possible,
                 "as_of": iso(self.as_of),
                 "first_fulfilled": iso(self.first_fulfilled),
-                **item_fields(self.present, self.not_assessed, self.findings, _ORDER),
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
                 "verdict": self.verdict,
             },
         )

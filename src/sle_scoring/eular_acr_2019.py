@@ -50,7 +50,7 @@ from ._items import (
     ordered_findings,
 )
 from ._registry import Instrument
-from ._results import RecordValue, iso, item_fields, item_of, prefixed
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -271,6 +271,7 @@ MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAI
 
 _VOCABULARY = "EULAR/ACR 2019"
 _ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 _ENTRY = ENTRY_CRITERION.code
 
 
@@ -427,15 +428,18 @@ class Classification:
     def could_change_verdict(self) -> bool:
         """True when not classified now but criteria not assessed could change that
         (criteria only add, so a classification cannot be undone)."""
-        if self.classified:
-            return False
-        entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
-        return _meets_rule(entry_possible, *self._possible())
+        return self._could_change(self._possible())
 
     @property
     def could_be_classified(self) -> bool:
         """The former name of :attr:`could_change_verdict`."""
         return self.could_change_verdict
+
+    def _could_change(self, possible: tuple[int, int]) -> bool:
+        if self.classified:
+            return False
+        entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
+        return _meets_rule(entry_possible, *possible)
 
     def _possible(self) -> tuple[int, int]:
         # (clinical, immunologic) points if every criterion not assessed were present
@@ -446,6 +450,9 @@ class Classification:
     @property
     def verdict(self) -> str:
         """One line: classified, or not and why, including what is not assessed."""
+        return self._verdict(self._possible())
+
+    def _verdict(self, possible: tuple[int, int]) -> str:
         if self.classified:
             verdict = "classified as SLE (2019 EULAR/ACR)"
             if self.first_fulfilled is not None:
@@ -463,7 +470,6 @@ class Classification:
             reason = f"{self.points} points < {CLASSIFICATION_THRESHOLD}"
         verdict = f"not classified ({reason})"
         entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
-        possible = self._possible()  # computed once: this runs for every row of a batch
         if _meets_rule(entry_possible, *possible):
             missing = sum(possible) - self.points
             if missing:
@@ -480,6 +486,7 @@ class Classification:
     def as_record(self) -> dict[str, RecordValue]:
         """The classification as one flat record, keys ``eular_acr_2019.<field>``
         (:data:`INSTRUMENT` ``.fields``; code lists in table order)."""
+        possible = self._possible()  # computed once: this runs for every row of a batch
         return prefixed(
             "eular_acr_2019",
             {
@@ -488,12 +495,12 @@ class Classification:
                 "immunologic_points": self.immunologic_points,
                 "entry_criterion_met": self.entry_criterion_met,
                 "classified": self.classified,
-                "could_change_verdict": self.could_change_verdict,
-                "max_possible": self.max_possible,
+                "could_change_verdict": self._could_change(possible),
+                "max_possible": sum(possible),
                 "as_of": iso(self.as_of),
                 "first_fulfilled": iso(self.first_fulfilled),
-                **item_fields(self.present, self.not_assessed, self.findings, _ORDER),
-                "verdict": self.verdict,
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
+                "verdict": self._verdict(possible),
             },
         )
 

@@ -33,7 +33,7 @@ import attrs
 from ._definitions import months_after
 from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint, item_finding
 from ._registry import Instrument, Occasion
-from ._results import RecordValue, in_order, iso, prefixed, unknown
+from ._results import RecordValue, in_order, iso, positions, prefixed, unknown
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
 
@@ -372,6 +372,7 @@ _BY_CODE: dict[str, DamageItem] = {item.code: item for item in ITEMS}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _ESRD = DamageCode.END_STAGE_RENAL_DISEASE.value
 _ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 
 
 def six_months_after(day: datetime.date) -> datetime.date:
@@ -565,9 +566,9 @@ class DamageScore:
                 "complete": self.complete,
                 "as_of": iso(self.as_of),
                 "lupus_onset": iso(self.lupus_onset),
-                "present": in_order(self.present, _ORDER),
-                "not_assessed": in_order(self.not_assessed, _ORDER),
-                "pending": in_order((code for code, _ in self.pending), _ORDER),
+                "present": in_order(self.present, _POSITION),
+                "not_assessed": in_order(self.not_assessed, _POSITION),
+                "pending": in_order((code for code, _ in self.pending), _POSITION),
                 "verdict": self.verdict,
             },
         )

@@ -38,7 +38,7 @@ from ._items import (
     ordered_findings,
 )
 from ._registry import Instrument
-from ._results import RecordValue, in_order, iso, item_fields, item_of, prefixed
+from ._results import RecordValue, in_order, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -242,6 +242,7 @@ _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _WEIGHTS: dict[str, int] = {code: item.weight for code, item in _BY_CODE.items()}
 _VOCABULARY = "SLEDAI-2K"
 _ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 
 
 def _index_codes(index: Index) -> dict[str, str]:
@@ -262,11 +263,13 @@ class Index:
     descriptors: tuple[Item, ...] = attrs.field(repr=False)
     source: str = attrs.field(repr=False)
     key: str = attrs.field(default="sledai_2k", kw_only=True, repr=False)
-    # Built once (scoring reads it on every call), not part of equality.
+    # Built once (scoring reads them on every call), not part of equality.
     _codes: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _max_score: int = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_codes", frozenset(item.code for item in self.descriptors))
+        object.__setattr__(self, "_max_score", sum(item.weight for item in self.descriptors))
 
     @property
     def codes(self) -> frozenset[str]:
@@ -276,7 +279,7 @@ class Index:
     @property
     def max_score(self) -> int:
         """The highest possible score: every descriptor present."""
-        return sum(item.weight for item in self.descriptors)
+        return self._max_score
 
 
 #: SLEDAI-2K: all 24 descriptors, 0-105.
@@ -341,7 +344,7 @@ class Score:
         """One line: ``SLEDAI-2K 8 of 105``, and what was not assessed."""
         verdict = f"{self.index.name} {self.total} of {self.index.max_score}"
         if self.not_assessed:
-            codes = [i.code for i in self.index.descriptors if i.code in self.not_assessed]
+            codes = sorted(self.not_assessed, key=_POSITION.__getitem__)
             verdict += f"; incomplete, not assessed: {', '.join(codes)}"
         return verdict
 
@@ -363,8 +366,8 @@ class Score:
                 "visit_date": iso(self.visit_date),
                 "window_days": self.window_days,
                 "standard_window": self.standard_window,
-                **item_fields(self.present, self.not_assessed, self.findings, _ORDER),
-                "ignored": in_order(self.ignored, _ORDER),
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
+                "ignored": in_order(self.ignored, _POSITION),
                 "verdict": self.verdict,
             },
         )

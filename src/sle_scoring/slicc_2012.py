@@ -53,7 +53,7 @@ from ._items import (
     ordered_findings,
 )
 from ._registry import Instrument
-from ._results import RecordValue, iso, item_fields, item_of, prefixed
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -240,6 +240,7 @@ _BY_CODE: dict[str, Item] = {item.code: item for item in (*CRITERIA, BIOPSY)}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _VOCABULARY = "SLICC 2012"
 _ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 _COOMBS = Criterion.DIRECT_COOMBS.value
 _HEMOLYTIC_ANEMIA = Criterion.HEMOLYTIC_ANEMIA.value
 _ANTIBODIES_WITH_BIOPSY = frozenset({Criterion.ANA.value, Criterion.ANTI_DSDNA.value})
@@ -380,7 +381,7 @@ class Classification:
                 "could_change_verdict": self.could_change_verdict,
                 "as_of": iso(self.as_of),
                 "first_fulfilled": iso(self.first_fulfilled),
-                **item_fields(self.present, self.not_assessed, self.findings, _ORDER),
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
                 "verdict": self.verdict,
             },
         )
