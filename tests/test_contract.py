@@ -9,11 +9,20 @@ from __future__ import annotations
 import json
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import sle_scoring
-from sle_scoring import INSTRUMENTS, Instrument, Occasion, UnknownCodeError, reference_cases
+from sle_scoring import (
+    INSTRUMENTS,
+    Instrument,
+    Observation,
+    Occasion,
+    UnknownCodeError,
+    reference_cases,
+    vocabulary,
+)
 from sle_scoring._registry import apply
 from sle_scoring._results import Result
 from sle_scoring.cli import main
@@ -176,3 +185,45 @@ def test_round_trip_through_the_command_line(
     assert {key: value for key, value in record.items() if key.startswith(f"{name}.")} == (
         result.as_record()
     )
+
+
+class _Recording(dict[str, list[Observation]]):
+    """An empty evidence index that records every code a rule looks up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> list[Observation]:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+@pytest.mark.parametrize("name", [name for name, spec in INSTRUMENTS.items() if spec.rules])
+def test_vocabulary_feeds_are_what_the_rules_read(name: str) -> None:
+    """The vocabulary's hand-written ``feeds`` (docs/vocabulary.md, and the visit
+    dates of batch scoring) name exactly the concepts the instrument's rules read."""
+    rules = INSTRUMENTS[name].rules
+    assert rules is not None
+    index = _Recording()
+    rules(index)
+    fed = {
+        concept.code
+        for concept in vocabulary.CONCEPTS.values()
+        if any(item.startswith(f"{name}.") for item in concept.feeds)
+    }
+    assert index.read == fed
+
+
+def test_contributing_says_how_to_add_an_instrument() -> None:
+    text = (DOCS / "contributing.md").read_text(encoding="utf-8")
+    assert "## Adding an instrument" in text
+    assert "_ENTRIES" in text
