@@ -20,6 +20,8 @@ from sle_scoring import (
     Observation,
     Occasion,
     UnknownCodeError,
+    acr_1997,
+    eular_acr_2019,
     reference_cases,
     vocabulary,
 )
@@ -227,3 +229,15 @@ def test_contributing_says_how_to_add_an_instrument() -> None:
     text = (DOCS / "contributing.md").read_text(encoding="utf-8")
     assert "## Adding an instrument" in text
     assert "_ENTRIES" in text
+
+
+def test_the_former_names_still_work() -> None:
+    """CHANGELOG "Changed": renamed for one vocabulary, the old names kept."""
+    eular = eular_acr_2019.classify(["ana_positive", "fever"], not_assessed=["seizure"])
+    assert eular.max_possible_points == eular.max_possible == 2 + 5  # fever 2 + seizure 5
+    assert eular.could_be_classified is eular.could_change_verdict is False  # 7 < 10
+    acr = acr_1997.classify(["arthritis"], not_assessed=["ana"])
+    assert acr.max_possible_count == acr.max_possible == 1 + 1  # arthritis + ANA
+    outcome = apply(INSTRUMENTS["lldas"], PATIENT, OCCASION)
+    assert outcome is not None
+    assert getattr(outcome, "date") == getattr(outcome, "visit_date") == OCCASION.date  # noqa: B009

@@ -193,6 +193,11 @@ class Classification:
         return _meets_rule(self.present)
 
     @property
+    def complete(self) -> bool:
+        """True when every criterion was assessed."""
+        return not self.not_assessed
+
+    @property
     def max_possible(self) -> int:
         """The count if every criterion not assessed turned out present."""
         return len(self.present | self.not_assessed)
@@ -239,6 +244,7 @@ class Classification:
             {
                 "count": self.count,
                 "classified": self.classified,
+                "complete": self.complete,
                 "could_change_verdict": self.could_change_verdict,
                 "max_possible": self.max_possible,
                 "as_of": iso(self.as_of),
@@ -522,6 +528,7 @@ INSTRUMENT = Instrument(
     fields=(
         "count",
         "classified",
+        "complete",
         "could_change_verdict",
         "max_possible",
         "as_of",

@@ -415,6 +415,11 @@ class Classification:
         return tuple(f for f in self.findings if f.status is ItemStatus.EXPLAINED)
 
     @property
+    def complete(self) -> bool:
+        """True when every criterion was assessed."""
+        return not self.not_assessed
+
+    @property
     def max_possible(self) -> int:
         """The points if every criterion not assessed turned out present."""
         return sum(self._possible())
@@ -495,6 +500,7 @@ class Classification:
                 "immunologic_points": self.immunologic_points,
                 "entry_criterion_met": self.entry_criterion_met,
                 "classified": self.classified,
+                "complete": self.complete,
                 "could_change_verdict": self._could_change(possible),
                 "max_possible": sum(possible),
                 "as_of": iso(self.as_of),
@@ -809,6 +815,7 @@ INSTRUMENT = Instrument(
         "immunologic_points",
         "entry_criterion_met",
         "classified",
+        "complete",
         "could_change_verdict",
         "max_possible",
         "as_of",

@@ -330,6 +330,11 @@ class Classification:
         return {bool(_rules_met(case)) for case in cases}
 
     @property
+    def complete(self) -> bool:
+        """True when every criterion was assessed."""
+        return not self.not_assessed
+
+    @property
     def could_change_verdict(self) -> bool:
         """Whether items not assessed could change the verdict, either way."""
         return len(self._possible_verdicts()) > 1
@@ -378,6 +383,7 @@ class Classification:
                 "immunologic_count": self.immunologic_count,
                 "rules_met": " ".join(rule.value for rule in self.rules_met),
                 "classified": self.classified,
+                "complete": self.complete,
                 "could_change_verdict": self.could_change_verdict,
                 "as_of": iso(self.as_of),
                 "first_fulfilled": iso(self.first_fulfilled),
@@ -689,6 +695,7 @@ INSTRUMENT = Instrument(
         "immunologic_count",
         "rules_met",
         "classified",
+        "complete",
         "could_change_verdict",
         "as_of",
         "first_fulfilled",
