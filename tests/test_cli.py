@@ -973,3 +973,13 @@ class TestScoreInstruments:
         text = pydoc.plain(pydoc.render_doc(sledai_2k.score_visit))
         assert "Index(name='SLEDAI-2K')" in text
         assert "organic_brain_syndrome" not in text  # not the whole table
+
+    def test_explain_of_a_csv_without_item_columns_explains_both(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "no_items.csv"
+        path.write_text("patient_id,visit_date\nP1,2024-01-10\n", encoding="utf-8")
+        code, out, _ = run(monkeypatch, ["explain", str(path)])
+        assert code == EXIT_OK
+        assert "2019 EULAR/ACR classification criteria" in out
+        assert "SLEDAI-2K (research use, not a diagnosis)" in out

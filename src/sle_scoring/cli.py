@@ -793,15 +793,17 @@ def _item_level(
     args: argparse.Namespace, settings: batch.Settings, header: Sequence[str]
 ) -> batch.Settings:
     """The settings for item-level CSV: explain and ``--instrument all`` apply the
-    instruments the header has items of; an outcome named needs evidence records."""
+    instruments the header has items of (all those with items when it has none of
+    its own); an outcome named needs evidence records."""
     if args.command == "explain" or "all" in (getattr(args, "instrument", None) or ()):
         found = instruments_in_header(header, settings.item_codes)
-        keys = [
-            name
+        with_items = [
+            (name, spec)
             for name, spec in zip(settings.instruments, settings.specs, strict=True)
-            if (spec.variant_of or spec.name) in found
+            if spec.from_items is not None
         ]
-        return attrs.evolve(settings, instruments=keys or settings.instruments[:1])
+        keys = [name for name, spec in with_items if (spec.variant_of or spec.name) in found]
+        return attrs.evolve(settings, instruments=keys or [name for name, _ in with_items])
     lacking = [spec.name for spec in settings.specs if spec.from_items is None]
     if lacking:
         raise _UsageError(
