@@ -50,8 +50,8 @@ with open(sys.argv[1], newline="", encoding="utf-8") as i, \\
     csv.writer(o).writerows(csv.reader(i))
 """
 
-SLEDAI = batch.ITEM_CODES["sledai_2k"]
-EULAR = batch.ITEM_CODES["eular_acr_2019"]
+SLEDAI = sledai_2k.INSTRUMENT.codes
+EULAR = eular_acr_2019.INSTRUMENT.codes
 
 
 def cell(rng: random.Random) -> str:

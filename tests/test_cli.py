@@ -14,6 +14,7 @@ import json
 import math
 import multiprocessing
 import pickle
+import pydoc
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+import sle_scoring
 from naive import EULAR_ACR_2019_TABLE, SLEDAI_2K_WEIGHTS
 from sle_scoring import (
     InvalidEvidenceError,
@@ -602,7 +604,7 @@ class TestErrors:
         ("argv", "message"),
         [
             (["sledai", "missing.csv"], "cannot read missing.csv"),
-            (["classify", str(EXAMPLES / "visits.csv")], "unknown column"),
+            (["classify", str(EXAMPLES / "visits.csv")], "is an item of sledai_2k, which is not"),
             (["sledai", str(EXAMPLES / "visits.csv"), "--visit", "2024-01-01"], "--visit"),
             (["sledai", "--example", "--window", "14"], "--non-standard-window"),
             (["sledai", "--example", "--window", "x"], "whole number of days"),
@@ -845,3 +847,139 @@ def test_a_patient_split_over_two_records_is_reported(
         "(each record was scored on its own evidence only)"
     ) in err
     assert "3 lines read, 3 scored, 0 failed, 1 repeated patient; 3 results written" in err
+
+
+class TestScoreInstruments:
+    """Issue 11: ``score --instrument NAME`` (repeatable, or ``all``) over the registry."""
+
+    def sixth_infusion(self, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+        code, out, _ = run(
+            monkeypatch, ["score", "--example", "--instrument", "all", "--format", "jsonl"]
+        )
+        assert code == EXIT_OK
+        by_visit = {record["visit_date"]: record for record in map(json.loads, out.splitlines())}
+        record: dict[str, object] = by_visit[
+            reference_cases.BOTTAZZI_2025_SIXTH_INFUSION.isoformat()
+        ]
+        return record
+
+    def test_all_instruments_on_the_published_case(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        record = self.sixth_infusion(monkeypatch)
+        # ANA entry criterion; thrombocytopenia 4 + pleural effusion 5 + joint
+        # involvement 6 + low C3 and low C4 4 (outranks low C3 or C4 3)
+        assert record["eular_acr_2019.points"] == 4 + 5 + 6 + 4
+        # rule A: synovitis, serositis, thrombocytopenia (clinical); ANA, low
+        # complement, direct Coombs without hemolytic anaemia (immunologic)
+        assert record["slicc_2012.classified"] is True
+        assert record["slicc_2012.count"] == 3 + 3
+        # arthritis, serositis, hematologic disorder, ANA
+        assert record["acr_1997.count"] == 4
+        # "SLEDAI-2K 0" at the sixth infusion, every descriptor assessed
+        assert record["sledai_2k.total"] == 0
+        assert record["sledai_2k.complete"] is True
+
+    def test_every_registered_instrument_has_its_keys(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        record = self.sixth_infusion(monkeypatch)
+        for name, spec in sle_scoring.INSTRUMENTS.items():
+            assert [f"{name}.{field}" for field in spec.fields] == [
+                key for key in record if key.startswith(f"{name}.")
+            ]
+
+    def test_jsonl_csv_and_the_record_say_the_same(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        argv = ["score", "--example", "--instrument", "acr_1997", "--instrument", "sdi"]
+        _, jsonl, _ = run(monkeypatch, [*argv, "-f", "jsonl"])
+        _, text, _ = run(monkeypatch, [*argv, "-f", "csv"])
+        rows = read_csv(text)
+        for record, row in zip(map(json.loads, jsonl.splitlines()), rows, strict=True):
+            assert list(record) == list(row)
+            for key, value in record.items():
+                cell = (
+                    ""
+                    if value is None
+                    else str(value).lower()
+                    if value in (True, False)
+                    else str(value)
+                )
+                assert row[key] == cell
+
+    def test_an_outcome_needs_evidence_records(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        code, _, err = run(
+            monkeypatch, ["score", str(EXAMPLES / "visits.csv"), "--instrument", "lldas"]
+        )
+        assert code == EXIT_USAGE
+        assert "lldas cannot be scored from item-level CSV rows" in err
+
+    def test_all_on_csv_applies_the_instruments_the_header_has(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        code, out, _ = run(
+            monkeypatch, ["score", str(EXAMPLES / "visits.csv"), "--instrument", "all", "-f", "csv"]
+        )
+        assert code == EXIT_OK
+        header = next(csv.reader(io.StringIO(out)))
+        assert {key.split(".")[0] for key in header[3:]} == {"sledai_2k", "clinical_sledai_2k"}
+
+    def test_item_level_slicc(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        path = tmp_path / "slicc.csv"
+        path.write_text(
+            "patient_id,visit_date,synovitis,serositis,ana,slicc_2012.low_complement\n"
+            "P1,2024-01-10,1,1,1,1\n",
+            encoding="utf-8",
+        )
+        code, out, _ = run(
+            monkeypatch, ["score", str(path), "--instrument", "slicc_2012", "-f", "jsonl"]
+        )
+        assert code == EXIT_OK
+        record = json.loads(out)
+        assert record["slicc_2012.count"] == 2 + 2  # synovitis, serositis; ANA, low complement
+        assert record["slicc_2012.classified"] is True  # rule A: >= 4, >= 1 of each
+
+    def test_a_column_of_an_instrument_not_applied_is_an_error(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "mixed.csv"
+        path.write_text(
+            "patient_id,visit_date,ana_positive,sdi.diabetes,note\nP1,2024-01-10,1,1,x\n",
+            encoding="utf-8",
+        )
+        code, _, err = run(monkeypatch, ["classify", str(path), "--ignore-unknown-columns"])
+        assert code == EXIT_USAGE
+        assert "column 'sdi.diabetes': is an item of sdi, which is not applied" in err
+        assert "'note'" not in err  # an unknown column is still skipped
+
+    def test_a_bare_code_of_an_instrument_not_applied_is_an_error(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        # arthritis is a SLEDAI-2K descriptor (and an ACR 1997 criterion); the 2019
+        # EULAR/ACR criteria count joint_involvement instead
+        path = tmp_path / "sledai_form.csv"
+        path.write_text("patient_id,visit_date,arthritis\nP1,2024-01-10,1\n", encoding="utf-8")
+        code, _, err = run(monkeypatch, ["classify", str(path), "--ignore-unknown-columns"])
+        assert code == EXIT_USAGE
+        assert "is an item of sledai_2k, acr_1997, which is not applied" in err
+
+    def test_the_example_files_can_be_written(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        for name in ("bottazzi_2025.json", "patients.jsonl", "visits.csv"):
+            target = tmp_path / name
+            code, _, _ = run(monkeypatch, ["example", name, "-o", str(target)])
+            assert code == EXIT_OK
+            assert target.read_bytes() == (EXAMPLES / name).read_bytes()
+
+    def test_help_of_score_visit_is_short(self) -> None:
+        text = pydoc.plain(pydoc.render_doc(sledai_2k.score_visit))
+        assert "Index(name='SLEDAI-2K')" in text
+        assert "organic_brain_syndrome" not in text  # not the whole table
+
+    def test_explain_of_a_csv_without_item_columns_explains_both(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "no_items.csv"
+        path.write_text("patient_id,visit_date\nP1,2024-01-10\n", encoding="utf-8")
+        code, out, _ = run(monkeypatch, ["explain", str(path)])
+        assert code == EXIT_OK
+        assert "2019 EULAR/ACR classification criteria" in out
+        assert "SLEDAI-2K (research use, not a diagnosis)" in out

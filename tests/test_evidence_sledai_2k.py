@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import ABSENT, DAY, EXPLAINED, NOT_ASSESSED, PRESENT, obs
-from sle_scoring import ItemFinding, ItemStatus, Observation, Patient
+from sle_scoring import ItemFinding, ItemStatus, Observation, Patient, UnknownCodeError
 from sle_scoring.sledai_2k import CLINICAL_SLEDAI_2K, DESCRIPTORS, Score, score_visit
 
 VISIT = DAY
@@ -469,7 +469,7 @@ class TestClinicalVariant:
         assert clinical.total == 1 + 4  # fever 1 + proteinuria 4
         assert "low_complement" not in clinical.present
         assert "increased_dna_binding" not in clinical.present
-        with pytest.raises(KeyError):
+        with pytest.raises(UnknownCodeError, match="unknown clinical SLEDAI-2K code"):
             clinical.finding("low_complement")
 
     def test_serology_not_assessed_does_not_make_it_incomplete(self) -> None:

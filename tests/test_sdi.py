@@ -214,7 +214,7 @@ class TestItemLevelErrors:
             score("diabetes")
 
     def test_unknown_finding(self) -> None:
-        with pytest.raises(KeyError):
+        with pytest.raises(UnknownCodeError, match="unknown SDI code 'nope'"):
             score([]).finding("nope")
 
 

@@ -20,6 +20,12 @@ Evidence (dated observations with units) is described by
 and written by :mod:`sle_scoring.records`; :mod:`sle_scoring.reference_cases` holds
 the published reference case.
 
+:data:`INSTRUMENTS` lists every instrument and outcome by its stable name (the
+``<instrument>.<item>`` prefix of CSV columns, item assertions and record keys),
+each an :class:`Instrument` saying its title, source, scope, item codes and entry
+points. Every result meets one contract, :class:`Result`: ``verdict``,
+``explain()``, ``as_record()`` and ``finding(code)``.
+
 Results classify and score for research; they are never a diagnosis.
 """
 
@@ -44,6 +50,8 @@ from . import (
     vocabulary,
 )
 from ._items import Item, ItemFinding, ItemStatus
+from ._registry import SCOPES, Instrument, Occasion, instruments
+from ._results import Result
 from .evidence import Observation, Patient
 from .exceptions import (
     InvalidEvidenceError,
@@ -53,20 +61,31 @@ from .exceptions import (
     UnknownCodeError,
 )
 
+#: Every registered instrument and outcome by name, read-only, in output order:
+#: ``eular_acr_2019``, ``sledai_2k``, ``clinical_sledai_2k``, ``sdi``,
+#: ``slicc_2012``, ``acr_1997``, ``lldas``, ``doris_remission``, ``sri``,
+#: ``sledai_change``.
+INSTRUMENTS = instruments()
+
 try:
     __version__ = version("sle-scoring")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "INSTRUMENTS",
+    "SCOPES",
+    "Instrument",
     "InvalidEvidenceError",
     "InvalidItemsError",
     "Item",
     "ItemFinding",
     "ItemStatus",
     "Observation",
+    "Occasion",
     "Patient",
     "Problem",
+    "Result",
     "SleScoringError",
     "UnknownCodeError",
     "__version__",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._registry import owners
 from .exceptions import InvalidItemsError, UnknownCodeError
 
 if TYPE_CHECKING:
@@ -122,17 +123,9 @@ def canonical_codes(
                     f"{argument} must contain {vocabulary} item codes as strings "
                     f"(got {item!r} of type {type(item).__name__})"
                 )
-            raise UnknownCodeError(item, vocabulary, suggest(item, codes), _elsewhere(item))
+            raise UnknownCodeError(item, vocabulary, suggest(item, codes), owners(item))
         found.add(canonical)
     return frozenset(found)
-
-
-def _elsewhere(code: str) -> tuple[str, ...]:
-    """The instruments that have ``code`` as an item (for an error: 'arthritis' given
-    to EULAR/ACR 2019 is a SLEDAI-2K descriptor; EULAR/ACR counts joint_involvement)."""
-    from .vocabulary import instrument_items  # the instruments import this module
-
-    return tuple(name for name, codes in instrument_items().items() if code in codes)
 
 
 def check_disjoint(present: frozenset[str], not_assessed: frozenset[str], vocabulary: str) -> None:

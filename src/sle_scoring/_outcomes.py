@@ -27,6 +27,7 @@ import attrs
 from . import _derive
 from ._items import ItemStatus
 from ._numbers import plain
+from ._results import RecordValue, iso, prefixed, unknown
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
 from .glucocorticoids import GlucocorticoidDose, prednisone_equivalent
@@ -77,15 +78,23 @@ class Outcome:
     ``state`` is met / not met / cannot be determined; ``conditions`` are the
     published conditions each decided with its reason; ``notes`` say how the library
     resolved what the publication leaves open. ``verdict`` is one line, e.g.
-    ``cannot be determined: PGA missing``.
+    ``cannot be determined: PGA missing``. ``visit_date`` is the visit assessed (the
+    follow-up visit of SRI); ``instrument`` the registry name (``lldas``), the prefix
+    of the record keys.
     """
 
     name: str
     source: str
     state: State
     conditions: tuple[Condition, ...]
-    date: datetime.date | None = None
+    visit_date: datetime.date | None = None
     notes: tuple[str, ...] = ()
+    instrument: str = attrs.field(kw_only=True)
+
+    @property
+    def date(self) -> datetime.date | None:
+        """The former name of :attr:`visit_date`."""
+        return self.visit_date
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -111,15 +120,42 @@ class Outcome:
         return f"cannot be determined: {', '.join(self.missing)} missing"
 
     def condition(self, code: str) -> Condition:
-        """One condition by its code."""
+        """One condition by its code; raises
+        :class:`~sle_scoring.exceptions.UnknownCodeError` for a code that is not one."""
         for condition in self.conditions:
             if condition.code == code:
                 return condition
-        raise KeyError(code)
+        raise unknown(code, f"{self.name} condition", [c.code for c in self.conditions])
+
+    def finding(self, code: str) -> Condition:
+        """How one condition was decided (the result contract's name for
+        :meth:`condition`)."""
+        return self.condition(code)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The outcome as one flat record, keys ``<instrument>.<field>``: ``name``,
+        ``state`` (met / not met / cannot be determined), ``met`` (``None`` when it
+        cannot be determined), ``visit_date``, the codes of the conditions ``unmet``
+        and ``undetermined``, the inputs ``missing`` and the ``verdict``."""
+        met = None if self.state is State.UNDETERMINED else self.state is State.MET
+        undetermined = [c.code for c in self.conditions if c.state is State.UNDETERMINED]
+        return prefixed(
+            self.instrument,
+            {
+                "name": self.name,
+                "state": self.state.value,
+                "met": met,
+                "visit_date": iso(self.visit_date),
+                "unmet": " ".join(c.code for c in self.unmet),
+                "undetermined": " ".join(undetermined),
+                "missing": ", ".join(self.missing),
+                "verdict": self.verdict,
+            },
+        )
 
     def explain(self) -> str:
         """A readable account: the verdict, then each condition with its reason."""
-        when = f" on {self.date.isoformat()}" if self.date is not None else ""
+        when = f" on {self.visit_date.isoformat()}" if self.visit_date is not None else ""
         lines = [f"{self.name}{when}: {self.verdict} (research use, not a diagnosis)"]
         for c in self.conditions:
             lines.append(f"  [{c.state.value}] {c.definition}: {c.reason}")

@@ -39,15 +39,17 @@ from ._items import (
     codes_with,
     first_fulfilled,
     item_codes,
-    item_finding,
     left_out,
     ordered_findings,
 )
+from ._registry import Instrument
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
     "CLASSIFICATION_THRESHOLD",
     "CRITERIA",
+    "INSTRUMENT",
     "SOURCE",
     "Classification",
     "Criterion",
@@ -156,6 +158,8 @@ CRITERIA: tuple[Item, ...] = (
 _BY_CODE: dict[str, Item] = {item.code: item for item in CRITERIA}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _VOCABULARY = "ACR 1997"
+_ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 
 
 def _meets_rule(present: Iterable[str]) -> bool:
@@ -189,9 +193,19 @@ class Classification:
         return _meets_rule(self.present)
 
     @property
-    def max_possible_count(self) -> int:
+    def complete(self) -> bool:
+        """True when every criterion was assessed."""
+        return not self.not_assessed
+
+    @property
+    def max_possible(self) -> int:
         """The count if every criterion not assessed turned out present."""
         return len(self.present | self.not_assessed)
+
+    @property
+    def max_possible_count(self) -> int:
+        """The former name of :attr:`max_possible`."""
+        return self.max_possible
 
     @property
     def could_change_verdict(self) -> bool:
@@ -218,11 +232,27 @@ class Classification:
         return verdict
 
     def finding(self, code: str | Criterion) -> ItemFinding:
-        """How one criterion was decided (item level: from the codes given)."""
-        key = code.value if isinstance(code, Criterion) else code
-        if key not in _BY_CODE:
-            raise KeyError(key)
-        return item_finding(key, self.findings, self.present, self.not_assessed)
+        """How one criterion was decided (item level: from the codes given); raises
+        :class:`~sle_scoring.exceptions.UnknownCodeError` for an unknown code."""
+        return item_of(code, _CODES, _VOCABULARY, self.findings, self.present, self.not_assessed)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The classification as one flat record, keys ``acr_1997.<field>``
+        (:data:`INSTRUMENT` ``.fields``; code lists in table order)."""
+        return prefixed(
+            "acr_1997",
+            {
+                "count": self.count,
+                "classified": self.classified,
+                "complete": self.complete,
+                "could_change_verdict": self.could_change_verdict,
+                "max_possible": self.max_possible,
+                "as_of": iso(self.as_of),
+                "first_fulfilled": iso(self.first_fulfilled),
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
+                "verdict": self.verdict,
+            },
+        )
 
     def explain(self) -> str:
         """A readable account of the classification, criterion by criterion."""
@@ -486,3 +516,29 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+#: The 1997 ACR criteria in the instrument registry (``sle_scoring.INSTRUMENTS``).
+INSTRUMENT = Instrument(
+    name="acr_1997",
+    title="1997 ACR classification criteria",
+    source=SOURCE,
+    scope="classification_as_of",
+    codes=_ORDER,
+    fields=(
+        "count",
+        "classified",
+        "complete",
+        "could_change_verdict",
+        "max_possible",
+        "as_of",
+        "first_fulfilled",
+        "present",
+        "not_assessed",
+        "explained",
+        "verdict",
+    ),
+    from_items=classify,
+    from_evidence=classify_patient,
+    rules=_derive,
+)

@@ -6,13 +6,21 @@ module-level functions and frozen values, so it pickles: a batch can be spread o
 processes or a cluster without any change.
 
 A *case* is one scored unit: an item-level row (a patient-visit), or one visit of a
-patient's evidence record (SLEDAI-2K is scored per visit, the 2019 EULAR/ACR
-classification uses the evidence up to that visit), or one patient's evidence
-record classified as a whole. Each case carries where it came from (``row``), the
-patient and the visit date, and one result per instrument:
+patient's evidence record, or one patient's evidence record classified as a whole.
+Each case carries where it came from (``row``), the patient and the visit date, and
+one result per instrument applied, named as in the instrument registry
+(``sle_scoring.INSTRUMENTS``): a classification, a SLEDAI-2K or SDI score, an
+outcome or a SLEDAI-2K change, each meeting the result contract
+(:class:`sle_scoring.Result`). How each is applied follows its scope:
 
-- ``eular_acr_2019``: :class:`sle_scoring.eular_acr_2019.Classification`;
-- ``sledai_2k`` (or ``clinical_sledai_2k``): :class:`sle_scoring.sledai_2k.Score`.
+- a classification: on the evidence up to each visit (or up to ``as_of`` when
+  nothing is scored per visit); item-level rows carry criteria forward only when
+  asked (:func:`carry_forward`);
+- SLEDAI-2K (or clinical SLEDAI-2K) and the outcomes at a visit (LLDAS, DORIS
+  remission): at each visit, LLDAS comparing with the previous visit;
+- the SDI: as of each visit (no lupus onset date: the result says so);
+- SRI against the record's first visit (its baseline), the SLEDAI-2K change
+  against the previous visit; neither applies at the first visit (``None``).
 
 Results classify and score for research; they are never a diagnosis.
 """
@@ -27,19 +35,20 @@ import attrs
 
 from . import eular_acr_2019, sledai_2k, vocabulary
 from ._items import ItemStatus
+from ._registry import Instrument, Occasion, apply, instruments
+from ._results import RecordValue, Result
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, cell_state, read_header
 
 __all__ = [
-    "INSTRUMENTS",
-    "ITEM_CODES",
+    "DEFAULT_INSTRUMENTS",
     "Case",
-    "Result",
     "Settings",
     "carry_forward",
     "case_dict",
     "case_fields",
+    "case_record",
     "case_text",
     "case_values",
     "score_item_row",
@@ -47,27 +56,17 @@ __all__ = [
     "score_records",
 ]
 
-#: The instruments a batch can apply, by the name used in columns and records.
-INSTRUMENTS = ("sledai_2k", "eular_acr_2019")
-
-#: Each instrument's item codes in table order: the item-level CSV columns.
-ITEM_CODES: dict[str, tuple[str, ...]] = {
-    "sledai_2k": tuple(item.code for item in sledai_2k.DESCRIPTORS),
-    "eular_acr_2019": tuple(
-        item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
-    ),
-}
-
-#: One instrument's result in a batch case: a classification or a SLEDAI-2K score.
-Result = eular_acr_2019.Classification | sledai_2k.Score
+#: The instruments a batch applies unless told otherwise (today's ``score``).
+DEFAULT_INSTRUMENTS = ("sledai_2k", "eular_acr_2019")
 
 
 def _instruments(value: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(value)
-    unknown = [name for name in chosen if name not in INSTRUMENTS]
+    known = instruments()
+    unknown = [name for name in chosen if name not in known]
     if unknown or not chosen or len(set(chosen)) != len(chosen):
         raise ValueError(
-            f"instruments must be distinct names among {', '.join(INSTRUMENTS)} (got {chosen!r})"
+            f"instruments must be distinct names among {', '.join(known)} (got {chosen!r})"
         )
     return chosen
 
@@ -76,21 +75,48 @@ def _instruments(value: Iterable[str]) -> tuple[str, ...]:
 class Settings:
     """How to score a batch (picklable; the same for every row).
 
-    ``instruments``: which to apply, in output order. ``clinical_sledai``: score
-    clinical SLEDAI-2K (without serology) instead of SLEDAI-2K. ``window_days`` and
-    ``non_standard_window``: the SLEDAI-2K window for evidence records (10 days, or
-    30; others only when asked for). ``visits``: the visit dates at which to score
-    evidence records (empty: every date with an observation SLEDAI-2K uses).
-    ``as_of``: classify evidence records on the evidence up to this date (only
-    when SLEDAI-2K is not applied; with it, each visit's date is used).
+    ``instruments``: the registry names to apply, in output order.
+    ``clinical_sledai``: apply clinical SLEDAI-2K (without serology) where
+    ``sledai_2k`` is named. ``window_days`` and ``non_standard_window``: the
+    SLEDAI-2K window for evidence records (10 days, or 30; others only when asked
+    for). ``visits``: the visit dates at which to score evidence records (empty:
+    every date with an observation that a per-visit instrument uses).
+    ``as_of``: classify evidence records on the evidence up to this date (only when
+    nothing is scored per visit; otherwise each visit's date is used). ``fields``:
+    per instrument, the fields of its record to write (default: all of them, as
+    :attr:`sle_scoring.Instrument.fields`).
     """
 
-    instruments: tuple[str, ...] = attrs.field(default=INSTRUMENTS, converter=_instruments)
+    instruments: tuple[str, ...] = attrs.field(default=DEFAULT_INSTRUMENTS, converter=_instruments)
     clinical_sledai: bool = False
     window_days: int = 10
     non_standard_window: bool = False
     visits: tuple[datetime.date, ...] = ()
     as_of: datetime.date | None = None
+    fields: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
+    # Looked up once: batch scoring reads them for every row.
+    _specs: tuple[Instrument, ...] = attrs.field(init=False, eq=False, repr=False)
+    _keys: tuple[tuple[str, ...], ...] = attrs.field(init=False, eq=False, repr=False)
+    _blocks: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
+
+    @_specs.default
+    def _find_specs(self) -> tuple[Instrument, ...]:
+        known = instruments()
+        return tuple(
+            known["clinical_sledai_2k" if name == "sledai_2k" and self.clinical_sledai else name]
+            for name in self.instruments
+        )
+
+    @_keys.default
+    def _find_keys(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(
+            tuple(f"{spec.name}.{field}" for field in self.fields.get(spec.name, spec.fields))
+            for spec in self._specs
+        )
+
+    @_blocks.default
+    def _find_blocks(self) -> dict[str, int]:
+        return {name: position for position, name in enumerate(self.item_codes)}
 
     def __attrs_post_init__(self) -> None:
         # Checked here, once, rather than failing on every row of a batch.
@@ -101,22 +127,43 @@ class Settings:
             )
 
     @property
-    def index(self) -> sledai_2k.Index:
-        """The SLEDAI-2K variant scored."""
-        return sledai_2k.CLINICAL_SLEDAI_2K if self.clinical_sledai else sledai_2k.SLEDAI_2K
+    def keys(self) -> tuple[str, ...]:
+        """The registry name of each result, in output order (``clinical_sledai_2k``
+        for ``sledai_2k`` with :attr:`clinical_sledai`)."""
+        return tuple(spec.name for spec in self._specs)
 
     @property
-    def keys(self) -> tuple[str, ...]:
-        """The name of each result in output: the instrument, or its variant."""
-        return tuple(
-            "clinical_sledai_2k" if name == "sledai_2k" and self.clinical_sledai else name
-            for name in self.instruments
-        )
+    def specs(self) -> tuple[Instrument, ...]:
+        """The registry entry of each result, in output order."""
+        return self._specs
 
     @property
     def item_codes(self) -> dict[str, tuple[str, ...]]:
-        """The item codes of each instrument applied (the CSV columns to read)."""
-        return {name: ITEM_CODES[name] for name in self.instruments}
+        """The CSV column blocks to read: instrument -> item codes. A variant reads its
+        table's columns (clinical SLEDAI-2K those of ``sledai_2k``, its serology
+        reported as ignored); instruments without items read none."""
+        known = instruments()
+        blocks: dict[str, tuple[str, ...]] = {}
+        for spec in self._specs:
+            table = known[spec.variant_of] if spec.variant_of is not None else spec
+            if table.codes:
+                blocks[table.name] = table.codes
+        return blocks
+
+    @property
+    def other_item_codes(self) -> dict[str, tuple[str, ...]]:
+        """The item codes of the registered instruments not read: a CSV column that is
+        an item of one of them only is an error (:func:`sle_scoring.item_csv.read_header`)."""
+        read = self.item_codes
+        return {
+            name: spec.codes
+            for name, spec in instruments().items()
+            if spec.codes and spec.variant_of is None and name not in read
+        }
+
+    def record_fields(self, key: str) -> tuple[str, ...]:
+        """The fields of ``key``'s record written for each case."""
+        return self.fields.get(key, instruments()[key].fields)
 
 
 class Case(NamedTuple):
@@ -124,40 +171,49 @@ class Case(NamedTuple):
 
     ``row``: the input's row (CSV, the header being row 1), line (JSON Lines) or
     record (JSON) number. ``results``: one per instrument, in the order of
-    :attr:`Settings.instruments`.
+    :attr:`Settings.keys` (``None`` where it does not apply, e.g. SRI at the first
+    visit).
     """
 
     row: int
     patient_id: str
     visit_date: datetime.date | None
-    results: tuple[Result, ...]
+    results: tuple[Result | None, ...]
+
+
+def _block(spec: Instrument) -> str:
+    return spec.variant_of if spec.variant_of is not None else spec.name
 
 
 def carry_forward(
     rows: Iterable[ItemRow | InvalidEvidenceError], settings: Settings
 ) -> Iterator[ItemRow | InvalidEvidenceError]:
-    """Carry each patient's EULAR/ACR 2019 criteria forward from row to row.
+    """Carry each patient's classification criteria forward from row to row.
 
-    The 2019 criteria are cumulative ("occurrence on at least one occasion is
-    sufficient"; criteria "need not occur simultaneously"), so with this each row
-    is classified on the criteria present in that patient's rows up to and
-    including it: a criterion present once stays present, and a criterion is not
-    assessed only if no row so far assessed it. SLEDAI-2K is not carried: it is
-    activity at one visit.
+    Classification criteria are cumulative (2019 EULAR/ACR: "occurrence on at least
+    one occasion is sufficient"; criteria "need not occur simultaneously"), so with
+    this each row is classified on the criteria present in that patient's rows up
+    to and including it: a criterion present once stays present, and a criterion is
+    not assessed only if no row so far assessed it. Activity (SLEDAI-2K) and damage
+    are not carried: they are read from each row as given.
 
     Rows must be sorted by ``patient_id`` and then ``visit_date`` (checked with no
     memory beyond the current patient); a row out of order, or without a visit
     date, yields an error naming it instead, and its patient's later rows carry on
     from the rows before it.
     """
-    if "eular_acr_2019" not in settings.instruments:
+    blocks = list(settings.item_codes)
+    positions = [
+        blocks.index(spec.name)
+        for spec in settings.specs
+        if spec.scope == "classification_as_of" and spec.name in blocks
+    ]
+    if not positions:
         yield from rows
         return
-    position = settings.instruments.index("eular_acr_2019")
     patient: str | None = None
     last_date: datetime.date | None = None
-    present: frozenset[str] = frozenset()
-    not_assessed: frozenset[str] = frozenset()
+    carried: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for row in rows:
         if isinstance(row, InvalidEvidenceError):
             yield row
@@ -168,15 +224,17 @@ def carry_forward(
             field, message = out_of_order
             yield InvalidEvidenceError([Problem(row.patient_id, f"row {row.row}", field, message)])
             continue
-        row_present, row_not_assessed = row.items[position]
-        if same_patient:
-            present = present | row_present
-            not_assessed = (not_assessed & row_not_assessed) - present
-        else:
-            patient, present, not_assessed = row.patient_id, row_present, row_not_assessed
-        last_date = row.visit_date
         items = list(row.items)
-        items[position] = (present, not_assessed)
+        for position in positions:
+            row_present, row_not_assessed = row.items[position]
+            if same_patient:
+                present, not_assessed = carried[position]
+                present = present | row_present
+                not_assessed = (not_assessed & row_not_assessed) - present
+            else:
+                present, not_assessed = row_present, row_not_assessed
+            carried[position] = items[position] = (present, not_assessed)
+        patient, last_date = row.patient_id, row.visit_date
         yield row._replace(items=tuple(items))
 
 
@@ -202,141 +260,105 @@ def _out_of_order(
 def score_item_row(row: ItemRow, settings: Settings) -> Case:
     """Score one item-level row with every instrument of ``settings``.
 
-    ``row.items`` must be in the order of ``settings.instruments`` (as read with
-    ``settings.item_codes``).
+    ``row.items`` must be in the order of ``settings.item_codes`` (as read with
+    it). Raises ``ValueError`` for an instrument without item-level input (an
+    outcome needs evidence records).
     """
-    results: list[Result] = []
-    for name, (present, not_assessed) in zip(settings.instruments, row.items, strict=True):
-        if name == "sledai_2k":
-            results.append(
-                sledai_2k.score(present, not_assessed=not_assessed, index=settings.index)
-            )
-        else:
-            results.append(eular_acr_2019.classify(present, not_assessed=not_assessed))
+    blocks = settings._blocks
+    results: list[Result | None] = []
+    for spec in settings._specs:
+        if spec.from_items is None:
+            raise ValueError(f"{spec.name} has no item-level input; it needs evidence records")
+        present, not_assessed = row.items[blocks[_block(spec)]]
+        results.append(spec.from_items(present, not_assessed=not_assessed))
     return Case(row.row, row.patient_id, row.visit_date, tuple(results))
 
 
 def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
     """Score one patient's evidence record.
 
-    With SLEDAI-2K: one case per visit, at ``settings.visits`` or else at every
-    date on which the patient has an observation that SLEDAI-2K uses (a finding, a
-    laboratory value or a clinician's ``sledai_2k.<descriptor>`` judgement), each
-    with the classification on the evidence up to that visit. Without it: one
-    case, classified on the evidence up to ``settings.as_of`` (all of it by
-    default). Raises
-    :class:`InvalidEvidenceError` (e.g. an undated observation where dates are
-    needed, or no date at which to score a visit).
+    With visit dates given, or an instrument scored per visit (activity, damage,
+    outcomes): one case per visit, at ``settings.visits`` or else at every date on
+    which the patient has an observation that one of them uses (for SLEDAI-2K and
+    the outcomes, a finding, a laboratory value or a clinician's
+    ``sledai_2k.<descriptor>`` judgement; for the SDI, an ``sdi.<item>`` event),
+    each classification on the evidence up to that visit. Otherwise one case,
+    classified on the evidence up to ``settings.as_of`` (all of it by default).
+    Raises :class:`InvalidEvidenceError` (e.g. an undated observation where dates
+    are needed, or no date at which to score a visit).
     """
-    if "sledai_2k" not in settings.instruments:
-        result = eular_acr_2019.classify_patient(patient, as_of=settings.as_of)
-        return [Case(row, patient.id, None, (result,))]
-    visits = settings.visits or _sledai_dates(patient)
+    specs = settings.specs
+    window, non_standard = settings.window_days, settings.non_standard_window
+    sources = [spec.visits_from for spec in specs if spec.visits_from is not None]
+    if not sources and not settings.visits:
+        occasion = Occasion(settings.as_of, None, None, window, non_standard)
+        results = tuple(apply(spec, patient, occasion) for spec in specs)
+        return [Case(row, patient.id, None, results)]
+    visits = settings.visits or _visit_dates(patient, tuple(dict.fromkeys(sources)))
     if not visits:
+        titles = " or ".join(instruments()[name].title for name in dict.fromkeys(sources))
         raise InvalidEvidenceError(
             [
                 Problem(
                     patient.id,
                     None,
                     "observations",
-                    "no dated observation that SLEDAI-2K uses, so no visit to score "
+                    f"no dated observation that {titles} uses, so no visit to score "
                     "it at; give visit dates (--visit)",
                 )
             ]
         )
     cases = []
-    for visit in visits:
-        results: list[Result] = []
-        for name in settings.instruments:
-            if name == "sledai_2k":
-                results.append(
-                    sledai_2k.score_visit(
-                        patient,
-                        visit,
-                        window_days=settings.window_days,
-                        index=settings.index,
-                        non_standard_window=settings.non_standard_window,
-                    )
-                )
-            else:
-                results.append(eular_acr_2019.classify_patient(patient, as_of=visit))
-        cases.append(Case(row, patient.id, visit, tuple(results)))
+    for number, visit in enumerate(visits):
+        previous = visits[number - 1] if number else None
+        baseline = visits[0] if number else None
+        occasion = Occasion(visit, previous, baseline, window, non_standard)
+        results = tuple(apply(spec, patient, occasion) for spec in specs)
+        cases.append(Case(row, patient.id, visit, results))
     return cases
 
 
-def _sledai_dates(patient: Patient) -> tuple[datetime.date, ...]:
-    """The dates of the observations SLEDAI-2K can use: the visits of a record.
-
-    A date with only, say, a glucocorticoid dose change is not a SLEDAI-2K visit.
-    """
+def _visit_dates(patient: Patient, sources: tuple[str, ...]) -> tuple[datetime.date, ...]:
+    """The dates of the observations that feed an item of ``sources``: the visits
+    of a record. A date with only, say, a glucocorticoid dose change is not a
+    SLEDAI-2K visit."""
+    prefixes = tuple(f"{name}." for name in sources)
     dates = set()
     for observation in patient.observations:
         if observation.date is None:
             continue
         concept = vocabulary.concept(observation.code)
         feeds = concept.feeds if concept is not None else (observation.code,)
-        if any(item.startswith("sledai_2k.") for item in feeds):
+        if any(item.startswith(prefixes) for item in feeds):
             dates.add(observation.date)
     return tuple(sorted(dates))
 
 
 # --- Rendering ----------------------------------------------------------------------
 
-_CLASSIFICATION_FIELDS = (
-    "points",
-    "entry_criterion_met",
-    "classified",
-    "as_of",
-    "first_fulfilled",
-    "not_assessed",
-    "verdict",
-)
-_SCORE_FIELDS = ("total", "complete", "not_assessed")
-
 
 def case_fields(settings: Settings, *, items: bool = False) -> list[str]:
     """The flat column names of a case (the CSV header), in output order.
 
     ``row``, ``patient_id``, ``visit_date``, then for each result
-    ``<key>.<field>`` and, with ``items``, ``<key>.<item code>`` for each item.
+    ``<key>.<field>`` (:meth:`Settings.record_fields`) and, with ``items``,
+    ``<key>.<item code>`` for each item of an instrument that has items.
     """
     fields = ["row", "patient_id", "visit_date"]
-    for name, key in zip(settings.instruments, settings.keys, strict=True):
-        if name == "sledai_2k":
-            fields.extend(f"{key}.{field}" for field in _SCORE_FIELDS)
-            codes = [item.code for item in settings.index.descriptors]
-        else:
-            fields.extend(f"{key}.{field}" for field in _CLASSIFICATION_FIELDS)
-            codes = list(ITEM_CODES["eular_acr_2019"])
+    for key, spec in zip(settings.keys, settings.specs, strict=True):
+        fields.extend(f"{key}.{field}" for field in settings.record_fields(key))
         if items:
-            fields.extend(f"{key}.{code}" for code in codes)
+            fields.extend(f"{key}.{code}" for code in spec.codes)
     return fields
 
 
-def _in_order(codes: frozenset[str], position: Mapping[str, int]) -> list[str]:
-    """``codes`` in table order."""
-    return sorted(codes, key=position.__getitem__) if codes else []
-
-
-_EULAR_ORDER = ITEM_CODES["eular_acr_2019"]
-_POSITION = {
-    name: {code: number for number, code in enumerate(codes)} for name, codes in ITEM_CODES.items()
-}
-_SLEDAI_POSITION = _POSITION["sledai_2k"]
-_EULAR_POSITION = _POSITION["eular_acr_2019"]
-
-
-def _item_codes(result: Result) -> tuple[str, ...]:
-    if isinstance(result, sledai_2k.Score):
-        return tuple(item.code for item in result.index.descriptors)
-    return _EULAR_ORDER
-
-
-def _item_states(result: Result) -> list[str]:
+def _item_states(result: Result, codes: tuple[str, ...]) -> list[str]:
     # The status of each item as result.finding() would give it, without building an
     # ItemFinding per item: this runs for every item of every row with --items.
-    decided = {finding.code: finding.status for finding in result.findings}
-    present, not_assessed = result.present, result.not_assessed
+    findings = getattr(result, "findings", ())
+    decided = {finding.code: finding.status for finding in findings}
+    present: frozenset[str] = getattr(result, "present", frozenset())
+    not_assessed: frozenset[str] = getattr(result, "not_assessed", frozenset())
     return [
         (
             decided.get(code)
@@ -348,46 +370,57 @@ def _item_states(result: Result) -> list[str]:
                 else ItemStatus.ABSENT
             )
         ).value
-        for code in _item_codes(result)
+        for code in codes
     ]
 
 
-def case_values(case: Case, *, items: bool = False) -> list[object]:
-    """The flat values of a case, matching :func:`case_fields`.
+def _visit(case: Case) -> str | None:
+    return case.visit_date.isoformat() if case.visit_date is not None else None
 
-    Values are ``int``, ``bool``, ``str`` or ``None`` (empty); dates are written
-    ``YYYY-MM-DD`` and code lists as codes separated by spaces, in table order.
+
+def case_values(
+    case: Case, settings: Settings | None = None, *, items: bool = False
+) -> list[RecordValue]:
+    """The flat values of a case, matching :func:`case_fields` for ``settings``
+    (default: :class:`Settings` ``()``).
+
+    Values are ``int``, ``bool``, ``str`` or ``None`` (empty), as the results'
+    ``as_record()`` gives them: dates ``YYYY-MM-DD``, code lists as codes separated
+    by spaces, in table order.
     """
-    visit = case.visit_date.isoformat() if case.visit_date is not None else None
-    values: list[object] = [case.row, case.patient_id, visit]
-    for result in case.results:
-        if isinstance(result, sledai_2k.Score):
-            values.extend(
-                (
-                    result.total,
-                    not result.not_assessed,  # complete
-                    " ".join(_in_order(result.not_assessed, _SLEDAI_POSITION)),
-                )
-            )
-        else:
-            first, as_of = result.first_fulfilled, result.as_of
-            values.extend(
-                (
-                    result.points,
-                    result.entry_criterion_met,
-                    result.classified,
-                    as_of.isoformat() if as_of is not None else None,
-                    first.isoformat() if first is not None else None,
-                    " ".join(_in_order(result.not_assessed, _EULAR_POSITION)),
-                    result.verdict,
-                )
-            )
+    chosen = settings if settings is not None else _DEFAULT
+    values: list[RecordValue] = [case.row, case.patient_id, _visit(case)]
+    for keys, spec, result in zip(chosen._keys, chosen._specs, case.results, strict=True):
+        if result is None:
+            values.extend(None for _ in keys)
+            if items:
+                values.extend(None for _ in spec.codes)
+            continue
+        values.extend(map(result.as_record().__getitem__, keys))
         if items:
-            values.extend(_item_states(result))
+            values.extend(_item_states(result, spec.codes))
     return values
 
 
-def _result_dict(result: Result, items: bool) -> dict[str, object]:
+def case_record(case: Case, settings: Settings, *, items: bool = False) -> dict[str, RecordValue]:
+    """A case as one flat JSON-ready dict: :func:`case_fields` -> :func:`case_values`
+    (what ``sle-scoring score`` writes as JSON Lines)."""
+    fields = case_fields(settings, items=items)
+    return dict(zip(fields, case_values(case, settings, items=items), strict=True))
+
+
+def _in_order(codes: frozenset[str], position: Mapping[str, int]) -> list[str]:
+    """``codes`` in table order."""
+    return sorted(codes, key=position.__getitem__) if codes else []
+
+
+_SLEDAI_POSITION = {code: number for number, code in enumerate(sledai_2k.INSTRUMENT.codes)}
+_EULAR_POSITION = {code: number for number, code in enumerate(eular_acr_2019.INSTRUMENT.codes)}
+
+
+def _result_dict(result: Result | None, spec: Instrument, items: bool) -> dict[str, object]:
+    # The nested shape of the classify, sledai and explain commands (SLEDAI-2K and
+    # 2019 EULAR/ACR), kept as it was; score writes case_record's flat keys.
     if isinstance(result, sledai_2k.Score):
         data: dict[str, object] = {
             "index": result.index.name,
@@ -402,7 +435,7 @@ def _result_dict(result: Result, items: bool) -> dict[str, object]:
         if result.window_days is not None:
             data["window_days"] = result.window_days
             data["standard_window"] = result.standard_window
-    else:
+    elif isinstance(result, eular_acr_2019.Classification):
         data = {
             "points": result.points,
             "clinical_points": result.clinical_points,
@@ -417,35 +450,54 @@ def _result_dict(result: Result, items: bool) -> dict[str, object]:
             data["as_of"] = result.as_of.isoformat()
         if result.first_fulfilled is not None:
             data["first_fulfilled"] = result.first_fulfilled.isoformat()
-    explained = [f.code for f in result.explained]
+    else:
+        raise TypeError(f"case_dict writes SLEDAI-2K and EULAR/ACR 2019 only, not {spec.name}")
+    explained = [f.code for f in result.findings if f.status is ItemStatus.EXPLAINED]
     if explained:
         data["explained"] = explained
     if items:
-        data["items"] = dict(zip(_item_codes(result), _item_states(result), strict=True))
+        data["items"] = dict(zip(spec.codes, _item_states(result, spec.codes), strict=True))
     return data
 
 
 def case_dict(case: Case, settings: Settings, *, items: bool = False) -> dict[str, object]:
-    """A case as a JSON-ready dict: ``row``, ``patient_id``, ``visit_date`` and one
-    entry per result, named by :attr:`Settings.keys`.
+    """A SLEDAI-2K and 2019 EULAR/ACR case as the ``classify``, ``sledai`` and
+    ``explain`` commands write it: ``row``, ``patient_id``, ``visit_date`` and one
+    nested entry per result, named by :attr:`Settings.keys` (for every instrument,
+    flat, see :func:`case_record`).
     """
     data: dict[str, object] = {
         "row": case.row,
         "patient_id": case.patient_id,
-        "visit_date": case.visit_date.isoformat() if case.visit_date is not None else None,
+        "visit_date": _visit(case),
     }
-    for key, result in zip(settings.keys, case.results, strict=True):
-        data[key] = _result_dict(result, items)
+    for key, spec, result in zip(settings.keys, settings.specs, case.results, strict=True):
+        data[key] = _result_dict(result, spec, items)
     return data
 
 
-def case_text(case: Case) -> str:
-    """A case as readable text: a heading, then each result's explanation."""
+def case_text(case: Case, settings: Settings | None = None) -> str:
+    """A case as readable text: a heading, then each result's explanation (and, for
+    a result that does not apply at this visit, why)."""
     heading = f"== patient {case.patient_id}"
     if case.visit_date is not None:
         heading += f", visit {case.visit_date.isoformat()}"
     heading += f" (input row {case.row}) =="
-    return "\n\n".join([heading, *(result.explain() for result in case.results)])
+    titles = (
+        [spec.title for spec in settings.specs]
+        if settings is not None
+        else ["An outcome between visits"] * len(case.results)
+    )
+    parts = [heading]
+    for title, result in zip(titles, case.results, strict=True):
+        if result is None:
+            parts.append(f"{title}: nothing to compare with at the first visit")
+        else:
+            parts.append(result.explain())
+    return "\n\n".join(parts)
+
+
+_DEFAULT = Settings()
 
 
 # --- Records from a data frame -------------------------------------------------------
@@ -494,7 +546,12 @@ def score_records(
     for number, record in enumerate(records, start=2):
         if columns is None:
             header = [str(key) for key in record]
-            columns = read_header(header, chosen.item_codes, ignore_unknown=ignore_unknown)
+            columns = read_header(
+                header,
+                chosen.item_codes,
+                ignore_unknown=ignore_unknown,
+                others=chosen.other_item_codes,
+            )
         failure: InvalidEvidenceError
         if len(record) != len(header) or any(key not in record for key in header):
             # Every record must have the first record's columns: a key read by no
@@ -517,7 +574,7 @@ def score_records(
         else:
             parsed = columns.parse(number, [_cell_text(record.get(key)) for key in header])
             if not isinstance(parsed, InvalidEvidenceError):
-                values = case_values(score_item_row(parsed, chosen), items=items)
+                values = case_values(score_item_row(parsed, chosen), chosen, items=items)
                 yield dict(zip(fields, values, strict=True))
                 continue
             failure = parsed

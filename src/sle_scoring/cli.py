@@ -36,8 +36,9 @@ from typing import IO, Any, NamedTuple
 import attrs
 
 from . import __version__, batch, compare, records
+from ._registry import instruments
 from .exceptions import InvalidEvidenceError, Problem
-from .item_csv import Columns, ItemRow, read_header
+from .item_csv import Columns, ItemRow, instruments_in_header, read_header
 
 __all__ = ["EXIT_BROKEN_PIPE", "EXIT_OK", "EXIT_ROWS_FAILED", "EXIT_USAGE", "main"]
 
@@ -52,6 +53,29 @@ EXIT_BROKEN_PIPE = 141
 
 PROG = "sle-scoring"
 _EXAMPLE = "bottazzi_2025.json"
+#: The bundled example files (``sle-scoring example NAME``).
+_EXAMPLES = ("bottazzi_2025.json", "patients.jsonl", "visits.csv")
+# The instruments each shortcut command applies; ``score`` takes --instrument.
+_SHORTCUTS = {
+    "classify": ("eular_acr_2019",),
+    "sledai": ("sledai_2k",),
+    "explain": ("eular_acr_2019", "sledai_2k"),
+}
+# The CSV columns the shortcuts (and score without --instrument) write: the record
+# fields they have always had. score --instrument writes every field.
+_SHORTCUT_FIELDS = {
+    "sledai_2k": ("total", "complete", "not_assessed"),
+    "clinical_sledai_2k": ("total", "complete", "not_assessed"),
+    "eular_acr_2019": (
+        "points",
+        "entry_criterion_met",
+        "classified",
+        "as_of",
+        "first_fulfilled",
+        "not_assessed",
+        "verdict",
+    ),
+}
 _INPUT_FORMATS = ("json", "jsonl", "csv")
 _OUTPUT_FORMATS = ("text", "jsonl", "csv")
 _EXTENSIONS = {
@@ -73,6 +97,8 @@ examples:
   sle-scoring sledai --visit 2024-03-01 patients.json
   sle-scoring sledai visits.csv -o scores.csv --errors errors.jsonl
   sle-scoring score visits.csv --items -j 4 > results.csv
+  sle-scoring score --example --instrument all --format jsonl
+  sle-scoring example visits.csv -o visits.csv   write a bundled example file
   cat patients.jsonl | sle-scoring classify - --format jsonl
 
 exit status: 0 every row scored; 1 some rows failed (reported on standard error or
@@ -251,11 +277,14 @@ def _parser() -> argparse.ArgumentParser:
             "each patient record.",
         ),
         "score": (
-            [common, formats, activity],
-            "SLEDAI-2K and 2019 EULAR/ACR in one pass",
-            "Score SLEDAI-2K and classify by the 2019 EULAR/ACR criteria in one pass: one "
-            "result per item-level row, or per visit of each patient record (classified "
-            "on the evidence up to that visit).",
+            [common, formats, classification, activity],
+            "any instruments in one pass (--instrument; default SLEDAI-2K and 2019 EULAR/ACR)",
+            "Apply the instruments named by --instrument (default: SLEDAI-2K and the 2019 "
+            "EULAR/ACR criteria) in one pass: one result per item-level row, or per visit "
+            "of each patient record (classifications on the evidence up to that visit, "
+            "SLEDAI-2K and outcomes at it, damage as of it). With --instrument: one flat "
+            "record per row or visit, every field of each result, keys "
+            "<instrument>.<field>.",
         ),
         "explain": (
             [common, classification, activity],
@@ -273,6 +302,15 @@ def _parser() -> argparse.ArgumentParser:
             epilog=_EPILOG,
             formatter_class=formatter,
         )
+        if name == "score":
+            command.add_argument(
+                "--instrument",
+                action="append",
+                choices=[*instruments(), "all"],
+                metavar="NAME",
+                help="apply NAME (repeatable; all: every registered instrument; on "
+                "item-level CSV, every one the header has items of): " + ", ".join(instruments()),
+            )
         if name == "classify":
             command.add_argument(
                 "--criteria",
@@ -281,6 +319,17 @@ def _parser() -> argparse.ArgumentParser:
                 help="all: 2019 EULAR/ACR, 2012 SLICC and 1997 ACR side by side "
                 "(evidence records only)",
             )
+    example = commands.add_parser(
+        "example",
+        help="write a bundled example file",
+        description="Write a bundled example file (to try the commands as the docs "
+        "show them): " + ", ".join(_EXAMPLES) + ".",
+        formatter_class=formatter,
+    )
+    example.add_argument("name", choices=_EXAMPLES, metavar="NAME", help=", ".join(_EXAMPLES))
+    example.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
+    )
     return parser
 
 
@@ -298,6 +347,7 @@ class _Job:
     items: bool
     explain: bool  # evidence records: classification once, then SLEDAI-2K per visit
     compare: bool  # --criteria all
+    flat: bool  # score: flat records (case_record); the shortcuts: case_dict
 
 
 class _Done(NamedTuple):
@@ -416,14 +466,19 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                     write("\n")
                 write(_render_comparison(job, number, case))
             elif output == "csv":
-                writerow(_csv_cells(batch.case_values(case, items=items)))
+                writerow(_csv_cells(batch.case_values(case, settings, items=items)))
             elif output == "jsonl":
-                write(json.dumps(batch.case_dict(case, settings, items=items), ensure_ascii=False))
+                data = (
+                    batch.case_record(case, settings, items=items)
+                    if job.flat
+                    else batch.case_dict(case, settings, items=items)
+                )
+                write(json.dumps(data, ensure_ascii=False))
                 write("\n")
             else:
                 if cases:
                     write("\n")  # a blank line between explanations
-                write(batch.case_text(case))
+                write(batch.case_text(case, None if job.explain else settings))
                 write("\n")
             cases += 1
     return _Done(buffer.getvalue(), errors, len(chunk), scored, cases, patients)
@@ -460,8 +515,9 @@ def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
 
 def _comparison_fields() -> list[str]:
     fields = ["row", "patient_id", "visit_date"]
-    for key in ("eular_acr_2019", "slicc_2012", "acr_1997"):
-        fields.extend((f"{key}.classified", f"{key}.verdict"))
+    for spec in instruments().values():
+        if spec.scope == "classification_as_of":
+            fields.extend((f"{spec.name}.classified", f"{spec.name}.verdict"))
     return fields
 
 
@@ -575,26 +631,6 @@ def _carried(
         yield numbers.pop(0), row
 
 
-def _instruments_in(header: Sequence[str], among: tuple[str, ...]) -> tuple[str, ...]:
-    """The instruments of ``among`` that a CSV header has item columns for.
-
-    A column counts for an instrument when it is qualified with its name or is a
-    code of that instrument only; ``among`` itself when none is found.
-    """
-    found = set()
-    for name in header:
-        code = name.strip().lower().removeprefix("\ufeff")
-        prefix, dot, rest = code.partition(".")
-        owners = (
-            [prefix]
-            if dot and prefix in among and rest in batch.ITEM_CODES[prefix]
-            else [i for i in among if code in batch.ITEM_CODES[i]]
-        )
-        if len(owners) == 1:
-            found.add(owners[0])
-    return tuple(name for name in among if name in found) or among
-
-
 def _read_chunk(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
     """The cells of each CSV record of a chunk, or the error naming an unreadable one."""
     if chunk and not isinstance(chunk[0][1], str):  # --cumulative: read while carrying
@@ -687,13 +723,23 @@ class _Progress:
 # --- Running ----------------------------------------------------------------------
 
 
+def _chosen(args: argparse.Namespace) -> tuple[str, ...]:
+    """The instruments a command applies: a shortcut's, or score's --instrument."""
+    if args.command != "score":
+        return _SHORTCUTS[args.command]
+    named = args.instrument or list(batch.DEFAULT_INSTRUMENTS)
+    if "all" in named:
+        return tuple(instruments())
+    return tuple(dict.fromkeys(named))  # a name given twice is applied once
+
+
+def _flat(args: argparse.Namespace) -> bool:
+    """Whether records are flat, every field of every instrument (score with
+    --instrument); without it, score writes what it always has, like the shortcuts."""
+    return args.command == "score" and bool(args.instrument)
+
+
 def _settings(args: argparse.Namespace) -> batch.Settings:
-    instruments = {
-        "classify": ("eular_acr_2019",),
-        "sledai": ("sledai_2k",),
-        "score": ("sledai_2k", "eular_acr_2019"),
-        "explain": ("eular_acr_2019", "sledai_2k"),
-    }[args.command]
     window = getattr(args, "window", 10)
     if window not in (10, 30) and not getattr(args, "non_standard_window", False):
         raise _UsageError(
@@ -701,12 +747,13 @@ def _settings(args: argparse.Namespace) -> batch.Settings:
             "add --non-standard-window to use it anyway"
         )
     return batch.Settings(
-        instruments=instruments,
+        instruments=_chosen(args),
         clinical_sledai=getattr(args, "clinical", False),
         window_days=window,
         non_standard_window=getattr(args, "non_standard_window", False),
         visits=tuple(getattr(args, "visit", None) or ()),
         as_of=getattr(args, "as_of", None),
+        fields={} if _flat(args) else _SHORTCUT_FIELDS,
     )
 
 
@@ -729,7 +776,46 @@ def _header_problem(error: InvalidEvidenceError) -> _UsageError:
     return _UsageError("\n".join(lines))
 
 
+def _write_example(args: argparse.Namespace, stdout: IO[str]) -> int:
+    text = (resources.files("sle_scoring") / "examples" / args.name).read_text(encoding="utf-8")
+    if args.output in (None, "-"):
+        stdout.write(text)
+        return EXIT_OK
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as target:
+            target.write(text)
+    except OSError as error:
+        raise _UsageError(f"cannot write {args.output}: {error.strerror}") from None
+    return EXIT_OK
+
+
+def _item_level(
+    args: argparse.Namespace, settings: batch.Settings, header: Sequence[str]
+) -> batch.Settings:
+    """The settings for item-level CSV: explain and ``--instrument all`` apply the
+    instruments the header has items of (all those with items when it has none of
+    its own); an outcome named needs evidence records."""
+    if args.command == "explain" or "all" in (getattr(args, "instrument", None) or ()):
+        found = instruments_in_header(header, settings.item_codes)
+        with_items = [
+            (name, spec)
+            for name, spec in zip(settings.instruments, settings.specs, strict=True)
+            if spec.from_items is not None
+        ]
+        keys = [name for name, spec in with_items if (spec.variant_of or spec.name) in found]
+        return attrs.evolve(settings, instruments=keys or [name for name, _ in with_items])
+    lacking = [spec.name for spec in settings.specs if spec.from_items is None]
+    if lacking:
+        raise _UsageError(
+            f"{', '.join(lacking)} cannot be scored from item-level CSV rows; give "
+            "evidence records (JSON or JSON Lines)"
+        )
+    return settings
+
+
 def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: IO[str]) -> int:
+    if args.command == "example":
+        return _write_example(args, stdout)
     settings = _settings(args)
     stream, name = _open_input(args, stdin)
     with stream if name is not None else contextlib.nullcontext(stream):
@@ -757,12 +843,13 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         columns: Columns | None = None
         if kind == "csv":
             header, rows = _csv_rows(lines)
-            if args.command == "explain":  # whichever instruments the file has items of
-                found = _instruments_in(header, settings.instruments)
-                settings = attrs.evolve(settings, instruments=found)
+            settings = _item_level(args, settings, header)
             try:
                 columns = read_header(
-                    header, settings.item_codes, ignore_unknown=args.ignore_unknown_columns
+                    header,
+                    settings.item_codes,
+                    ignore_unknown=args.ignore_unknown_columns,
+                    others=settings.other_item_codes,
                 )
             except InvalidEvidenceError as error:
                 raise _header_problem(error) from None
@@ -778,7 +865,8 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
             rows = _json_rows("".join(lines))
         else:
             rows = _jsonl_rows(lines)
-        job = _Job(settings, kind, columns, output, items, args.command == "explain", compare)
+        explain = args.command == "explain"
+        job = _Job(settings, kind, columns, output, items, explain, compare, _flat(args))
         return _write(args, job, rows, stdout, stderr)
 
 

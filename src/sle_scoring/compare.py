@@ -16,6 +16,9 @@ import datetime
 import attrs
 
 from . import acr_1997, eular_acr_2019, slicc_2012
+from ._items import ItemFinding
+from ._registry import instruments
+from ._results import RecordValue, iso, unknown
 from .evidence import Patient
 
 __all__ = ["Comparison", "ComparisonRow", "compare_patient"]
@@ -49,6 +52,9 @@ def _short_verdict(
     return verdict
 
 
+_SetResult = eular_acr_2019.Classification | slicc_2012.Classification | acr_1997.Classification
+
+
 @attrs.frozen
 class Comparison:
     """A patient classified under the three criteria sets, on the same evidence.
@@ -75,7 +81,7 @@ class Comparison:
                 f"immunologic {eular.immunologic_points})",
                 f"ANA >= 1:80; >= {eular_acr_2019.CLASSIFICATION_THRESHOLD} points, >= 1 clinical",
                 eular.classified,
-                _short_verdict(eular.classified, eular.could_be_classified, eular.first_fulfilled),
+                _short_verdict(eular.classified, eular.could_change_verdict, eular.first_fulfilled),
                 eular.first_fulfilled,
             ),
             ComparisonRow(
@@ -102,6 +108,44 @@ class Comparison:
                 acr.first_fulfilled,
             ),
         )
+
+    @property
+    def results(self) -> dict[str, _SetResult]:
+        """Each set's result by its registry name, newest first."""
+        return {
+            "eular_acr_2019": self.eular_acr_2019,
+            "slicc_2012": self.slicc_2012,
+            "acr_1997": self.acr_1997,
+        }
+
+    @property
+    def verdict(self) -> str:
+        """One line: each set's short verdict, and whether they agree."""
+        sets = "; ".join(f"{row.criteria_set}: {row.verdict}" for row in self.rows)
+        return sets + (" (the three sets agree)" if self.all_agree else " (the sets disagree)")
+
+    def finding(self, code: str) -> ItemFinding:
+        """One criterion of one set, by its qualified code (``slicc_2012.ana``); raises
+        :class:`~sle_scoring.exceptions.UnknownCodeError` for an unknown code."""
+        name, _, criterion = code.partition(".")
+        result = self.results.get(name)
+        if result is None:
+            valid = [f"{set_}.{c}" for set_ in self.results for c in instruments()[set_].codes]
+            raise unknown(code, "criteria comparison", valid)
+        return result.finding(criterion)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The comparison as one flat record: ``compare.patient_id``,
+        ``compare.as_of`` and ``compare.all_agree``, then each set's own record
+        (``eular_acr_2019.points``, ``slicc_2012.classified``, ...)."""
+        record: dict[str, RecordValue] = {
+            "compare.patient_id": self.patient_id,
+            "compare.as_of": iso(self.as_of),
+            "compare.all_agree": self.all_agree,
+        }
+        for result in self.results.values():
+            record.update(result.as_record())
+        return record
 
     @property
     def all_agree(self) -> bool:

@@ -40,6 +40,8 @@ from ._outcomes import (
     not_assessed_name,
     read_visit,
 )
+from ._registry import Instrument
+from ._results import OUTCOME_FIELDS
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import CLINICAL_SLEDAI_2K, SLEDAI_2K, Score, score_visit
@@ -47,6 +49,7 @@ from .units import Number
 
 __all__ = [
     "CONDITIONS",
+    "INSTRUMENT",
     "PGA_BELOW",
     "PREDNISONE_AT_MOST_MG",
     "SOURCE",
@@ -154,7 +157,15 @@ def assess(
             flag(immunosuppressive_treatment_stable, "immunosuppressive_treatment_stable")
         ),
     )
-    return Outcome("DORIS 2021 remission", SOURCE, combine(conditions), conditions, date, _NOTES)
+    return Outcome(
+        "DORIS 2021 remission",
+        SOURCE,
+        combine(conditions),
+        conditions,
+        date,
+        _NOTES,
+        instrument="doris_remission",
+    )
 
 
 def assess_visit(
@@ -184,3 +195,17 @@ def assess_visit(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+#: DORIS 2021 remission in the instrument registry (``sle_scoring.INSTRUMENTS``).
+INSTRUMENT = Instrument(
+    name="doris_remission",
+    title="DORIS 2021 definition of remission in SLE",
+    source=SOURCE,
+    scope="outcome_at_visit",
+    codes=(),
+    fields=OUTCOME_FIELDS,
+    from_items=None,
+    from_evidence=assess_visit,
+    visits_from="sledai_2k",
+)

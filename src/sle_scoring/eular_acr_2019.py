@@ -46,10 +46,11 @@ from ._items import (
     codes_with,
     first_fulfilled,
     item_codes,
-    item_finding,
     left_out,
     ordered_findings,
 )
+from ._registry import Instrument
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "CRITERIA",
     "DOMAINS",
     "ENTRY_CRITERION",
+    "INSTRUMENT",
     "MAX_POINTS",
     "SOURCE",
     "Classification",
@@ -268,6 +270,8 @@ _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAINS)
 
 _VOCABULARY = "EULAR/ACR 2019"
+_ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 _ENTRY = ENTRY_CRITERION.code
 
 
@@ -352,8 +356,8 @@ class Classification:
 
     ``points`` is the additive total (highest criterion per domain); it is computed
     even when the entry criterion is not met, but then it is not counted and
-    ``classified`` is False. ``max_possible_points`` adds what the criteria not
-    assessed could still contribute. ``first_fulfilled`` is the earliest date on
+    ``classified`` is False. ``max_possible`` adds what the criteria not assessed
+    could still contribute. ``first_fulfilled`` is the earliest date on
     which the criteria were met, when dated evidence was given.
 
     A classification for research; never a diagnosis.
@@ -411,17 +415,36 @@ class Classification:
         return tuple(f for f in self.findings if f.status is ItemStatus.EXPLAINED)
 
     @property
-    def max_possible_points(self) -> int:
+    def complete(self) -> bool:
+        """True when every criterion was assessed."""
+        return not self.not_assessed
+
+    @property
+    def max_possible(self) -> int:
         """The points if every criterion not assessed turned out present."""
         return sum(self._possible())
 
     @property
+    def max_possible_points(self) -> int:
+        """The former name of :attr:`max_possible`."""
+        return self.max_possible
+
+    @property
+    def could_change_verdict(self) -> bool:
+        """True when not classified now but criteria not assessed could change that
+        (criteria only add, so a classification cannot be undone)."""
+        return self._could_change(self._possible())
+
+    @property
     def could_be_classified(self) -> bool:
-        """True when not classified now but criteria not assessed could change that."""
+        """The former name of :attr:`could_change_verdict`."""
+        return self.could_change_verdict
+
+    def _could_change(self, possible: tuple[int, int]) -> bool:
         if self.classified:
             return False
         entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
-        return _meets_rule(entry_possible, *self._possible())
+        return _meets_rule(entry_possible, *possible)
 
     def _possible(self) -> tuple[int, int]:
         # (clinical, immunologic) points if every criterion not assessed were present
@@ -432,6 +455,9 @@ class Classification:
     @property
     def verdict(self) -> str:
         """One line: classified, or not and why, including what is not assessed."""
+        return self._verdict(self._possible())
+
+    def _verdict(self, possible: tuple[int, int]) -> str:
         if self.classified:
             verdict = "classified as SLE (2019 EULAR/ACR)"
             if self.first_fulfilled is not None:
@@ -449,7 +475,6 @@ class Classification:
             reason = f"{self.points} points < {CLASSIFICATION_THRESHOLD}"
         verdict = f"not classified ({reason})"
         entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
-        possible = self._possible()  # computed once: this runs for every row of a batch
         if _meets_rule(entry_possible, *possible):
             missing = sum(possible) - self.points
             if missing:
@@ -459,11 +484,31 @@ class Classification:
         return verdict
 
     def finding(self, code: str | Criterion) -> ItemFinding:
-        """How one criterion was decided (item level: from the codes given)."""
-        key = code.value if isinstance(code, Criterion) else code
-        if key not in _BY_CODE:
-            raise KeyError(key)
-        return item_finding(key, self.findings, self.present, self.not_assessed)
+        """How one criterion was decided (item level: from the codes given); raises
+        :class:`~sle_scoring.exceptions.UnknownCodeError` for an unknown code."""
+        return item_of(code, _CODES, _VOCABULARY, self.findings, self.present, self.not_assessed)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The classification as one flat record, keys ``eular_acr_2019.<field>``
+        (:data:`INSTRUMENT` ``.fields``; code lists in table order)."""
+        possible = self._possible()  # computed once: this runs for every row of a batch
+        return prefixed(
+            "eular_acr_2019",
+            {
+                "points": self.points,
+                "clinical_points": self.clinical_points,
+                "immunologic_points": self.immunologic_points,
+                "entry_criterion_met": self.entry_criterion_met,
+                "classified": self.classified,
+                "complete": self.complete,
+                "could_change_verdict": self._could_change(possible),
+                "max_possible": sum(possible),
+                "as_of": iso(self.as_of),
+                "first_fulfilled": iso(self.first_fulfilled),
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
+                "verdict": self._verdict(possible),
+            },
+        )
 
     def explain(self) -> str:
         """A readable account of the classification, domain by domain."""
@@ -755,3 +800,32 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+#: The 2019 EULAR/ACR criteria in the instrument registry (``sle_scoring.INSTRUMENTS``).
+INSTRUMENT = Instrument(
+    name="eular_acr_2019",
+    title="2019 EULAR/ACR classification criteria",
+    source=SOURCE,
+    scope="classification_as_of",
+    codes=_ORDER,
+    fields=(
+        "points",
+        "clinical_points",
+        "immunologic_points",
+        "entry_criterion_met",
+        "classified",
+        "complete",
+        "could_change_verdict",
+        "max_possible",
+        "as_of",
+        "first_fulfilled",
+        "present",
+        "not_assessed",
+        "explained",
+        "verdict",
+    ),
+    from_items=classify,
+    from_evidence=classify_patient,
+    rules=_derive,
+)

@@ -21,7 +21,11 @@ as check boxes. This module reads them as they are::
 - Header names are matched ignoring letter case and surrounding spaces, and a UTF-8
   byte-order mark (as spreadsheet programs write) is ignored. A column that is not
   an item of the instruments read is an error naming it, with the closest valid
-  name suggested, unless the caller asks to ignore unknown columns.
+  name suggested, unless the caller asks to ignore unknown columns. A column that
+  is an item of another registered instrument only (``sdi.diabetes``, or
+  ``arthritis`` when only the 2019 EULAR/ACR criteria are read) is always an
+  error naming that instrument: its cells would otherwise be dropped or read with
+  another instrument's definition.
 
 The header is validated once (:func:`read_header`); each row is then a few
 look-ups (:meth:`Columns.parse`). Reading streams: one row in memory at a time.
@@ -52,6 +56,7 @@ __all__ = [
     "Columns",
     "ItemRow",
     "cell_state",
+    "instruments_in_header",
     "iter_rows",
     "read_header",
 ]
@@ -252,28 +257,60 @@ def cell_state(value: object) -> str | None:
     return None if state is None else ("absent", "present", "not assessed")[state]
 
 
-def read_header(
-    header: Sequence[str],
-    instruments: Mapping[str, Sequence[str]],
-    *,
-    ignore_unknown: bool = False,
-) -> Columns:
-    """Validate a header row against the instruments' item codes.
-
-    ``instruments`` maps each instrument's name (``sledai_2k``) to its item codes.
-    Raises :class:`InvalidEvidenceError` listing every problem: a missing
-    ``patient_id`` or ``visit_date`` column, a repeated column, a bare code that
-    belongs to several instruments, and (unless ``ignore_unknown``) an unknown
-    column, with the closest valid name suggested.
-    """
-    names = [name.strip().lower() for name in header]
-    if names:
-        names[0] = names[0].removeprefix("\ufeff")
+def _owners(instruments: Mapping[str, Sequence[str]]) -> dict[str, list[tuple[str, str]]]:
+    """Each accepted column name (bare code, ``<instrument>.<code>``) -> its items."""
     owners: dict[str, list[tuple[str, str]]] = {}
     for instrument, codes in instruments.items():
         for code in codes:
             owners.setdefault(code, []).append((instrument, code))
             owners.setdefault(f"{instrument}.{code}", []).append((instrument, code))
+    return owners
+
+
+def _column_name(name: str) -> str:
+    return name.strip().lower().removeprefix("\ufeff")
+
+
+def instruments_in_header(
+    header: Sequence[str], instruments: Mapping[str, Sequence[str]]
+) -> tuple[str, ...]:
+    """The instruments of ``instruments`` (name -> item codes) that ``header`` has
+    item columns for, in the order given.
+
+    A column counts for an instrument when it is qualified with its name or is a
+    code of that instrument only.
+    """
+    owners = _owners(instruments)
+    found = set()
+    for name in header:
+        owner = owners.get(_column_name(name), [])
+        if len(owner) == 1:
+            found.add(owner[0][0])
+    return tuple(name for name in instruments if name in found)
+
+
+def read_header(
+    header: Sequence[str],
+    instruments: Mapping[str, Sequence[str]],
+    *,
+    ignore_unknown: bool = False,
+    others: Mapping[str, Sequence[str]] | None = None,
+) -> Columns:
+    """Validate a header row against the instruments' item codes.
+
+    ``instruments`` maps each instrument's name (``sledai_2k``) to its item codes;
+    ``others`` the other instruments' (those not read). Raises
+    :class:`InvalidEvidenceError` listing every problem: a missing ``patient_id``
+    or ``visit_date`` column, a repeated column, a bare code that belongs to
+    several instruments, a column that is an item of ``others`` only (even with
+    ``ignore_unknown``), and (unless ``ignore_unknown``) an unknown column, with the
+    closest valid name suggested.
+    """
+    names = [name.strip().lower() for name in header]
+    if names:
+        names[0] = names[0].removeprefix("\ufeff")
+    owners = _owners(instruments)
+    elsewhere = _owners(others or {})
     problems: list[Problem] = []
     where = "header"
     seen: dict[str, int] = {}
@@ -288,6 +325,18 @@ def read_header(
         if name in (PATIENT_COLUMN, VISIT_COLUMN):
             continue
         owner = owners.get(name)
+        if owner is None and name in elsewhere:
+            others_named = ", ".join(dict.fromkeys(i for i, _ in elsewhere[name]))
+            problems.append(
+                Problem(
+                    None,
+                    where,
+                    shown,
+                    f"is an item of {others_named}, which is not applied; apply it, or leave "
+                    "the column out",
+                )
+            )
+            continue
         if owner is None:
             if ignore_unknown:
                 ignored.append(shown)

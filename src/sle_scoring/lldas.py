@@ -57,6 +57,8 @@ from ._outcomes import (
     score_range,
     scores_in_order,
 )
+from ._registry import Instrument, Occasion
+from ._results import OUTCOME_FIELDS
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import SLEDAI_2K, Score, score_visit
@@ -64,6 +66,7 @@ from .units import Number
 
 __all__ = [
     "CONDITIONS",
+    "INSTRUMENT",
     "MAJOR_ORGAN_DESCRIPTORS",
     "PGA_AT_MOST",
     "PREDNISONE_AT_MOST_MG",
@@ -301,7 +304,9 @@ def assess(
             flag(investigational_drug, "investigational_drug"),
         ),
     )
-    return Outcome("LLDAS", SOURCE, combine(conditions), conditions, date, _NOTES)
+    return Outcome(
+        "LLDAS", SOURCE, combine(conditions), conditions, date, _NOTES, instrument="lldas"
+    )
 
 
 def assess_visit(
@@ -344,3 +349,31 @@ def assess_visit(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+def _at_occasion(patient: Patient, occasion: Occasion) -> Outcome:
+    # Condition 2 compares with the previous visit; at a record's first visit it
+    # cannot be determined (the record may not start at the first assessment).
+    assert occasion.date is not None  # batch assesses LLDAS at visits only
+    return assess_visit(
+        patient,
+        occasion.date,
+        previous_visit=occasion.previous,
+        window_days=occasion.window_days,
+        non_standard_window=occasion.non_standard_window,
+    )
+
+
+#: LLDAS in the instrument registry (``sle_scoring.INSTRUMENTS``).
+INSTRUMENT = Instrument(
+    name="lldas",
+    title="Lupus Low Disease Activity State (LLDAS)",
+    source=SOURCE,
+    scope="outcome_at_visit",
+    codes=(),
+    fields=OUTCOME_FIELDS,
+    from_items=None,
+    from_evidence=assess_visit,
+    at_occasion=_at_occasion,
+    visits_from="sledai_2k",
+)

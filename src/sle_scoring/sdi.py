@@ -32,10 +32,13 @@ import attrs
 
 from ._definitions import months_after
 from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint, item_finding
+from ._registry import Instrument, Occasion
+from ._results import RecordValue, in_order, iso, positions, prefixed, unknown
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
 
 __all__ = [
+    "INSTRUMENT",
     "ITEMS",
     "MAX_SCORE",
     "SECTIONS",
@@ -368,6 +371,8 @@ MAX_SCORE = sum(SECTION_MAXIMA.values())
 _BY_CODE: dict[str, DamageItem] = {item.code: item for item in ITEMS}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _ESRD = DamageCode.END_STAGE_RENAL_DISEASE.value
+_ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 
 
 def six_months_after(day: datetime.date) -> datetime.date:
@@ -446,10 +451,11 @@ def _total(counted: Iterable[CountedItem]) -> int:
 
 
 def _key(code: str | DamageCode) -> str:
-    """The plain code of an item; ``KeyError`` when it is not an SDI item."""
-    key = code.value if isinstance(code, DamageCode) else code
-    if key not in _BY_CODE:
-        raise KeyError(key)
+    """The plain code of an item; :class:`UnknownCodeError` (with a suggestion) when it
+    is not an SDI item."""
+    key = _CODES.get(code) if isinstance(code, str) else None
+    if key is None:
+        raise unknown(code, _VOCABULARY, _CODES)
     return key
 
 
@@ -533,10 +539,39 @@ class DamageScore:
                 return entry.first_counted
         return None
 
+    @property
+    def verdict(self) -> str:
+        """One line: ``SDI 2 of 47``, and what was not assessed."""
+        verdict = f"SDI {self.total} of {MAX_SCORE}"
+        if self.not_assessed:
+            verdict += f"; incomplete, {len(self.not_assessed)} of {len(ITEMS)} items not assessed"
+        if self.onset_unknown:
+            verdict += "; lupus onset not given"
+        return verdict
+
     def finding(self, code: str | DamageCode) -> ItemFinding:
-        """How one item was decided."""
+        """How one item was decided; raises
+        :class:`~sle_scoring.exceptions.UnknownCodeError` for an unknown code."""
         key = _key(code)
         return item_finding(key, self.findings, self.present, self.not_assessed)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The score as one flat record, keys ``sdi.<field>`` (:data:`INSTRUMENT`
+        ``.fields``; code lists in table order)."""
+        return prefixed(
+            "sdi",
+            {
+                "total": self.total,
+                "max_possible": self.max_possible,
+                "complete": self.complete,
+                "as_of": iso(self.as_of),
+                "lupus_onset": iso(self.lupus_onset),
+                "present": in_order(self.present, _POSITION),
+                "not_assessed": in_order(self.not_assessed, _POSITION),
+                "pending": in_order((code for code, _ in self.pending), _POSITION),
+                "verdict": self.verdict,
+            },
+        )
 
     def explain(self) -> str:
         """A readable account, section by section."""
@@ -752,3 +787,36 @@ def timeline(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+def _at_occasion(patient: Patient, occasion: Occasion) -> DamageScore:
+    # Batch scoring has no lupus onset date: the result says so (onset_unknown).
+    assert occasion.date is not None  # batch scores damage as of each visit
+    return score_patient(patient, as_of=occasion.date, lupus_onset=None)
+
+
+#: The SDI in the instrument registry (``sle_scoring.INSTRUMENTS``). Its items are
+#: asserted (``sdi.<item>``, dated at onset); item-level input scores each
+#: "2 if more than one" item once (:func:`score` takes ``more_than_one``).
+INSTRUMENT = Instrument(
+    name="sdi",
+    title="SLICC/ACR Damage Index (SDI)",
+    source=SOURCE,
+    scope="damage_as_of",
+    codes=_ORDER,
+    fields=(
+        "total",
+        "max_possible",
+        "complete",
+        "as_of",
+        "lupus_onset",
+        "present",
+        "not_assessed",
+        "pending",
+        "verdict",
+    ),
+    from_items=score,
+    from_evidence=score_patient,
+    at_occasion=_at_occasion,
+    visits_from="sdi",
+)

@@ -34,15 +34,18 @@ from ._items import (
     ItemStatus,
     codes_with,
     item_codes,
-    item_finding,
     left_out,
     ordered_findings,
 )
+from ._registry import Instrument
+from ._results import RecordValue, in_order, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
+    "CLINICAL_INSTRUMENT",
     "CLINICAL_SLEDAI_2K",
     "DESCRIPTORS",
+    "INSTRUMENT",
     "MAX_SCORE",
     "SLEDAI_2K",
     "SOURCE",
@@ -238,6 +241,12 @@ _BY_CODE: dict[str, Item] = {item.code: item for item in DESCRIPTORS}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _WEIGHTS: dict[str, int] = {code: item.weight for code, item in _BY_CODE.items()}
 _VOCABULARY = "SLEDAI-2K"
+_ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
+
+
+def _index_codes(index: Index) -> dict[str, str]:
+    return {code: code for code in _ORDER if code in index.codes}
 
 
 @attrs.frozen
@@ -245,17 +254,22 @@ class Index:
     """A named variant of the one SLEDAI-2K table: which descriptors it scores.
 
     The variants differ only in the descriptors they include, never in weights or
-    definitions, so they are subsets of :data:`DESCRIPTORS`, not copies.
+    definitions, so they are subsets of :data:`DESCRIPTORS`, not copies. ``key`` is
+    the variant's name in the instrument registry and in records.
     """
 
     name: str
-    descriptors: tuple[Item, ...]
-    source: str
-    # Built once (scoring reads it on every call), not part of equality.
+    # Left out of the repr, so that a default argument reads Index(name='SLEDAI-2K').
+    descriptors: tuple[Item, ...] = attrs.field(repr=False)
+    source: str = attrs.field(repr=False)
+    key: str = attrs.field(default="sledai_2k", kw_only=True, repr=False)
+    # Built once (scoring reads them on every call), not part of equality.
     _codes: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _max_score: int = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_codes", frozenset(item.code for item in self.descriptors))
+        object.__setattr__(self, "_max_score", sum(item.weight for item in self.descriptors))
 
     @property
     def codes(self) -> frozenset[str]:
@@ -265,7 +279,7 @@ class Index:
     @property
     def max_score(self) -> int:
         """The highest possible score: every descriptor present."""
-        return sum(item.weight for item in self.descriptors)
+        return self._max_score
 
 
 #: SLEDAI-2K: all 24 descriptors, 0-105.
@@ -278,6 +292,7 @@ CLINICAL_SLEDAI_2K = Index(
     tuple(item for item in DESCRIPTORS if item.kind == CLINICAL),
     SOURCE + "; serological descriptors removed as in van Vollenhoven RF, et al. "
     "Lupus Sci Med 2021;8:e000538",
+    key="clinical_sledai_2k",
 )
 
 #: 8 x 8 + 6 x 4 + 7 x 2 + 3 x 1 = 105.
@@ -324,12 +339,38 @@ class Score:
         """Descriptors left out because the finding was explained by another cause."""
         return tuple(f for f in self.findings if f.status is ItemStatus.EXPLAINED)
 
+    @property
+    def verdict(self) -> str:
+        """One line: ``SLEDAI-2K 8 of 105``, and what was not assessed."""
+        verdict = f"{self.index.name} {self.total} of {self.index.max_score}"
+        if self.not_assessed:
+            codes = sorted(self.not_assessed, key=_POSITION.__getitem__)
+            verdict += f"; incomplete, not assessed: {', '.join(codes)}"
+        return verdict
+
     def finding(self, code: str | Descriptor) -> ItemFinding:
-        """How one descriptor was decided."""
-        key = code.value if isinstance(code, Descriptor) else code
-        if key not in self.index.codes:
-            raise KeyError(key)
-        return item_finding(key, self.findings, self.present, self.not_assessed)
+        """How one descriptor of the index was decided; raises
+        :class:`~sle_scoring.exceptions.UnknownCodeError` for a code that is not one."""
+        codes = _CODES if self.index.codes == SLEDAI_2K.codes else _index_codes(self.index)
+        return item_of(code, codes, self.index.name, self.findings, self.present, self.not_assessed)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The score as one flat record, keys ``<index key>.<field>`` (``sledai_2k``
+        or ``clinical_sledai_2k``; :data:`INSTRUMENT` ``.fields``)."""
+        return prefixed(
+            self.index.key,
+            {
+                "total": self.total,
+                "max": self.index.max_score,
+                "complete": self.complete,
+                "visit_date": iso(self.visit_date),
+                "window_days": self.window_days,
+                "standard_window": self.standard_window,
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
+                "ignored": in_order(self.ignored, _POSITION),
+                "verdict": self.verdict,
+            },
+        )
 
     def explain(self) -> str:
         """A readable account: each descriptor scored, left out, or not assessed."""
@@ -588,3 +629,68 @@ def score_visit(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+def _clinical_score(
+    items: Iterable[str | Descriptor], *, not_assessed: Iterable[str | Descriptor] = ()
+) -> Score:
+    return score(items, not_assessed=not_assessed, index=CLINICAL_SLEDAI_2K)
+
+
+def _clinical_score_visit(
+    patient: Patient,
+    visit_date: datetime.date,
+    *,
+    window_days: int = 10,
+    non_standard_window: bool = False,
+) -> Score:
+    return score_visit(
+        patient,
+        visit_date,
+        window_days=window_days,
+        index=CLINICAL_SLEDAI_2K,
+        non_standard_window=non_standard_window,
+    )
+
+
+_FIELDS = (
+    "total",
+    "max",
+    "complete",
+    "visit_date",
+    "window_days",
+    "standard_window",
+    "present",
+    "not_assessed",
+    "explained",
+    "ignored",
+    "verdict",
+)
+
+#: SLEDAI-2K in the instrument registry (``sle_scoring.INSTRUMENTS``).
+INSTRUMENT = Instrument(
+    name="sledai_2k",
+    title="SLEDAI-2K",
+    source=SOURCE,
+    scope="activity_at_visit",
+    codes=_ORDER,
+    fields=_FIELDS,
+    from_items=score,
+    from_evidence=score_visit,
+    rules=_derive,
+    visits_from="sledai_2k",
+)
+
+#: Clinical SLEDAI-2K (:data:`CLINICAL_SLEDAI_2K`) in the instrument registry.
+CLINICAL_INSTRUMENT = Instrument(
+    name="clinical_sledai_2k",
+    title="clinical SLEDAI-2K",
+    source=CLINICAL_SLEDAI_2K.source,
+    scope="activity_at_visit",
+    codes=tuple(item.code for item in CLINICAL_SLEDAI_2K.descriptors),
+    fields=_FIELDS,
+    from_items=_clinical_score,
+    from_evidence=_clinical_score_visit,
+    variant_of="sledai_2k",
+    visits_from="sledai_2k",
+)

@@ -19,7 +19,10 @@ import enum
 
 import attrs
 
+from ._items import ItemFinding
 from ._outcomes import not_assessed_name, score_range, scores_in_order
+from ._registry import Instrument, Occasion
+from ._results import RecordValue, iso, prefixed, unknown
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import MAX_SCORE, SLEDAI_2K, Score
@@ -27,6 +30,7 @@ from .sledai_2k import MAX_SCORE, SLEDAI_2K, Score
 __all__ = [
     "FLARE_INCREASE_ABOVE",
     "IMPROVEMENT_REDUCTION_ABOVE",
+    "INSTRUMENT",
     "SOURCE",
     "Category",
     "Change",
@@ -84,6 +88,43 @@ class Change:
         if self.category is Category.UNDETERMINED:
             return f"cannot be determined: {', '.join(self.missing)} missing"
         return str(self.category.value)
+
+    def finding(self, code: str) -> ItemFinding:
+        """How one descriptor was decided at either visit: ``before.<descriptor>`` or
+        ``after.<descriptor>`` (when that visit is a :class:`Score`, not a total);
+        raises :class:`~sle_scoring.exceptions.UnknownCodeError` otherwise."""
+        scores = {"before": self.before, "after": self.after}
+        valid = [
+            f"{when}.{item.code}"
+            for when, score in scores.items()
+            if isinstance(score, Score)
+            for item in score.index.descriptors
+        ]
+        when, _, descriptor = code.partition(".")
+        score = scores.get(when)
+        if code not in valid or not isinstance(score, Score):
+            raise unknown(code, "SLEDAI-2K change", valid)
+        return score.finding(descriptor)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The change as one flat record, keys ``sledai_change.<field>``: the
+        ``category``, the bounds ``least`` and ``most`` of the change, both visits'
+        dates and totals, the descriptors ``missing`` and the ``verdict``."""
+        before, after = self.before, self.after
+        return prefixed(
+            "sledai_change",
+            {
+                "category": self.category.value,
+                "least": self.least,
+                "most": self.most,
+                "before_date": iso(self.before_date),
+                "after_date": iso(self.after_date),
+                "before_total": before.total if isinstance(before, Score) else before,
+                "after_total": after.total if isinstance(after, Score) else after,
+                "missing": "; ".join(self.missing),
+                "verdict": self.verdict,
+            },
+        )
 
     def explain(self) -> str:
         """One line: the change and its category."""
@@ -161,3 +202,42 @@ def categorise_visits(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+def _at_occasion(patient: Patient, occasion: Occasion) -> Change | None:
+    # Change between consecutive visits (Gladman et al. 2000 compare a visit with
+    # the one before); nothing to compare at a record's first visit.
+    if occasion.previous is None or occasion.date is None:
+        return None
+    return categorise_visits(
+        patient,
+        occasion.previous,
+        occasion.date,
+        window_days=occasion.window_days,
+        non_standard_window=occasion.non_standard_window,
+    )
+
+
+#: The SLEDAI-2K change in the instrument registry (``sle_scoring.INSTRUMENTS``).
+INSTRUMENT = Instrument(
+    name="sledai_change",
+    title="SLEDAI-2K change between visits (flare, improvement, persistent)",
+    source=SOURCE,
+    scope="outcome_between_visits",
+    codes=(),
+    fields=(
+        "category",
+        "least",
+        "most",
+        "before_date",
+        "after_date",
+        "before_total",
+        "after_total",
+        "missing",
+        "verdict",
+    ),
+    from_items=None,
+    from_evidence=categorise_visits,
+    at_occasion=_at_occasion,
+    visits_from="sledai_2k",
+)

@@ -49,16 +49,18 @@ from ._items import (
     codes_with,
     first_fulfilled,
     item_codes,
-    item_finding,
     left_out,
     ordered_findings,
 )
+from ._registry import Instrument
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
     "BIOPSY",
     "CLASSIFICATION_THRESHOLD",
     "CRITERIA",
+    "INSTRUMENT",
     "SOURCE",
     "Classification",
     "Criterion",
@@ -237,6 +239,8 @@ BIOPSY = Item(
 _BY_CODE: dict[str, Item] = {item.code: item for item in (*CRITERIA, BIOPSY)}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _VOCABULARY = "SLICC 2012"
+_ORDER = tuple(_BY_CODE)
+_POSITION = positions(_ORDER)
 _COOMBS = Criterion.DIRECT_COOMBS.value
 _HEMOLYTIC_ANEMIA = Criterion.HEMOLYTIC_ANEMIA.value
 _ANTIBODIES_WITH_BIOPSY = frozenset({Criterion.ANA.value, Criterion.ANTI_DSDNA.value})
@@ -326,6 +330,11 @@ class Classification:
         return {bool(_rules_met(case)) for case in cases}
 
     @property
+    def complete(self) -> bool:
+        """True when every criterion was assessed."""
+        return not self.not_assessed
+
+    @property
     def could_change_verdict(self) -> bool:
         """Whether items not assessed could change the verdict, either way."""
         return len(self._possible_verdicts()) > 1
@@ -359,11 +368,29 @@ class Classification:
         return verdict
 
     def finding(self, code: str | Criterion) -> ItemFinding:
-        """How one criterion was decided (item level: from the codes given)."""
-        key = code.value if isinstance(code, Criterion) else code
-        if key not in _BY_CODE:
-            raise KeyError(key)
-        return item_finding(key, self.findings, self.present, self.not_assessed)
+        """How one criterion was decided (item level: from the codes given); raises
+        :class:`~sle_scoring.exceptions.UnknownCodeError` for an unknown code."""
+        return item_of(code, _CODES, _VOCABULARY, self.findings, self.present, self.not_assessed)
+
+    def as_record(self) -> dict[str, RecordValue]:
+        """The classification as one flat record, keys ``slicc_2012.<field>``
+        (:data:`INSTRUMENT` ``.fields``; code lists in table order)."""
+        return prefixed(
+            "slicc_2012",
+            {
+                "count": self.count,
+                "clinical_count": self.clinical_count,
+                "immunologic_count": self.immunologic_count,
+                "rules_met": " ".join(rule.value for rule in self.rules_met),
+                "classified": self.classified,
+                "complete": self.complete,
+                "could_change_verdict": self.could_change_verdict,
+                "as_of": iso(self.as_of),
+                "first_fulfilled": iso(self.first_fulfilled),
+                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
+                "verdict": self.verdict,
+            },
+        )
 
     def _status_line(self, number: int, item: Item) -> str:
         status = self.finding(item.code).status.value
@@ -653,3 +680,31 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+#: The 2012 SLICC criteria in the instrument registry (``sle_scoring.INSTRUMENTS``).
+INSTRUMENT = Instrument(
+    name="slicc_2012",
+    title="2012 SLICC classification criteria",
+    source=SOURCE,
+    scope="classification_as_of",
+    codes=_ORDER,
+    fields=(
+        "count",
+        "clinical_count",
+        "immunologic_count",
+        "rules_met",
+        "classified",
+        "complete",
+        "could_change_verdict",
+        "as_of",
+        "first_fulfilled",
+        "present",
+        "not_assessed",
+        "explained",
+        "verdict",
+    ),
+    from_items=classify,
+    from_evidence=classify_patient,
+    rules=_derive,
+)

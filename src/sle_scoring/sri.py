@@ -41,6 +41,8 @@ from ._outcomes import (
     score_range,
     scores_in_order,
 )
+from ._registry import Instrument, Occasion
+from ._results import OUTCOME_FIELDS
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import SLEDAI_2K, Score
@@ -49,6 +51,7 @@ from .units import Number
 __all__ = [
     "BILAG_GRADES",
     "CONDITIONS",
+    "INSTRUMENT",
     "PGA_WORSENING_AT_LEAST",
     "REDUCTIONS",
     "SOURCE",
@@ -197,7 +200,9 @@ def assess(
             exact(pga_follow_up, "pga_follow_up", maximum=PGA_MAXIMUM, where="SRI"),
         )
     )
-    return Outcome(name, SOURCE, combine(conditions), tuple(conditions), date, notes)
+    return Outcome(
+        name, SOURCE, combine(conditions), tuple(conditions), date, notes, instrument="sri"
+    )
 
 
 def assess_visits(
@@ -238,3 +243,33 @@ def assess_visits(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+def _at_occasion(patient: Patient, occasion: Occasion) -> Outcome | None:
+    # SRI-4 is response at a follow-up visit against the trial's baseline: here the
+    # record's first visit. Nothing to compare at the baseline itself.
+    if occasion.baseline is None or occasion.date is None:
+        return None
+    return assess_visits(
+        patient,
+        occasion.baseline,
+        occasion.date,
+        window_days=occasion.window_days,
+        non_standard_window=occasion.non_standard_window,
+    )
+
+
+#: The SRI in the instrument registry (``sle_scoring.INSTRUMENTS``): SRI-4, modified
+#: (no BILAG grades) unless :func:`assess_visits` is given them.
+INSTRUMENT = Instrument(
+    name="sri",
+    title="SLE Responder Index (SRI-4)",
+    source=SOURCE,
+    scope="outcome_between_visits",
+    codes=(),
+    fields=OUTCOME_FIELDS,
+    from_items=None,
+    from_evidence=assess_visits,
+    at_occasion=_at_occasion,
+    visits_from="sledai_2k",
+)

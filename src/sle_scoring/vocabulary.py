@@ -17,6 +17,8 @@ from fractions import Fraction
 
 import attrs
 
+from ._registry import item_instruments
+
 __all__ = [
     "ASSAYS",
     "CAUSES",
@@ -714,38 +716,16 @@ CAUSES: tuple[str, ...] = (
 )
 
 
-# Instrument name -> its item codes; built on first use because the instrument
-# modules import evidence, which imports this module.
-_INSTRUMENT_ITEMS: dict[str, frozenset[str]] = {}
-
-
 def instrument_items() -> dict[str, frozenset[str]]:
     """Each instrument that accepts direct item assertions (``<instrument>.<item>``)
-    and its item codes."""
-    if not _INSTRUMENT_ITEMS:
-        from . import acr_1997, eular_acr_2019, sdi, sledai_2k, slicc_2012
-
-        _INSTRUMENT_ITEMS.update(
-            {
-                "eular_acr_2019": frozenset(
-                    item.code for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
-                ),
-                "sledai_2k": frozenset(item.code for item in sledai_2k.DESCRIPTORS),
-                "sdi": frozenset(item.code for item in sdi.ITEMS),
-                "slicc_2012": frozenset(
-                    item.code for item in (*slicc_2012.CRITERIA, slicc_2012.BIOPSY)
-                ),
-                "acr_1997": frozenset(item.code for item in acr_1997.CRITERIA),
-            }
-        )
-    return dict(_INSTRUMENT_ITEMS)
+    and its item codes, from the instrument registry (``sle_scoring.INSTRUMENTS``)."""
+    return dict(item_instruments())
 
 
 def item_assertion(code: str) -> tuple[str, str] | None:
     """``(instrument, item)`` when ``code`` is a valid item assertion, else ``None``."""
     instrument, dot, item = code.partition(".")
-    items = _INSTRUMENT_ITEMS or instrument_items()
-    if dot and item in items.get(instrument, frozenset()):
+    if dot and item in item_instruments().get(instrument, frozenset()):
         return instrument, item
     return None
 
