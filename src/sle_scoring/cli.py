@@ -35,7 +35,7 @@ from typing import IO, Any, NamedTuple
 
 import attrs
 
-from . import __version__, batch, compare, records
+from . import __version__, batch, compare, records, report
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, read_header
 
@@ -281,6 +281,7 @@ def _parser() -> argparse.ArgumentParser:
                 help="all: 2019 EULAR/ACR, 2012 SLICC and 1997 ACR side by side "
                 "(evidence records only)",
             )
+    report.add_report_command(commands)
     return parser
 
 
@@ -903,6 +904,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except SystemExit as exit:  # --help, --version, or a usage error already reported
         return int(exit.code or 0)
+    if args.command == "report":  # the whole command lives in sle_scoring.report
+        return report.run(args)
     try:
         return _execute(args, sys.stdin, sys.stdout, sys.stderr)
     except _UsageError as error:
