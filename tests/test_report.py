@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import itertools
 import json
 import re
@@ -77,7 +78,7 @@ class TestExampleReport:
         assert example_page.count("<td>1 of 1</td>") == 3
 
     def test_visit_table_has_every_instrument_and_visit(self, example_page: str) -> None:
-        for name, _assess in report.INSTRUMENTS:
+        for name, _assess in report.VISIT_COLUMNS:
             assert f"<th>{name}</th>" in example_page
         visits = reference_cases.bottazzi_2025().dates()
         assert len(visits) == 6  # presentation, flare, 3 dose changes, sixth infusion
@@ -196,3 +197,23 @@ class TestCommand:
         assert cli.main(["report", "--example", "-o", str(out)]) == 0
         assert out.stat().st_mode & 0o644 == 0o644
         assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temporary left
+
+
+class TestWithoutThePlotExtra:
+    """A bare install has no matplotlib: the report says how to install it."""
+
+    def test_command_names_the_extra(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        real = importlib.util.find_spec
+        monkeypatch.setattr(
+            importlib.util,
+            "find_spec",
+            lambda name, *rest: None if name == "matplotlib" else real(name, *rest),
+        )
+        out = tmp_path / "r.html"
+        assert cli.main(["report", "--example", "-o", str(out)]) == 2
+        assert "pip install 'sle-scoring[plot]'" in capsys.readouterr().err
+        assert not out.exists()
+        with pytest.raises(ImportError, match=r"pip install 'sle-scoring\[plot\]'"):
+            report.html([])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import html as _html
+import importlib.util
 import itertools
 import os
 import shutil
@@ -56,8 +57,8 @@ if TYPE_CHECKING:
     from .plot import Event, UndatedValue
 
 __all__ = [
-    "INSTRUMENTS",
     "MAX_PATIENTS",
+    "VISIT_COLUMNS",
     "CohortTooLargeError",
     "add_report_command",
     "html",
@@ -122,9 +123,11 @@ class _SledaiVerdict:
 _Assess = Callable[[Patient, datetime.date, "datetime.date | None"], _Verdict]
 
 #: The instruments of the visit table, in column order: (name, function of the
-#: patient, the visit date and the previous visit's date). Classification uses the
-#: evidence up to the visit. The one list to change when instruments are added.
-INSTRUMENTS: tuple[tuple[str, _Assess], ...] = (
+#: patient, the visit date and the previous visit's date, returning a result with a
+#: ``verdict`` and an ``explain()``). Classification uses the evidence up to the
+#: visit. The one list to change when instruments are added (or to build from an
+#: instrument registry).
+VISIT_COLUMNS: tuple[tuple[str, _Assess], ...] = (
     ("2019 EULAR/ACR", lambda p, day, _: eular_acr_2019.classify_patient(p, as_of=day)),
     ("SLICC 2012", lambda p, day, _: slicc_2012.classify_patient(p, as_of=day)),
     ("ACR 1997", lambda p, day, _: acr_1997.classify_patient(p, as_of=day)),
@@ -199,7 +202,7 @@ class _Section:
 
 
 def _visit_table(patient: Patient, dates: Sequence[datetime.date]) -> str:
-    names = [name for name, _assess in INSTRUMENTS]
+    names = [name for name, _assess in VISIT_COLUMNS]
     rows = [
         "<table>",
         "<thead><tr><th>visit</th>" + "".join(f"<th>{_e(n)}</th>" for n in names) + "</tr></thead>",
@@ -207,7 +210,7 @@ def _visit_table(patient: Patient, dates: Sequence[datetime.date]) -> str:
     ]
     previous: datetime.date | None = None
     for day in dates:
-        results = [assess(patient, day, previous) for _name, assess in INSTRUMENTS]
+        results = [assess(patient, day, previous) for _name, assess in VISIT_COLUMNS]
         cells = "".join(f"<td>{_e(r.verdict)}</td>" for r in results)
         rows.append(f"<tr><td>{_e(day.isoformat())}</td>{cells}</tr>")
         explanations = "\n\n".join(r.explain() for r in results)
@@ -267,6 +270,15 @@ def _section(
     return _Section(number, patient, body, classified, course)
 
 
+def _require_plot() -> None:
+    """Fail with the install command when the plot extra is missing."""
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ImportError(
+            "the HTML report draws its figures with matplotlib, which is not installed: "
+            "pip install 'sle-scoring[plot]'"
+        )
+
+
 def _figure(
     patient: Patient,
     number: int,
@@ -274,14 +286,10 @@ def _figure(
     events: Sequence[Event],
     undated: Sequence[UndatedValue],
 ) -> str:
-    try:
-        # The plot extra, loaded only to draw, so the rest of the command line never
-        # pays for importing matplotlib (as sle_scoring.testing does for hypothesis).
-        from . import plot
-    except ImportError as error:
-        raise ImportError(
-            "the HTML report draws its figures with matplotlib: pip install 'sle-scoring[plot]'"
-        ) from error
+    # The plot extra, loaded only to draw, so the rest of the command line never pays
+    # for importing matplotlib (as sle_scoring.testing does for hypothesis).
+    from . import plot
+
     figure = plot.course(
         patient,
         labs=plot.DEFAULT_LABS if labs is None else labs,
@@ -364,6 +372,7 @@ def html(
         if entry is None or entry.dimension is None:  # a number with a unit is drawn
             numeric = [c.code for c in vocabulary.CONCEPTS.values() if c.dimension is not None]
             raise UnknownCodeError(code, "numeric laboratory", suggest(code, numeric))
+    _require_plot()
     cohort = list(itertools.islice(patients, MAX_PATIENTS + 1))
     if len(cohort) > MAX_PATIENTS:
         raise CohortTooLargeError(MAX_PATIENTS)
@@ -510,6 +519,7 @@ def run(args: argparse.Namespace, stderr: IO[str] | None = None) -> int:
             raise _UsageError("give FILE or --example (one of them)")
         if args.input is not None and _same_file(args.output, args.input):
             raise _UsageError(f"the output {args.output} is the input file; give another -o FILE")
+        _require_plot()
         patients, problems, events, undated = _read(args)
         page = html(patients, labs=args.lab, events=events, undated=undated, problems=problems)
         _write_atomically(args.output, page)
