@@ -16,7 +16,8 @@ import sle_scoring
 PACKAGE = Path(sle_scoring.__file__).parent
 
 #: (importing module, imported module): the imports not at a module's top level.
-#: Each is a type-only import that would otherwise close a cycle.
+#: Each is a type-only import that would otherwise close a cycle, or the report
+#: command's import of the plot extra.
 NOT_AT_THE_TOP = {
     # _items: ItemFinding.evidence is typed with Observation (under TYPE_CHECKING)
     ("sle_scoring._items", "sle_scoring.evidence"),
@@ -26,6 +27,10 @@ NOT_AT_THE_TOP = {
     ("sle_scoring._registry", "sle_scoring.evidence"),
     ("sle_scoring._registry", "sle_scoring._results"),
     ("sle_scoring._registry", "sle_scoring._derive"),
+    # _report_command: the report needs matplotlib (about 1 s to load); only
+    # `sle-scoring report` imports it, so the other commands never pay for it.
+    ("sle_scoring._report_command", "sle_scoring.report"),
+    ("sle_scoring._report_command", "sle_scoring.plot"),
 }
 
 

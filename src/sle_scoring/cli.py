@@ -35,7 +35,7 @@ from typing import IO, Any, NamedTuple
 
 import attrs
 
-from . import __version__, batch, compare, records
+from . import __version__, _report_command, batch, compare, records
 from ._registry import instruments
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, instruments_in_header, read_header
@@ -330,6 +330,7 @@ def _parser() -> argparse.ArgumentParser:
     example.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
     )
+    _report_command.add_report_command(commands)
     return parser
 
 
@@ -991,6 +992,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except SystemExit as exit:  # --help, --version, or a usage error already reported
         return int(exit.code or 0)
+    if args.command == "report":  # the whole command lives in sle_scoring.report
+        return _report_command.run(args)
     try:
         return _execute(args, sys.stdin, sys.stdout, sys.stderr)
     except _UsageError as error:
