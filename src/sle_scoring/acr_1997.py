@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 
@@ -29,7 +28,13 @@ from ._definitions import (
     above_upper_limit,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
+    arthritis,
+    leukopenia,
+    lymphopenia,
     months_after,
+    proteinuria_measures,
+    thrombocytopenia,
+    written,
 )
 from ._derive import Occurrence, Signal, derive_findings
 from ._items import (
@@ -354,11 +359,11 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
     d = _derive_module
 
-    qty = functools.partial(d.measured, evidence)
-
     def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
         return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
 
+    low_white = leukopenia(evidence, below=_LEUKOPENIA_BELOW)
+    low_lymphocytes = lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
     igg_or_igm = {
         "anticardiolipin": [o for o in evidence.get("anticardiolipin", ()) if o.isotype != "IgA"]
     }
@@ -374,11 +379,11 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             "oral or nasopharyngeal ulceration observed by a physician",
             *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasopharyngeal ulcers")),
         ),
-        "arthritis": d.any_of(
-            "arthritis of >= 2 peripheral joints with tenderness, swelling or effusion",
-            d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
-            qty("swollen_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 swollen joints"),
-            qty("tender_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 tender joints"),
+        "arthritis": arthritis(
+            evidence,
+            f"arthritis of >= {written(_JOINTS_AT_LEAST)} peripheral joints with tenderness, "
+            "swelling or effusion",
+            joints_at_least=_JOINTS_AT_LEAST,
         ),
         "serositis": d.any_of(
             "pleuritis (pleuritic pain, rub or effusion) or pericarditis (ECG, rub or effusion)",
@@ -392,13 +397,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             ),
         ),
         "renal_disorder": d.any_of(
-            "proteinuria > 0.5 g/day (> 3+ if not quantified) or cellular casts",
-            qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
-            qty(
-                "urine_protein_creatinine_ratio",
-                lambda g: g > _PROTEINURIA_ABOVE_G,
-                "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
-            ),
+            f"proteinuria > {written(_PROTEINURIA_ABOVE_G)} g/day (> 3+ if not quantified) "
+            "or cellular casts",
+            *proteinuria_measures(evidence, above=_PROTEINURIA_ABOVE_G),
             d.test(
                 evidence,
                 "urine_protein_dipstick",
@@ -426,19 +427,13 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 ),
                 d.EPISODE_DAYS,
             ),
+            _repeated(low_white, f"{low_white.description} on >= 2 occasions", _distinct_occasions),
             _repeated(
-                qty("leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 4,000/mm³"),
-                "white cells < 4,000/mm³ on >= 2 occasions",
+                low_lymphocytes,
+                f"{low_lymphocytes.description} on >= 2 occasions",
                 _distinct_occasions,
             ),
-            _repeated(
-                qty(
-                    "lymphocyte_count", lambda n: n < _LYMPHOPENIA_BELOW, "lymphocytes < 1,500/mm³"
-                ),
-                "lymphocytes < 1,500/mm³ on >= 2 occasions",
-                _distinct_occasions,
-            ),
-            qty("platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"),
+            thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
         ),
         "immunologic_disorder": d.any_of(
             "anti-DNA, anti-Sm or antiphospholipid antibodies",

@@ -26,7 +26,16 @@ from fractions import Fraction
 import attrs
 
 from . import _derive as _derive_module
-from ._definitions import above_upper_limit, below_lower_limit
+from ._definitions import (
+    above_upper_limit,
+    arthritis,
+    fever,
+    leukopenia,
+    low_complement,
+    proteinuria,
+    thrombocytopenia,
+    written,
+)
 from ._derive import Signal, derive_findings
 from ._items import (
     Item,
@@ -450,15 +459,6 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     def with_pain(pain: Signal, description: str, *others: Signal) -> Signal:
         return d.all_of(description, [pain, d.any_of(description, *others)], None)
 
-    proteinuria = d.any_of(
-        "proteinuria > 0.5 g/24 h",
-        qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
-        qty(
-            "urine_protein_creatinine_ratio",
-            lambda g: g > _PROTEINURIA_ABOVE_G,
-            "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
-        ),
-    )
     return {
         "seizure": found("seizure", "seizure"),
         "psychosis": found("psychosis", "psychosis"),
@@ -468,19 +468,10 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "lupus_headache": found("lupus_headache", "lupus headache"),
         "cva": found("cerebrovascular_accident", "new cerebrovascular accident"),
         "vasculitis": found("vasculitis", "vasculitis"),
-        "arthritis": d.any_of(
-            ">= 2 joints with pain and signs of inflammation",
-            found("joint_involvement", "joint involvement (clinician)"),
-            qty(
-                "swollen_joint_count",
-                lambda n: n >= _ARTHRITIS_JOINTS_AT_LEAST,
-                ">= 2 swollen joints",
-            ),
-            qty(
-                "tender_joint_count",
-                lambda n: n >= _ARTHRITIS_JOINTS_AT_LEAST,
-                ">= 2 tender joints",
-            ),
+        "arthritis": arthritis(
+            evidence,
+            f">= {written(_ARTHRITIS_JOINTS_AT_LEAST)} joints with pain and signs of inflammation",
+            joints_at_least=_ARTHRITIS_JOINTS_AT_LEAST,
         ),
         "myositis": with_pain(
             found("proximal_muscle_weakness", "proximal muscle aching or weakness"),
@@ -496,11 +487,15 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             "heme-granular or red blood cell casts",
         ),
         "hematuria": qty(
-            "urine_red_cells", lambda n: n > _URINE_CELLS_ABOVE, "> 5 red blood cells/hpf"
+            "urine_red_cells",
+            lambda n: n > _URINE_CELLS_ABOVE,
+            f"> {written(_URINE_CELLS_ABOVE)} red blood cells/hpf",
         ),
-        "proteinuria": proteinuria,
+        "proteinuria": proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
         "pyuria": qty(
-            "urine_white_cells", lambda n: n > _URINE_CELLS_ABOVE, "> 5 white blood cells/hpf"
+            "urine_white_cells",
+            lambda n: n > _URINE_CELLS_ABOVE,
+            f"> {written(_URINE_CELLS_ABOVE)} white blood cells/hpf",
         ),
         "rash": d.any_of(
             "inflammatory-type rash",
@@ -533,20 +528,16 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         ),
         "low_complement": d.any_of(
             "CH50, C3 or C4 below the lower limit of normal",
-            d.test(evidence, "ch50", below_lower_limit, "low CH50"),
-            d.test(evidence, "c3", below_lower_limit, "low C3"),
-            d.test(evidence, "c4", below_lower_limit, "low C4"),
+            low_complement(evidence, "ch50"),
+            low_complement(evidence, "c3"),
+            low_complement(evidence, "c4"),
         ),
         "increased_dna_binding": d.test(
             evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA above the normal range"
         ),
-        "fever": qty("temperature", lambda t: t > _FEVER_ABOVE_C, "temperature > 38 °C"),
-        "thrombocytopenia": qty(
-            "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
-        ),
-        "leukopenia": qty(
-            "leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 3,000/mm³"
-        ),
+        "fever": fever(evidence, above=_FEVER_ABOVE_C),
+        "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+        "leukopenia": leukopenia(evidence, below=_LEUKOPENIA_BELOW),
     }
 
 
