@@ -9,7 +9,11 @@ instrument's cut-off appears in its item's table definition and in its explanati
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import inspect
+import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -21,14 +25,21 @@ from sle_scoring import (
     ItemStatus,
     Observation,
     acr_1997,
+    batch,
+    doris_remission,
     eular_acr_2019,
+    lldas,
     sledai_2k,
+    sledai_change,
     slicc_2012,
+    sri,
     testing,
+    timeline,
 )
 from sle_scoring import _definitions as defs
 from sle_scoring._derive import Index, Signal, index
 from sle_scoring._items import Item
+from sle_scoring.cli import main
 
 DAY = datetime.date(2024, 3, 1)
 PRESENT = ItemStatus.PRESENT
@@ -508,3 +519,75 @@ def test_every_published_threshold_is_in_its_items_definition() -> None:
     for threshold in testing.THRESHOLDS:
         instrument, code = threshold.item.split(".")
         assert defs.written(threshold.value) in definition(modules[instrument], code), threshold
+
+
+# --- The SLEDAI-2K window: one default, one check -----------------------------------
+
+
+class TestSledaiWindow:
+    """ "present at the time of the visit or in the preceding 10 days" (Gladman et al.
+    2002); a 30-day window is validated too (Touma et al. 2010). Any other window only
+    when asked for explicitly."""
+
+    def test_the_published_windows(self) -> None:
+        assert sledai_2k.DEFAULT_WINDOW_DAYS == 10
+        assert sledai_2k.STANDARD_WINDOWS == (10, 30)
+
+    @pytest.mark.parametrize("days", [10, 30])
+    def test_standard_windows_pass(self, days: int) -> None:
+        sledai_2k.check_window(days)
+
+    @pytest.mark.parametrize("days", [0, 9, 11, 29, 31])
+    def test_other_windows_must_be_asked_for(self, days: int) -> None:
+        message = (
+            f"window_days={days} is not a published SLEDAI-2K window (10 or 30 days); "
+            "pass non_standard_window=True to use it anyway"
+        )
+        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+            sledai_2k.check_window(days)
+        sledai_2k.check_window(days, non_standard=True)
+
+    @pytest.mark.parametrize("days", [-1, True, 10.0, "10"])
+    def test_a_window_is_whole_days(self, days: object) -> None:
+        with pytest.raises(ValueError, match="whole number of days >= 0"):
+            sledai_2k.check_window(days, non_standard=True)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        "function",
+        [
+            sledai_2k.score_visit,
+            lldas.assess_visit,
+            doris_remission.assess_visit,
+            sri.assess_visits,
+            sledai_change.categorise_visits,
+            timeline.follow,
+        ],
+    )
+    def test_every_entry_point_defaults_to_it(self, function: Callable[..., object]) -> None:
+        default = inspect.signature(function).parameters["window_days"].default
+        assert default == sledai_2k.DEFAULT_WINDOW_DAYS
+
+    def test_batch_settings_default_to_it_and_check_it(self) -> None:
+        assert batch.Settings().window_days == sledai_2k.DEFAULT_WINDOW_DAYS
+        with pytest.raises(ValueError, match="window_days=14 is not a published"):
+            batch.Settings(window_days=14)
+        assert batch.Settings(window_days=14, non_standard_window=True).window_days == 14
+        with pytest.raises(ValueError, match="whole number of days >= 0"):
+            batch.Settings(window_days=-1, non_standard_window=True)
+
+    @pytest.mark.parametrize("days", [9, 11, 14, 31])
+    def test_the_command_line_checks_it_in_its_own_words(self, days: int) -> None:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["sledai", "--example", "--window", str(days)])
+        assert code == 2  # a usage error
+        assert f"--window {days} is not a published SLEDAI-2K window" in err.getvalue()
+        windows = " or ".join(str(d) for d in sledai_2k.STANDARD_WINDOWS)
+        assert f"({windows} days); add --non-standard-window" in err.getvalue()
+
+    def test_the_command_line_default_is_it(self) -> None:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["sledai", "--help"])
+        assert code == 0
+        assert f"default {sledai_2k.DEFAULT_WINDOW_DAYS})" in " ".join(out.getvalue().split())

@@ -42,7 +42,7 @@ from ._outcomes import (
 )
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import CLINICAL_SLEDAI_2K, SLEDAI_2K, Score, score_visit
+from .sledai_2k import CLINICAL_SLEDAI_2K, DEFAULT_WINDOW_DAYS, SLEDAI_2K, Score, score_visit
 from .units import Number
 
 __all__ = [
@@ -161,7 +161,7 @@ def assess_visit(
     patient: Patient,
     visit_date: datetime.date,
     *,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Outcome:
     """DORIS 2021 remission at one visit from dated evidence.

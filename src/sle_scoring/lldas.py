@@ -59,7 +59,7 @@ from ._outcomes import (
 )
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import SLEDAI_2K, Score, score_visit
+from .sledai_2k import DEFAULT_WINDOW_DAYS, SLEDAI_2K, Score, score_visit
 from .units import Number
 
 __all__ = [
@@ -310,7 +310,7 @@ def assess_visit(
     *,
     previous_visit: datetime.date | None = None,
     first_assessment: bool = False,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Outcome:
     """LLDAS at one visit from dated evidence.

@@ -51,6 +51,7 @@ from .evidence import Observation, Patient
 
 __all__ = [
     "CLINICAL_SLEDAI_2K",
+    "DEFAULT_WINDOW_DAYS",
     "DESCRIPTORS",
     "MAX_SCORE",
     "SLEDAI_2K",
@@ -59,6 +60,7 @@ __all__ = [
     "Descriptor",
     "Index",
     "Score",
+    "check_window",
     "derive",
     "score",
     "score_findings",
@@ -70,8 +72,38 @@ SOURCE = (
     "index 2000. J Rheumatol 2002;29:288-291"
 )
 
+#: The SLEDAI-2K window in days: "present at the time of the visit or in the
+#: preceding 10 days" (Gladman et al. 2002).
+DEFAULT_WINDOW_DAYS = 10
+
 #: The published windows in days: 10 (SLEDAI-2K) and 30 (Touma et al. 2010).
-STANDARD_WINDOWS = (10, 30)
+STANDARD_WINDOWS = (DEFAULT_WINDOW_DAYS, 30)
+
+
+def check_window(days: int, *, non_standard: bool = False) -> None:
+    """Check a SLEDAI-2K window: a whole number of days >= 0, and one of the
+    published :data:`STANDARD_WINDOWS` (10 days, or 30 as validated by Touma et al.
+    2010) unless a ``non_standard`` window is asked for explicitly.
+
+    Raises ``ValueError`` naming the arguments ``window_days`` and
+    ``non_standard_window`` of :func:`score_visit`.
+
+    >>> check_window(30)
+    >>> check_window(14)
+    Traceback (most recent call last):
+    ...
+    ValueError: window_days=14 is not a published SLEDAI-2K window (10 or 30 days); \
+pass non_standard_window=True to use it anyway
+    >>> check_window(14, non_standard=True)
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError(f"window_days must be a whole number of days >= 0 (got {days!r})")
+    if days not in STANDARD_WINDOWS and not non_standard:
+        raise ValueError(
+            f"window_days={days} is not a published SLEDAI-2K window "
+            f"({' or '.join(map(str, STANDARD_WINDOWS))} days); "
+            "pass non_standard_window=True to use it anyway"
+        )
 
 
 class Descriptor(str, enum.Enum):
@@ -551,7 +583,7 @@ def score_visit(
     patient: Patient,
     visit_date: datetime.date,
     *,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     index: Index = SLEDAI_2K,
     non_standard_window: bool = False,
 ) -> Score:
@@ -563,13 +595,7 @@ def score_visit(
     al. 2010); any other window must be asked for with ``non_standard_window=True``,
     and the result then says it is non-standard.
     """
-    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
-        raise ValueError(f"window_days must be a whole number of days >= 0 (got {window_days!r})")
-    if window_days not in STANDARD_WINDOWS and not non_standard_window:
-        raise ValueError(
-            f"window_days={window_days} is not a published SLEDAI-2K window (10 or 30 days); "
-            "pass non_standard_window=True to use it anyway"
-        )
+    check_window(window_days, non_standard=non_standard_window)
     observations = patient.window(visit_date, window_days)
     return score_findings(
         derive(observations), index=index, visit_date=visit_date, window_days=window_days

@@ -44,7 +44,7 @@ from ._outcomes import (
 )
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import SLEDAI_2K, Score
+from .sledai_2k import DEFAULT_WINDOW_DAYS, SLEDAI_2K, Score
 from .units import Number
 
 __all__ = [
@@ -210,7 +210,7 @@ def assess_visits(
     bilag_follow_up: Mapping[str, str] | None = None,
     reduction: int = 4,
     bilag_version: str = "BILAG-2004",
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Outcome:
     """SRI response between two visits from dated evidence: SLEDAI-2K in each visit's
