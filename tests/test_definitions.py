@@ -20,6 +20,8 @@ from fractions import Fraction
 from types import ModuleType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sle_scoring import (
     ItemStatus,
@@ -39,6 +41,7 @@ from sle_scoring import (
 from sle_scoring import _definitions as defs
 from sle_scoring._derive import Index, Signal, index
 from sle_scoring._items import Item
+from sle_scoring._outcomes import score_range
 from sle_scoring.cli import main
 
 DAY = datetime.date(2024, 3, 1)
@@ -591,3 +594,28 @@ class TestSledaiWindow:
             code = main(["sledai", "--help"])
         assert code == 0
         assert f"default {sledai_2k.DEFAULT_WINDOW_DAYS})" in " ".join(out.getvalue().split())
+
+
+# --- SLEDAI-2K: one sum of weights ---------------------------------------------------
+
+
+class TestSledaiTotal:
+    """ "the sum of the weights of the descriptors present" (0-105); the clinical
+    variant leaves out low complement and increased DNA binding (0-101)."""
+
+    def test_total_of(self) -> None:
+        present = ["arthritis", "low_complement", "fever"]
+        assert sledai_2k.SLEDAI_2K.total_of(present) == 4 + 2 + 1  # arthritis, complement, fever
+        assert sledai_2k.CLINICAL_SLEDAI_2K.total_of(present) == 4 + 1  # serology counts nothing
+
+    def test_maximum(self) -> None:
+        assert sledai_2k.SLEDAI_2K.max_score == 8 * 8 + 6 * 4 + 7 * 2 + 3 * 1
+        assert sledai_2k.CLINICAL_SLEDAI_2K.max_score == 8 * 8 + 6 * 4 + 5 * 2 + 3 * 1
+
+    @given(st.sets(st.sampled_from([i.code for i in sledai_2k.DESCRIPTORS])))
+    def test_the_score_and_its_range_use_the_table_weights(self, codes: set[str]) -> None:
+        weight = {i.code: i.weight for i in sledai_2k.DESCRIPTORS}
+        score = sledai_2k.score(codes)
+        assert score.total == sum(weight[c] for c in codes)
+        missing = sledai_2k.score([], not_assessed=codes)
+        assert score_range(missing) == (0, sum(weight[c] for c in codes))

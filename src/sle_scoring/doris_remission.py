@@ -86,7 +86,7 @@ def _clinical_sledai_zero(sledai: Score) -> Condition:
     present = [i.code for i in CLINICAL_SLEDAI_2K.descriptors if i.code in sledai.present]
     unknown = sorted(sledai.not_assessed & clinical)
     if present:
-        total = sum(i.weight for i in CLINICAL_SLEDAI_2K.descriptors if i.code in sledai.present)
+        total = CLINICAL_SLEDAI_2K.total_of(sledai.present)
         shown = f"at least {total}" if unknown else f"{total}"
         reason = f"clinical SLEDAI-2K {shown}: {', '.join(present)}"
         return Condition(code, definition, State.NOT_MET, reason)

@@ -306,7 +306,13 @@ class Index:
     @property
     def max_score(self) -> int:
         """The highest possible score: every descriptor present."""
-        return sum(item.weight for item in self.descriptors)
+        return self.total_of(self._codes)
+
+    def total_of(self, codes: Iterable[str]) -> int:
+        """The score with ``codes`` present: "the sum of the weights of the descriptors
+        present", counting only the descriptors this variant scores (serology counts
+        nothing in the clinical variant)."""
+        return sum(_WEIGHTS[code] for code in codes if code in self._codes)
 
 
 #: SLEDAI-2K: all 24 descriptors, 0-105.
@@ -441,7 +447,7 @@ def _score(
         present = present & codes
         not_assessed = not_assessed & codes
     # Positional arguments, in field order: this runs once per visit in a batch.
-    total = sum(map(_WEIGHTS.__getitem__, present))
+    total = index.total_of(present)
     return Score(index, total, present, not_assessed, ignored, findings, visit_date, window_days)
 
 
