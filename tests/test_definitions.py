@@ -39,7 +39,7 @@ from sle_scoring import (
     timeline,
 )
 from sle_scoring import _definitions as defs
-from sle_scoring._derive import Index, Signal, index
+from sle_scoring._derive import Index, Signal, index, repeated
 from sle_scoring._items import Item
 from sle_scoring._outcomes import score_range
 from sle_scoring.cli import main
@@ -297,6 +297,44 @@ class TestJointInvolvement:
         assert defs.joint_involvement(evidence(), swelling).description == (
             f"{swelling} in >= 2 joints, or >= 2 tender joints with >= 30 min morning stiffness"
         )
+
+
+def _days_apart(earlier: datetime.date | None, later: datetime.date | None) -> bool:
+    return earlier is not None and later is not None and earlier < later
+
+
+class TestRepeated:
+    """ACR 1997: "Leukopenia - less than 4,000/mm³ total on 2 or more occasions"; "a
+    false positive serologic test for syphilis known to be positive for at least 6
+    months". Present from the second occasion; one occasion is assessed, not met."""
+
+    def low(self, *days: int, explained_by: str | None = None) -> Signal:
+        counts = [
+            obs(
+                "leukocyte_count",
+                3000,
+                "/mm³",
+                date=DAY + datetime.timedelta(days=d),
+                explained_by=explained_by,
+            )
+            for d in days
+        ]
+        return repeated(defs.leukopenia(evidence(*counts), below=4000), "twice", _days_apart)
+
+    def test_two_occasions(self) -> None:
+        signal = self.low(0, 1)
+        assert signal.status is PRESENT
+        assert [h.date for h in signal.hits] == [DAY + datetime.timedelta(days=1)]
+
+    def test_one_occasion(self) -> None:
+        assert self.low(0).status is ABSENT
+        assert self.low(0, 0).status is ABSENT  # the same day is one occasion
+
+    def test_not_assessed(self) -> None:
+        assert self.low().status is NOT_ASSESSED
+
+    def test_explained(self) -> None:
+        assert self.low(0, 1, explained_by="drug").status is ItemStatus.EXPLAINED
 
 
 # --- Contract: the number in the rule is the number in the text -------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from fractions import Fraction
 
 import attrs
@@ -36,7 +36,7 @@ from ._definitions import (
     thrombocytopenia,
     written,
 )
-from ._derive import Occurrence, Signal, derive_findings
+from ._derive import Signal, derive_findings
 from ._items import (
     Item,
     ItemFinding,
@@ -310,42 +310,6 @@ def _six_months_apart(earlier: datetime.date | None, later: datetime.date | None
     )
 
 
-def _second_occasions(
-    occurrences: Sequence[Occurrence],
-    apart: Callable[[datetime.date | None, datetime.date | None], bool],
-) -> tuple[Occurrence, ...]:
-    """Each occurrence that has an earlier one far enough before it, paired with it."""
-    found = []
-    for later in occurrences:
-        for earlier in occurrences:
-            if earlier is not later and apart(earlier.date, later.date):
-                found.append(Occurrence(later.date, (*earlier.evidence, *later.evidence)))
-                break
-    return tuple(found)
-
-
-def _repeated(
-    signal: Signal,
-    description: str,
-    apart: Callable[[datetime.date | None, datetime.date | None], bool],
-) -> Signal:
-    """Present once the feature was found on two occasions ``apart``; dated by the second.
-
-    A single occurrence was assessed and does not meet the definition (absent).
-    """
-    hits = _second_occasions(signal.hits, apart)
-    explained = () if hits else _second_occasions((*signal.hits, *signal.explained), apart)
-    if hits:
-        status = ItemStatus.PRESENT
-    elif explained:
-        status = ItemStatus.EXPLAINED
-    elif signal.status is ItemStatus.NOT_ASSESSED:
-        status = ItemStatus.NOT_ASSESSED
-    else:
-        status = ItemStatus.ABSENT
-    return Signal(status, hits, explained, description, (signal,))
-
-
 def _anticardiolipin_abnormal(o: Observation) -> bool:
     # "an abnormal serum level of IgG or IgM antibodies to cardiolipin"
     if isinstance(o.value, str):
@@ -427,8 +391,10 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 ),
                 d.EPISODE_DAYS,
             ),
-            _repeated(low_white, f"{low_white.description} on >= 2 occasions", _distinct_occasions),
-            _repeated(
+            d.repeated(
+                low_white, f"{low_white.description} on >= 2 occasions", _distinct_occasions
+            ),
+            d.repeated(
                 low_lymphocytes,
                 f"{low_lymphocytes.description} on >= 2 occasions",
                 _distinct_occasions,
@@ -446,7 +412,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 "IgG or IgM anticardiolipin abnormal",
             ),
             d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
-            _repeated(
+            d.repeated(
                 d.positive(
                     evidence, "false_positive_syphilis_test", "false-positive syphilis test"
                 ),
