@@ -25,6 +25,7 @@ import attrs
 
 from . import _derive as _derive_module
 from ._definitions import (
+    ANA_TITRE_AT_LEAST,
     above_upper_limit,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
@@ -416,12 +417,15 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 d.positive(
                     evidence, "false_positive_syphilis_test", "false-positive syphilis test"
                 ),
-                "false-positive syphilis test known for >= 6 months",
+                f"false-positive syphilis test known for >= {_SYPHILIS_MONTHS} months",
                 _six_months_apart,
             ),
         ),
         "ana": d.test(
-            evidence, "ana", ana_at_least_1_in_80, "ANA abnormal titre (>= 1:80) or positive"
+            evidence,
+            "ana",
+            ana_at_least_1_in_80,
+            f"ANA abnormal titre (>= 1:{ANA_TITRE_AT_LEAST}) or positive",
         ),
     }
 

@@ -31,6 +31,8 @@ import attrs
 
 from . import _derive as _derive_module
 from ._definitions import (
+    ANA_TITRE_AT_LEAST,
+    ANTICARDIOLIPIN_UNITS_ABOVE,
     above_upper_limit,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
@@ -622,7 +624,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             evidence,
             "ana",
             ana_at_least_1_in_80,
-            "ANA >= 1:80 or an equivalent positive test",
+            f"ANA >= 1:{ANA_TITRE_AT_LEAST} or an equivalent positive test",
             excludable=False,
         ),
         "fever": fever(evidence, above=_FEVER_ABOVE_C),
@@ -698,7 +700,8 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             "renal biopsy class III or IV lupus nephritis",
         ),
         "antiphospholipid_antibodies": d.any_of(
-            "anticardiolipin > 40 units or > 99th percentile, anti-β2GP1 or lupus anticoagulant",
+            f"anticardiolipin > {ANTICARDIOLIPIN_UNITS_ABOVE} units or > 99th percentile, "
+            "anti-β2GP1 or lupus anticoagulant",
             d.test(
                 evidence,
                 "anticardiolipin",

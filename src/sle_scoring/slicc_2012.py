@@ -35,6 +35,7 @@ import attrs
 
 from . import _derive as _derive_module
 from ._definitions import (
+    ANA_TITRE_AT_LEAST,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
     joint_involvement,
@@ -572,12 +573,14 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             low_lymphocytes,
         ),
         "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
-        "ana": d.test(evidence, "ana", ana_at_least_1_in_80, "ANA >= 1:80 or positive"),
+        "ana": d.test(
+            evidence, "ana", ana_at_least_1_in_80, f"ANA >= 1:{ANA_TITRE_AT_LEAST} or positive"
+        ),
         "anti_dsdna": d.test(
             anti_dsdna_judged,
             "anti_dsdna",
             _anti_dsdna_above_range,
-            "anti-dsDNA above the reference range (> 2x by ELISA)",
+            f"anti-dsDNA above the reference range (> {_ELISA_TIMES_UPPER_LIMIT}x by ELISA)",
         ),
         "anti_sm": d.positive(evidence, "anti_sm", "anti-Sm positive"),
         "antiphospholipid_antibody": d.any_of(
