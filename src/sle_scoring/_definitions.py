@@ -10,6 +10,17 @@
   (2019 EULAR/ACR joint involvement; SLICC 2012 synovitis, in the same words);
 - calendar months, for the rules that count months.
 
+Definitions that several instruments share with different numbers: each instrument
+passes its own cut-off, quoted next to its constant, and the description that
+explanations print is built here from that number, so text and rule cannot drift:
+
+- proteinuria by 24-hour urine or spot protein/creatinine ratio (> 0.5 g/24 h in
+  SLEDAI-2K, EULAR/ACR 2019 and ACR 1997; "representing 500 mg" in SLICC 2012);
+- fever: a temperature above a number of °C (38 in SLEDAI-2K, 38.3 in EULAR/ACR);
+- cytopenias: white cells, lymphocytes or platelets below a count per mm³;
+- low complement: C3, C4 or CH50 below the laboratory's lower limit of normal;
+- arthritis by joint counts (SLEDAI-2K, ACR 1997: ">= 2 joints").
+
 Private: the instrument modules use these.
 """
 
@@ -17,9 +28,14 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import operator
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 
 from . import _derive
 from .evidence import Observation, titre_denominator
+from .units import DIMENSIONS
 
 #: "ANA at a titer of >= 1:80 on HEp-2 cells or an equivalent positive test"
 ANA_TITRE_AT_LEAST = 80
@@ -68,36 +84,178 @@ def anticardiolipin_medium_or_high(o: Observation) -> bool:
     )
 
 
-def joint_involvement(evidence: _derive.Index, description: str) -> _derive.Signal:
-    """Synovitis in >= 2 joints, or >= 2 tender joints with >= 30 minutes of morning
-    stiffness (in one episode), or the clinician's judgement ``joint_involvement``."""
-    d = _derive
-    return d.any_of(
+def written(number: int | Fraction) -> str:
+    """A cut-off as the publications write it: ``100,000``, ``0.5``, ``38.3``.
+
+    Raises ``ValueError`` for a number with no finite decimal form (no publication
+    writes a cut-off as ``1/3``).
+    """
+    value = Fraction(number)
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    if Fraction(decimal) != value:
+        raise ValueError(f"{value} has no finite decimal form")
+    return format(decimal, ",f")
+
+
+# The comparisons the published cut-offs use, as explanations write them.
+_COMPARISONS: dict[str, Callable[[Fraction, Fraction], bool]] = {
+    "<": operator.lt,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _measured(
+    evidence: _derive.Index, code: str, sign: str, cutoff: Fraction, description: str
+) -> _derive.Signal:
+    compare = _COMPARISONS[sign]
+    return _derive.measured(evidence, code, lambda n: compare(n, cutoff), description)
+
+
+def fever(evidence: _derive.Index, *, above: int | Fraction) -> _derive.Signal:
+    """A temperature above ``above`` °C (SLEDAI-2K "> 38 °C"; 2019 EULAR/ACR
+    "> 38.3 °C"), read in °C exactly whatever the unit."""
+    cutoff = Fraction(above)
+    return _measured(evidence, "temperature", ">", cutoff, f"temperature > {written(cutoff)} °C")
+
+
+# --- Proteinuria -----------------------------------------------------------------
+
+#: How many mg/mmol one g/g of spot protein/creatinine ratio is, by the convention
+#: units.py applies (0.5 g/g and 50 mg/mmol both stand for 0.5 g/24 h).
+MG_PER_MMOL_PER_G_PER_G = 1 / DIMENSIONS["protein_ratio"].units["mg/mmol"][0]
+
+
+def proteinuria_measures(
+    evidence: _derive.Index,
+    *,
+    above: Fraction | None = None,
+    at_least: Fraction | None = None,
+    in_mg: bool = False,
+) -> tuple[_derive.Signal, _derive.Signal]:
+    """Proteinuria above (or at least) a publication's cut-off in g/24 h: by 24-hour
+    urine, or by an equivalent spot protein/creatinine ratio (g/g; mg/mmol by the
+    convention in units.py). The two measures, for an instrument to combine with its
+    other renal features.
+
+    ``above`` for "> 0.5 g/24 hours"; ``at_least`` for SLICC 2012's "representing 500
+    mg protein/24 hours", whose 24-hour cut-off is written in mg (``in_mg``).
+    """
+    if (above is None) == (at_least is None):
+        raise TypeError("give exactly one of above= and at_least=")
+    sign, cutoff = (">", above) if above is not None else (">=", at_least)
+    assert cutoff is not None
+    if in_mg:
+        urine = f"24-hour urine protein {sign} {written(cutoff * 1000)} mg"
+    else:
+        urine = f"24-h urine {sign} {written(cutoff)} g"
+    ratio = (
+        f"protein/creatinine ratio {sign} {written(cutoff)} g/g "
+        f"({written(cutoff * MG_PER_MMOL_PER_G_PER_G)} mg/mmol)"
+    )
+    return (
+        _measured(evidence, "urine_protein_24h", sign, cutoff, urine),
+        _measured(evidence, "urine_protein_creatinine_ratio", sign, cutoff, ratio),
+    )
+
+
+def proteinuria(evidence: _derive.Index, *, above: Fraction) -> _derive.Signal:
+    """Proteinuria > ``above`` g/24 h, by 24-hour urine or an equivalent spot ratio
+    (SLEDAI-2K and 2019 EULAR/ACR: "> 0.5 g/24 h")."""
+    return _derive.any_of(
+        f"proteinuria > {written(above)} g/24 h", *proteinuria_measures(evidence, above=above)
+    )
+
+
+# --- Cytopenias --------------------------------------------------------------------
+# Counts are read per mm³ (= per µL), exactly, whatever unit the laboratory used.
+
+
+def _count_below(evidence: _derive.Index, code: str, cells: str, below: int) -> _derive.Signal:
+    return _measured(evidence, code, "<", Fraction(below), f"{cells} < {written(below)}/mm³")
+
+
+def leukopenia(evidence: _derive.Index, *, below: int) -> _derive.Signal:
+    """A white cell count below ``below``/mm³ ("white cells < 4,000/mm³")."""
+    return _count_below(evidence, "leukocyte_count", "white cells", below)
+
+
+def lymphopenia(evidence: _derive.Index, *, below: int) -> _derive.Signal:
+    """A lymphocyte count below ``below``/mm³ ("lymphocytes < 1,000/mm³")."""
+    return _count_below(evidence, "lymphocyte_count", "lymphocytes", below)
+
+
+def thrombocytopenia(evidence: _derive.Index, *, below: int) -> _derive.Signal:
+    """A platelet count below ``below``/mm³ ("platelets < 100,000/mm³")."""
+    return _count_below(evidence, "platelet_count", "platelets", below)
+
+
+# --- Complement ----------------------------------------------------------------------
+
+# How explanations name each complement measure.
+_COMPLEMENT = {"c3": "C3", "c4": "C4", "ch50": "CH50"}
+
+
+def low_complement(
+    evidence: _derive.Index, code: str, description: str | None = None
+) -> _derive.Signal:
+    """C3, C4 or CH50 (``code``) below the testing laboratory's lower limit of normal,
+    or the laboratory's call ``low`` ("low C3" unless the instrument words it)."""
+    text = f"low {_COMPLEMENT[code]}" if description is None else description
+    return _derive.test(evidence, code, below_lower_limit, text)
+
+
+# --- Joints ------------------------------------------------------------------------
+
+
+def _clinician_joint_involvement(evidence: _derive.Index) -> _derive.Signal:
+    return _derive.present(evidence, "joint_involvement", "joint involvement (clinician)")
+
+
+def _joints(evidence: _derive.Index, code: str, kind: str, at_least: int) -> _derive.Signal:
+    return _measured(
+        evidence, code, ">=", Fraction(at_least), f">= {written(at_least)} {kind} joints"
+    )
+
+
+def arthritis(evidence: _derive.Index, description: str, *, joints_at_least: int) -> _derive.Signal:
+    """Arthritis by joint counts: ``joints_at_least`` swollen or tender joints, or the
+    clinician's judgement ``joint_involvement`` (SLEDAI-2K: ">= 2 joints with pain and
+    signs of inflammation"; ACR 1997: "involving 2 or more peripheral joints")."""
+    return _derive.any_of(
         description,
-        d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
-        d.measured(
-            evidence,
-            "swollen_joint_count",
-            lambda n: n >= JOINTS_AT_LEAST,
-            ">= 2 swollen joints",
-        ),
-        d.all_of(
-            ">= 2 tender joints with >= 30 minutes of morning stiffness",
+        _clinician_joint_involvement(evidence),
+        _joints(evidence, "swollen_joint_count", "swollen", joints_at_least),
+        _joints(evidence, "tender_joint_count", "tender", joints_at_least),
+    )
+
+
+def joint_involvement(evidence: _derive.Index, swelling: str) -> _derive.Signal:
+    """Synovitis in >= 2 joints, or >= 2 tender joints with >= 30 minutes of morning
+    stiffness (in one episode), or the clinician's judgement ``joint_involvement``.
+
+    ``swelling`` is the publication's word for the first half ("synovitis" in 2019
+    EULAR/ACR, "swelling" in SLICC 2012), which leads the description.
+    """
+    n, minutes = JOINTS_AT_LEAST, MORNING_STIFFNESS_AT_LEAST_MIN
+    return _derive.any_of(
+        f"{swelling} in >= {n} joints, or >= {n} tender joints with >= {minutes} min "
+        "morning stiffness",
+        _clinician_joint_involvement(evidence),
+        _joints(evidence, "swollen_joint_count", "swollen", n),
+        _derive.all_of(
+            f">= {n} tender joints with >= {minutes} minutes of morning stiffness",
             [
-                d.measured(
-                    evidence,
-                    "tender_joint_count",
-                    lambda n: n >= JOINTS_AT_LEAST,
-                    ">= 2 tender joints",
-                ),
-                d.measured(
+                _joints(evidence, "tender_joint_count", "tender", n),
+                _measured(
                     evidence,
                     "morning_stiffness",
-                    lambda n: n >= MORNING_STIFFNESS_AT_LEAST_MIN,
-                    ">= 30 min morning stiffness",
+                    ">=",
+                    Fraction(minutes),
+                    f">= {minutes} min morning stiffness",
                 ),
             ],
-            d.EPISODE_DAYS,
+            _derive.EPISODE_DAYS,
         ),
     )
 

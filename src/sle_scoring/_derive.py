@@ -245,6 +245,43 @@ def all_of(description: str, signals: Sequence[Signal], episode_days: int | None
     return at_least(len(signals), description, signals, episode_days)
 
 
+def _second_occasions(
+    occurrences: Sequence[Occurrence],
+    apart: Callable[[datetime.date | None, datetime.date | None], bool],
+) -> tuple[Occurrence, ...]:
+    """Each occurrence that has an earlier one far enough before it, paired with it."""
+    found = []
+    for later in occurrences:
+        for earlier in occurrences:
+            if earlier is not later and apart(earlier.date, later.date):
+                found.append(Occurrence(later.date, (*earlier.evidence, *later.evidence)))
+                break
+    return tuple(found)
+
+
+def repeated(
+    signal: Signal,
+    description: str,
+    apart: Callable[[datetime.date | None, datetime.date | None], bool],
+) -> Signal:
+    """Present once the feature was found on two occasions ``apart``; dated by the second
+    ("on 2 or more occasions", "known to be positive for at least 6 months").
+
+    A single occurrence was assessed and does not meet the definition (absent).
+    """
+    hits = _second_occasions(signal.hits, apart)
+    explained = () if hits else _second_occasions((*signal.hits, *signal.explained), apart)
+    if hits:
+        status = ItemStatus.PRESENT
+    elif explained:
+        status = ItemStatus.EXPLAINED
+    elif signal.status is ItemStatus.NOT_ASSESSED:
+        status = ItemStatus.NOT_ASSESSED
+    else:
+        status = ItemStatus.ABSENT
+    return Signal(status, hits, explained, description, (signal,))
+
+
 # How many of the observations that did not meet a definition an explanation quotes.
 _SHOWN_NEGATIVES = 3
 

@@ -177,8 +177,7 @@ def flag(value: object, name: str) -> bool | None:
 def score_range(score: Score) -> tuple[int, int]:
     """The lowest and highest total the score could have: descriptors not assessed
     could each be absent or present."""
-    weights = {item.code: item.weight for item in score.index.descriptors}
-    return score.total, score.total + sum(weights[code] for code in score.not_assessed)
+    return score.total, score.total + score.index.total_of(score.not_assessed)
 
 
 def not_assessed_name(codes: Iterable[str], prefix: str = "SLEDAI-2K") -> str:

@@ -18,20 +18,26 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from fractions import Fraction
 
 import attrs
 
 from . import _derive as _derive_module
 from ._definitions import (
+    ANA_TITRE_AT_LEAST,
     above_upper_limit,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
+    arthritis,
+    leukopenia,
+    lymphopenia,
     months_after,
+    proteinuria_measures,
+    thrombocytopenia,
+    written,
 )
-from ._derive import Occurrence, Signal, derive_findings
+from ._derive import Signal, derive_findings
 from ._items import (
     Item,
     ItemFinding,
@@ -335,42 +341,6 @@ def _six_months_apart(earlier: datetime.date | None, later: datetime.date | None
     )
 
 
-def _second_occasions(
-    occurrences: Sequence[Occurrence],
-    apart: Callable[[datetime.date | None, datetime.date | None], bool],
-) -> tuple[Occurrence, ...]:
-    """Each occurrence that has an earlier one far enough before it, paired with it."""
-    found = []
-    for later in occurrences:
-        for earlier in occurrences:
-            if earlier is not later and apart(earlier.date, later.date):
-                found.append(Occurrence(later.date, (*earlier.evidence, *later.evidence)))
-                break
-    return tuple(found)
-
-
-def _repeated(
-    signal: Signal,
-    description: str,
-    apart: Callable[[datetime.date | None, datetime.date | None], bool],
-) -> Signal:
-    """Present once the feature was found on two occasions ``apart``; dated by the second.
-
-    A single occurrence was assessed and does not meet the definition (absent).
-    """
-    hits = _second_occasions(signal.hits, apart)
-    explained = () if hits else _second_occasions((*signal.hits, *signal.explained), apart)
-    if hits:
-        status = ItemStatus.PRESENT
-    elif explained:
-        status = ItemStatus.EXPLAINED
-    elif signal.status is ItemStatus.NOT_ASSESSED:
-        status = ItemStatus.NOT_ASSESSED
-    else:
-        status = ItemStatus.ABSENT
-    return Signal(status, hits, explained, description, (signal,))
-
-
 def _anticardiolipin_abnormal(o: Observation) -> bool:
     # "an abnormal serum level of IgG or IgM antibodies to cardiolipin"
     if isinstance(o.value, str):
@@ -384,11 +354,11 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
     d = _derive_module
 
-    qty = functools.partial(d.measured, evidence)
-
     def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
         return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
 
+    low_white = leukopenia(evidence, below=_LEUKOPENIA_BELOW)
+    low_lymphocytes = lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
     igg_or_igm = {
         "anticardiolipin": [o for o in evidence.get("anticardiolipin", ()) if o.isotype != "IgA"]
     }
@@ -404,11 +374,11 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             "oral or nasopharyngeal ulceration observed by a physician",
             *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasopharyngeal ulcers")),
         ),
-        "arthritis": d.any_of(
-            "arthritis of >= 2 peripheral joints with tenderness, swelling or effusion",
-            d.present(evidence, "joint_involvement", "joint involvement (clinician)"),
-            qty("swollen_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 swollen joints"),
-            qty("tender_joint_count", lambda n: n >= _JOINTS_AT_LEAST, ">= 2 tender joints"),
+        "arthritis": arthritis(
+            evidence,
+            f"arthritis of >= {written(_JOINTS_AT_LEAST)} peripheral joints with tenderness, "
+            "swelling or effusion",
+            joints_at_least=_JOINTS_AT_LEAST,
         ),
         "serositis": d.any_of(
             "pleuritis (pleuritic pain, rub or effusion) or pericarditis (ECG, rub or effusion)",
@@ -422,13 +392,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             ),
         ),
         "renal_disorder": d.any_of(
-            "proteinuria > 0.5 g/day (> 3+ if not quantified) or cellular casts",
-            qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
-            qty(
-                "urine_protein_creatinine_ratio",
-                lambda g: g > _PROTEINURIA_ABOVE_G,
-                "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
-            ),
+            f"proteinuria > {written(_PROTEINURIA_ABOVE_G)} g/day (> 3+ if not quantified) "
+            "or cellular casts",
+            *proteinuria_measures(evidence, above=_PROTEINURIA_ABOVE_G),
             d.test(
                 evidence,
                 "urine_protein_dipstick",
@@ -456,19 +422,15 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 ),
                 d.EPISODE_DAYS,
             ),
-            _repeated(
-                qty("leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 4,000/mm³"),
-                "white cells < 4,000/mm³ on >= 2 occasions",
+            d.repeated(
+                low_white, f"{low_white.description} on >= 2 occasions", _distinct_occasions
+            ),
+            d.repeated(
+                low_lymphocytes,
+                f"{low_lymphocytes.description} on >= 2 occasions",
                 _distinct_occasions,
             ),
-            _repeated(
-                qty(
-                    "lymphocyte_count", lambda n: n < _LYMPHOPENIA_BELOW, "lymphocytes < 1,500/mm³"
-                ),
-                "lymphocytes < 1,500/mm³ on >= 2 occasions",
-                _distinct_occasions,
-            ),
-            qty("platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"),
+            thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
         ),
         "immunologic_disorder": d.any_of(
             "anti-DNA, anti-Sm or antiphospholipid antibodies",
@@ -481,16 +443,19 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 "IgG or IgM anticardiolipin abnormal",
             ),
             d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
-            _repeated(
+            d.repeated(
                 d.positive(
                     evidence, "false_positive_syphilis_test", "false-positive syphilis test"
                 ),
-                "false-positive syphilis test known for >= 6 months",
+                f"false-positive syphilis test known for >= {_SYPHILIS_MONTHS} months",
                 _six_months_apart,
             ),
         ),
         "ana": d.test(
-            evidence, "ana", ana_at_least_1_in_80, "ANA abnormal titre (>= 1:80) or positive"
+            evidence,
+            "ana",
+            ana_at_least_1_in_80,
+            f"ANA abnormal titre (>= 1:{ANA_TITRE_AT_LEAST}) or positive",
         ),
     }
 

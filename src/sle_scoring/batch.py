@@ -89,7 +89,7 @@ class Settings:
 
     instruments: tuple[str, ...] = attrs.field(default=DEFAULT_INSTRUMENTS, converter=_instruments)
     clinical_sledai: bool = False
-    window_days: int = 10
+    window_days: int = sledai_2k.DEFAULT_WINDOW_DAYS
     non_standard_window: bool = False
     visits: tuple[datetime.date, ...] = ()
     as_of: datetime.date | None = None
@@ -120,11 +120,7 @@ class Settings:
 
     def __attrs_post_init__(self) -> None:
         # Checked here, once, rather than failing on every row of a batch.
-        if self.window_days not in sledai_2k.STANDARD_WINDOWS and not self.non_standard_window:
-            raise ValueError(
-                f"window_days={self.window_days} is not a published SLEDAI-2K window "
-                "(10 or 30 days); set non_standard_window=True to use it anyway"
-            )
+        sledai_2k.check_window(self.window_days, non_standard=self.non_standard_window)
 
     @property
     def keys(self) -> tuple[str, ...]:

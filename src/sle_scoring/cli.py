@@ -35,7 +35,7 @@ from typing import IO, Any, NamedTuple
 
 import attrs
 
-from . import __version__, _report_command, batch, compare, records
+from . import __version__, _report_command, batch, compare, records, sledai_2k
 from ._registry import instruments
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, instruments_in_header, read_header
@@ -251,7 +251,7 @@ def _parser() -> argparse.ArgumentParser:
     sledai.add_argument(
         "--window",
         type=_days,
-        default=10,
+        default=sledai_2k.DEFAULT_WINDOW_DAYS,
         metavar="DAYS",
         help="evidence records: the days before the visit that count (10, or 30 as "
         "validated by Touma et al. 2010; default 10)",
@@ -741,12 +741,14 @@ def _flat(args: argparse.Namespace) -> bool:
 
 
 def _settings(args: argparse.Namespace) -> batch.Settings:
-    window = getattr(args, "window", 10)
-    if window not in (10, 30) and not getattr(args, "non_standard_window", False):
+    window = getattr(args, "window", sledai_2k.DEFAULT_WINDOW_DAYS)
+    try:
+        sledai_2k.check_window(window, non_standard=getattr(args, "non_standard_window", False))
+    except ValueError:  # the library's check, in the command line's words
         raise _UsageError(
             f"--window {window} is not a published SLEDAI-2K window (10 or 30 days); "
             "add --non-standard-window to use it anyway"
-        )
+        ) from None
     return batch.Settings(
         instruments=_chosen(args),
         clinical_sledai=getattr(args, "clinical", False),

@@ -44,7 +44,7 @@ from ._registry import Instrument
 from ._results import OUTCOME_FIELDS
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import CLINICAL_SLEDAI_2K, SLEDAI_2K, Score, score_visit
+from .sledai_2k import CLINICAL_SLEDAI_2K, DEFAULT_WINDOW_DAYS, SLEDAI_2K, Score, score_visit
 from .units import Number
 
 __all__ = [
@@ -89,7 +89,7 @@ def _clinical_sledai_zero(sledai: Score) -> Condition:
     present = [i.code for i in CLINICAL_SLEDAI_2K.descriptors if i.code in sledai.present]
     unknown = sorted(sledai.not_assessed & clinical)
     if present:
-        total = sum(i.weight for i in CLINICAL_SLEDAI_2K.descriptors if i.code in sledai.present)
+        total = CLINICAL_SLEDAI_2K.total_of(sledai.present)
         shown = f"at least {total}" if unknown else f"{total}"
         reason = f"clinical SLEDAI-2K {shown}: {', '.join(present)}"
         return Condition(code, definition, State.NOT_MET, reason)
@@ -172,7 +172,7 @@ def assess_visit(
     patient: Patient,
     visit_date: datetime.date,
     *,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Outcome:
     """DORIS 2021 remission at one visit from dated evidence.

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
 from collections.abc import Collection, Iterable
 from fractions import Fraction
 
@@ -32,11 +31,17 @@ import attrs
 
 from . import _derive as _derive_module
 from ._definitions import (
+    ANA_TITRE_AT_LEAST,
+    ANTICARDIOLIPIN_UNITS_ABOVE,
     above_upper_limit,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
-    below_lower_limit,
+    fever,
     joint_involvement,
+    leukopenia,
+    low_complement,
+    proteinuria,
+    thrombocytopenia,
 )
 from ._derive import Signal, derive_findings
 from ._items import (
@@ -652,10 +657,8 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     d = _derive_module
     episode = d.EPISODE_DAYS
 
-    qty = functools.partial(d.measured, evidence)
-
-    c3_low = d.test(evidence, "c3", below_lower_limit, "C3 below the lower limit of normal")
-    c4_low = d.test(evidence, "c4", below_lower_limit, "C4 below the lower limit of normal")
+    c3_low = low_complement(evidence, "c3", "C3 below the lower limit of normal")
+    c4_low = low_complement(evidence, "c4", "C4 below the lower limit of normal")
     pericardial_effusion = d.present(
         evidence, "pericardial_effusion", "pericardial effusion on imaging"
     )
@@ -666,16 +669,12 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             evidence,
             "ana",
             ana_at_least_1_in_80,
-            "ANA >= 1:80 or an equivalent positive test",
+            f"ANA >= 1:{ANA_TITRE_AT_LEAST} or an equivalent positive test",
             excludable=False,
         ),
-        "fever": qty("temperature", lambda t: t > _FEVER_ABOVE_C, "temperature > 38.3 °C"),
-        "leukopenia": qty(
-            "leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 4,000/mm³"
-        ),
-        "thrombocytopenia": qty(
-            "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
-        ),
+        "fever": fever(evidence, above=_FEVER_ABOVE_C),
+        "leukopenia": leukopenia(evidence, below=_LEUKOPENIA_BELOW),
+        "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
         "autoimmune_hemolysis": d.all_of(
             "hemolysis with a positive direct Coombs test",
             [
@@ -731,19 +730,8 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             ],
             episode,
         ),
-        "joint_involvement": joint_involvement(
-            evidence,
-            "synovitis in >= 2 joints, or >= 2 tender joints with >= 30 min morning stiffness",
-        ),
-        "proteinuria": d.any_of(
-            "proteinuria > 0.5 g/24 h",
-            qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
-            qty(
-                "urine_protein_creatinine_ratio",
-                lambda g: g > _PROTEINURIA_ABOVE_G,
-                "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
-            ),
-        ),
+        "joint_involvement": joint_involvement(evidence, "synovitis"),
+        "proteinuria": proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
         "lupus_nephritis_class_2_or_5": d.test(
             evidence,
             "renal_biopsy_class",
@@ -757,7 +745,8 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             "renal biopsy class III or IV lupus nephritis",
         ),
         "antiphospholipid_antibodies": d.any_of(
-            "anticardiolipin > 40 units or > 99th percentile, anti-β2GP1 or lupus anticoagulant",
+            f"anticardiolipin > {ANTICARDIOLIPIN_UNITS_ABOVE} units or > 99th percentile, "
+            "anti-β2GP1 or lupus anticoagulant",
             d.test(
                 evidence,
                 "anticardiolipin",

@@ -61,7 +61,7 @@ from ._registry import Instrument, Occasion
 from ._results import OUTCOME_FIELDS
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import SLEDAI_2K, Score, score_visit
+from .sledai_2k import DEFAULT_WINDOW_DAYS, SLEDAI_2K, Score, score_visit
 from .units import Number
 
 __all__ = [
@@ -315,7 +315,7 @@ def assess_visit(
     *,
     previous_visit: datetime.date | None = None,
     first_assessment: bool = False,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Outcome:
     """LLDAS at one visit from dated evidence.

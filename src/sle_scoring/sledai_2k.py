@@ -26,7 +26,16 @@ from fractions import Fraction
 import attrs
 
 from . import _derive as _derive_module
-from ._definitions import above_upper_limit, below_lower_limit
+from ._definitions import (
+    above_upper_limit,
+    arthritis,
+    fever,
+    leukopenia,
+    low_complement,
+    proteinuria,
+    thrombocytopenia,
+    written,
+)
 from ._derive import Signal, derive_findings
 from ._items import (
     Item,
@@ -44,6 +53,7 @@ from .evidence import Observation, Patient
 __all__ = [
     "CLINICAL_INSTRUMENT",
     "CLINICAL_SLEDAI_2K",
+    "DEFAULT_WINDOW_DAYS",
     "DESCRIPTORS",
     "INSTRUMENT",
     "MAX_SCORE",
@@ -53,6 +63,7 @@ __all__ = [
     "Descriptor",
     "Index",
     "Score",
+    "check_window",
     "derive",
     "score",
     "score_findings",
@@ -64,8 +75,38 @@ SOURCE = (
     "index 2000. J Rheumatol 2002;29:288-291"
 )
 
+#: The SLEDAI-2K window in days: "present at the time of the visit or in the
+#: preceding 10 days" (Gladman et al. 2002).
+DEFAULT_WINDOW_DAYS = 10
+
 #: The published windows in days: 10 (SLEDAI-2K) and 30 (Touma et al. 2010).
-STANDARD_WINDOWS = (10, 30)
+STANDARD_WINDOWS = (DEFAULT_WINDOW_DAYS, 30)
+
+
+def check_window(days: int, *, non_standard: bool = False) -> None:
+    """Check a SLEDAI-2K window: a whole number of days >= 0, and one of the
+    published :data:`STANDARD_WINDOWS` (10 days, or 30 as validated by Touma et al.
+    2010) unless a ``non_standard`` window is asked for explicitly.
+
+    Raises ``ValueError`` naming the arguments ``window_days`` and
+    ``non_standard_window`` of :func:`score_visit`.
+
+    >>> check_window(30)
+    >>> check_window(14)
+    Traceback (most recent call last):
+    ...
+    ValueError: window_days=14 is not a published SLEDAI-2K window (10 or 30 days); \
+pass non_standard_window=True to use it anyway
+    >>> check_window(14, non_standard=True)
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError(f"window_days must be a whole number of days >= 0 (got {days!r})")
+    if days not in STANDARD_WINDOWS and not non_standard:
+        raise ValueError(
+            f"window_days={days} is not a published SLEDAI-2K window "
+            f"({' or '.join(map(str, STANDARD_WINDOWS))} days); "
+            "pass non_standard_window=True to use it anyway"
+        )
 
 
 class Descriptor(str, enum.Enum):
@@ -269,7 +310,8 @@ class Index:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_codes", frozenset(item.code for item in self.descriptors))
-        object.__setattr__(self, "_max_score", sum(item.weight for item in self.descriptors))
+        # Scoring reads it on every row: the one weight sum, computed once.
+        object.__setattr__(self, "_max_score", self.total_of(self._codes))
 
     @property
     def codes(self) -> frozenset[str]:
@@ -280,6 +322,12 @@ class Index:
     def max_score(self) -> int:
         """The highest possible score: every descriptor present."""
         return self._max_score
+
+    def total_of(self, codes: Iterable[str]) -> int:
+        """The score with ``codes`` present: "the sum of the weights of the descriptors
+        present", counting only the descriptors this variant scores (serology counts
+        nothing in the clinical variant)."""
+        return sum(_WEIGHTS[code] for code in codes if code in self._codes)
 
 
 #: SLEDAI-2K: all 24 descriptors, 0-105.
@@ -441,7 +489,7 @@ def _score(
         present = present & codes
         not_assessed = not_assessed & codes
     # Positional arguments, in field order: this runs once per visit in a batch.
-    total = sum(map(_WEIGHTS.__getitem__, present))
+    total = index.total_of(present)
     return Score(index, total, present, not_assessed, ignored, findings, visit_date, window_days)
 
 
@@ -491,15 +539,6 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     def with_pain(pain: Signal, description: str, *others: Signal) -> Signal:
         return d.all_of(description, [pain, d.any_of(description, *others)], None)
 
-    proteinuria = d.any_of(
-        "proteinuria > 0.5 g/24 h",
-        qty("urine_protein_24h", lambda g: g > _PROTEINURIA_ABOVE_G, "24-h urine > 0.5 g"),
-        qty(
-            "urine_protein_creatinine_ratio",
-            lambda g: g > _PROTEINURIA_ABOVE_G,
-            "protein/creatinine ratio > 0.5 g/g (50 mg/mmol)",
-        ),
-    )
     return {
         "seizure": found("seizure", "seizure"),
         "psychosis": found("psychosis", "psychosis"),
@@ -509,19 +548,10 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "lupus_headache": found("lupus_headache", "lupus headache"),
         "cva": found("cerebrovascular_accident", "new cerebrovascular accident"),
         "vasculitis": found("vasculitis", "vasculitis"),
-        "arthritis": d.any_of(
-            ">= 2 joints with pain and signs of inflammation",
-            found("joint_involvement", "joint involvement (clinician)"),
-            qty(
-                "swollen_joint_count",
-                lambda n: n >= _ARTHRITIS_JOINTS_AT_LEAST,
-                ">= 2 swollen joints",
-            ),
-            qty(
-                "tender_joint_count",
-                lambda n: n >= _ARTHRITIS_JOINTS_AT_LEAST,
-                ">= 2 tender joints",
-            ),
+        "arthritis": arthritis(
+            evidence,
+            f">= {written(_ARTHRITIS_JOINTS_AT_LEAST)} joints with pain and signs of inflammation",
+            joints_at_least=_ARTHRITIS_JOINTS_AT_LEAST,
         ),
         "myositis": with_pain(
             found("proximal_muscle_weakness", "proximal muscle aching or weakness"),
@@ -537,11 +567,15 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             "heme-granular or red blood cell casts",
         ),
         "hematuria": qty(
-            "urine_red_cells", lambda n: n > _URINE_CELLS_ABOVE, "> 5 red blood cells/hpf"
+            "urine_red_cells",
+            lambda n: n > _URINE_CELLS_ABOVE,
+            f"> {written(_URINE_CELLS_ABOVE)} red blood cells/hpf",
         ),
-        "proteinuria": proteinuria,
+        "proteinuria": proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
         "pyuria": qty(
-            "urine_white_cells", lambda n: n > _URINE_CELLS_ABOVE, "> 5 white blood cells/hpf"
+            "urine_white_cells",
+            lambda n: n > _URINE_CELLS_ABOVE,
+            f"> {written(_URINE_CELLS_ABOVE)} white blood cells/hpf",
         ),
         "rash": d.any_of(
             "inflammatory-type rash",
@@ -574,20 +608,16 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         ),
         "low_complement": d.any_of(
             "CH50, C3 or C4 below the lower limit of normal",
-            d.test(evidence, "ch50", below_lower_limit, "low CH50"),
-            d.test(evidence, "c3", below_lower_limit, "low C3"),
-            d.test(evidence, "c4", below_lower_limit, "low C4"),
+            low_complement(evidence, "ch50"),
+            low_complement(evidence, "c3"),
+            low_complement(evidence, "c4"),
         ),
         "increased_dna_binding": d.test(
             evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA above the normal range"
         ),
-        "fever": qty("temperature", lambda t: t > _FEVER_ABOVE_C, "temperature > 38 °C"),
-        "thrombocytopenia": qty(
-            "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
-        ),
-        "leukopenia": qty(
-            "leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 3,000/mm³"
-        ),
+        "fever": fever(evidence, above=_FEVER_ABOVE_C),
+        "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+        "leukopenia": leukopenia(evidence, below=_LEUKOPENIA_BELOW),
     }
 
 
@@ -601,7 +631,7 @@ def score_visit(
     patient: Patient,
     visit_date: datetime.date,
     *,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     index: Index = SLEDAI_2K,
     non_standard_window: bool = False,
 ) -> Score:
@@ -613,13 +643,7 @@ def score_visit(
     al. 2010); any other window must be asked for with ``non_standard_window=True``,
     and the result then says it is non-standard.
     """
-    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
-        raise ValueError(f"window_days must be a whole number of days >= 0 (got {window_days!r})")
-    if window_days not in STANDARD_WINDOWS and not non_standard_window:
-        raise ValueError(
-            f"window_days={window_days} is not a published SLEDAI-2K window (10 or 30 days); "
-            "pass non_standard_window=True to use it anyway"
-        )
+    check_window(window_days, non_standard=non_standard_window)
     observations = patient.window(visit_date, window_days)
     return score_findings(
         derive(observations), index=index, visit_date=visit_date, window_days=window_days

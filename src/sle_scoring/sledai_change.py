@@ -25,7 +25,7 @@ from ._registry import Instrument, Occasion
 from ._results import RecordValue, iso, prefixed, unknown
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import MAX_SCORE, SLEDAI_2K, Score
+from .sledai_2k import DEFAULT_WINDOW_DAYS, MAX_SCORE, SLEDAI_2K, Score
 
 __all__ = [
     "FLARE_INCREASE_ABOVE",
@@ -184,7 +184,7 @@ def categorise_visits(
     before_date: datetime.date,
     after_date: datetime.date,
     *,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Change:
     """The change category between two visits, SLEDAI-2K scored in each visit's window."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
 from collections.abc import Collection, Iterable
 from fractions import Fraction
 
@@ -36,10 +35,16 @@ import attrs
 
 from . import _derive as _derive_module
 from ._definitions import (
+    ANA_TITRE_AT_LEAST,
     ana_at_least_1_in_80,
     anticardiolipin_medium_or_high,
-    below_lower_limit,
     joint_involvement,
+    leukopenia,
+    low_complement,
+    lymphopenia,
+    proteinuria_measures,
+    thrombocytopenia,
+    written,
 )
 from ._derive import Signal, derive_findings
 from ._items import (
@@ -516,11 +521,11 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
     d = _derive_module
 
-    qty = functools.partial(d.measured, evidence)
-
     def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
         return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
 
+    low_white = leukopenia(evidence, below=_LEUKOPENIA_BELOW)
+    low_lymphocytes = lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
     anti_dsdna_judged = {
         "anti_dsdna": [o for o in evidence.get("anti_dsdna", ()) if _anti_dsdna_judged(o)]
     }
@@ -555,10 +560,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "non_scarring_alopecia": d.present(
             evidence, "non_scarring_alopecia", "non-scarring alopecia"
         ),
-        "synovitis": joint_involvement(
-            evidence,
-            "swelling in >= 2 joints, or >= 2 tender joints with >= 30 min morning stiffness",
-        ),
+        "synovitis": joint_involvement(evidence, "swelling"),
         "serositis": d.any_of(
             "pleurisy, pleural effusion or rub; pericardial pain, effusion, rub or ECG change",
             *found(
@@ -572,17 +574,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             ),
         ),
         "renal": d.any_of(
-            "proteinuria representing >= 500 mg/24 h, or red blood cell casts",
-            qty(
-                "urine_protein_24h",
-                lambda g: g >= _PROTEINURIA_AT_LEAST_G,
-                "24-hour urine protein >= 500 mg",
-            ),
-            qty(
-                "urine_protein_creatinine_ratio",
-                lambda g: g >= _PROTEINURIA_AT_LEAST_G,
-                "protein/creatinine ratio >= 0.5 g/g (50 mg/mmol)",
-            ),
+            f"proteinuria representing >= {written(_PROTEINURIA_AT_LEAST_G * 1000)} mg/24 h, "
+            "or red blood cell casts",
+            *proteinuria_measures(evidence, at_least=_PROTEINURIA_AT_LEAST_G, in_mg=True),
             d.test(evidence, "urinary_casts", lambda o: o.value == "red_cell", "red cell casts"),
         ),
         "neurologic": d.any_of(
@@ -601,19 +595,19 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         ),
         "hemolytic_anemia": d.present(evidence, "hemolytic_anemia", "hemolytic anaemia"),
         "leukopenia_or_lymphopenia": d.any_of(
-            "white cells < 4,000/mm³ or lymphocytes < 1,000/mm³ at least once",
-            qty("leukocyte_count", lambda n: n < _LEUKOPENIA_BELOW, "white cells < 4,000/mm³"),
-            qty("lymphocyte_count", lambda n: n < _LYMPHOPENIA_BELOW, "lymphocytes < 1,000/mm³"),
+            f"{low_white.description} or {low_lymphocytes.description} at least once",
+            low_white,
+            low_lymphocytes,
         ),
-        "thrombocytopenia": qty(
-            "platelet_count", lambda n: n < _THROMBOCYTOPENIA_BELOW, "platelets < 100,000/mm³"
+        "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+        "ana": d.test(
+            evidence, "ana", ana_at_least_1_in_80, f"ANA >= 1:{ANA_TITRE_AT_LEAST} or positive"
         ),
-        "ana": d.test(evidence, "ana", ana_at_least_1_in_80, "ANA >= 1:80 or positive"),
         "anti_dsdna": d.test(
             anti_dsdna_judged,
             "anti_dsdna",
             _anti_dsdna_above_range,
-            "anti-dsDNA above the reference range (> 2x by ELISA)",
+            f"anti-dsDNA above the reference range (> {_ELISA_TIMES_UPPER_LIMIT}x by ELISA)",
         ),
         "anti_sm": d.positive(evidence, "anti_sm", "anti-Sm positive"),
         "antiphospholipid_antibody": d.any_of(
@@ -630,9 +624,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         ),
         "low_complement": d.any_of(
             "low C3, low C4 or low CH50",
-            d.test(evidence, "c3", below_lower_limit, "low C3"),
-            d.test(evidence, "c4", below_lower_limit, "low C4"),
-            d.test(evidence, "ch50", below_lower_limit, "low CH50"),
+            low_complement(evidence, "c3"),
+            low_complement(evidence, "c4"),
+            low_complement(evidence, "ch50"),
         ),
         "direct_coombs": d.positive(evidence, "direct_coombs", "positive direct Coombs test"),
         "lupus_nephritis_biopsy": d.test(

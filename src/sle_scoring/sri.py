@@ -45,7 +45,7 @@ from ._registry import Instrument, Occasion
 from ._results import OUTCOME_FIELDS
 from .evidence import Patient
 from .exceptions import InvalidItemsError
-from .sledai_2k import SLEDAI_2K, Score
+from .sledai_2k import DEFAULT_WINDOW_DAYS, SLEDAI_2K, Score
 from .units import Number
 
 __all__ = [
@@ -214,7 +214,7 @@ def assess_visits(
     bilag_follow_up: Mapping[str, str] | None = None,
     reduction: int = 4,
     bilag_version: str = "BILAG-2004",
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Outcome:
     """SRI response between two visits from dated evidence: SLEDAI-2K in each visit's

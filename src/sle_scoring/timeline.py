@@ -38,7 +38,7 @@ from ._outcomes import Outcome, State, read_visit
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .glucocorticoids import GlucocorticoidDose
-from .sledai_2k import Score, score_visit
+from .sledai_2k import DEFAULT_WINDOW_DAYS, Score, score_visit
 from .sledai_change import Change, categorise
 
 __all__ = ["Spell", "TimeInState", "Timeline", "VisitStates", "follow", "time_in_state"]
@@ -228,7 +228,7 @@ def follow(
     visit_dates: Sequence[datetime.date],
     *,
     first_assessment: bool = False,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Timeline:
     """Each visit's outcome states and the time in LLDAS and in DORIS 2021 remission.
