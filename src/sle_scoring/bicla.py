@@ -62,7 +62,7 @@ from ._trial import (
 )
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem, UnknownCodeError
-from .sledai_2k import Score
+from .sledai_2k import DEFAULT_WINDOW_DAYS, Score
 from .units import Number
 
 __all__ = [
@@ -532,7 +532,7 @@ def assess_visits(
     bilag_follow_up: Mapping[str, str | None] | None,
     pga_rule: PgaRule | str | None,
     treatment_failure: bool | None = None,
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Bicla:
     """BICLA between two visits from dated evidence: SLEDAI-2K in each visit's window

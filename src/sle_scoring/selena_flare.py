@@ -62,7 +62,7 @@ from ._trial import (
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem, UnknownCodeError
 from .glucocorticoids import prednisone_equivalent
-from .sledai_2k import Score
+from .sledai_2k import DEFAULT_WINDOW_DAYS, Score
 from .units import Number
 
 __all__ = [
@@ -678,7 +678,7 @@ def assess_visits(
     nsaid_or_hydroxychloroquine_added: bool | None = None,
     exclude_treatment_criteria: bool = False,
     reference: str = "previous visit",
-    window_days: int = 10,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     non_standard_window: bool = False,
 ) -> Flare:
     """The SFI between two visits from dated evidence: SLEDAI-2K in each visit's
