@@ -46,6 +46,8 @@ from . import (
 from ._items import Item, ItemFinding, ItemStatus
 from .evidence import Observation, Patient
 from .exceptions import (
+    ArgumentTypeError,
+    InvalidArgumentError,
     InvalidEvidenceError,
     InvalidItemsError,
     Problem,
@@ -59,6 +61,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "ArgumentTypeError",
+    "InvalidArgumentError",
     "InvalidEvidenceError",
     "InvalidItemsError",
     "Item",

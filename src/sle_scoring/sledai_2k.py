@@ -25,6 +25,7 @@ from fractions import Fraction
 
 import attrs
 
+from . import _args
 from . import _derive as _derive_module
 from ._definitions import above_upper_limit, below_lower_limit
 from ._derive import Signal, derive_findings
@@ -38,7 +39,9 @@ from ._items import (
     left_out,
     ordered_findings,
 )
+from ._safe import quote
 from .evidence import Observation, Patient
+from .exceptions import InvalidArgumentError
 
 __all__ = [
     "CLINICAL_SLEDAI_2K",
@@ -382,6 +385,7 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
+    _args.check(index=_args.of(Index, index))
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _score(index, present, missing)
 
@@ -416,6 +420,12 @@ def score_findings(
     Every descriptor of the index must have a finding; findings for descriptors
     outside the index (serology, for the clinical variant) are disregarded.
     """
+    _args.check(
+        findings=findings,
+        index=_args.of(Index, index),
+        visit_date=_args.optional(visit_date),
+        window_days=_args.optional(window_days),
+    )
     every = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     ordered = tuple(f for f in every if f.code in index.codes)
     present = codes_with(ordered, ItemStatus.PRESENT)
@@ -553,6 +563,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     """Every descriptor's :class:`ItemFinding` from observations (no date filtering);
     a clinician's assertion ``sledai_2k.<code>`` is evidence too."""
+    _args.check(observations=observations)
     return derive_findings(observations, "sledai_2k", _BY_CODE, _derive)
 
 
@@ -572,12 +583,20 @@ def score_visit(
     al. 2010); any other window must be asked for with ``non_standard_window=True``,
     and the result then says it is non-standard.
     """
+    _args.check(
+        patient=patient,
+        visit_date=visit_date,
+        window_days=window_days,
+        index=_args.of(Index, index),
+        non_standard_window=non_standard_window,
+    )
     if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
         raise ValueError(f"window_days must be a whole number of days >= 0 (got {window_days!r})")
     if window_days not in STANDARD_WINDOWS and not non_standard_window:
-        raise ValueError(
-            f"window_days={window_days} is not a published SLEDAI-2K window (10 or 30 days); "
-            "pass non_standard_window=True to use it anyway"
+        raise InvalidArgumentError(
+            "window_days",
+            f"window_days={quote(window_days)} is not a published SLEDAI-2K window "
+            "(10 or 30 days); pass non_standard_window=True to use it anyway",
         )
     observations = patient.window(visit_date, window_days)
     return score_findings(
