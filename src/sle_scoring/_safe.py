@@ -154,8 +154,10 @@ def printable(text: str, limit: int = MAX_MESSAGE_LENGTH) -> str:
         return str.__str__(text)
     cut = str.__getitem__(text, slice(0, limit))
     escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
-    more = str.__len__(text) - len(cut)
-    return escaped + (f"... ({more} more characters)" if more else "")
+    length = str.__len__(text)
+    if length <= limit and len(escaped) <= limit:
+        return escaped
+    return f"{escaped[:limit]}... ({length} characters)"
 
 
 def text_problem(text: str, limit: int) -> str | None:
