@@ -23,6 +23,9 @@ from ._safe import quote
 from .evidence import Observation, Patient
 from .exceptions import ArgumentTypeError, InvalidArgumentError
 
+# Days from the calendar's first date to its last: no window is longer.
+_MAX_DAYS = datetime.date.max.toordinal()
+
 
 @attrs.frozen
 class _Optional:
@@ -89,10 +92,16 @@ def _flag(name: str, value: object) -> None:
 
 def _days(name: str, value: object) -> None:
     # A ValueError even for a wrong type, as before (True and 10.0 read as numbers).
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_DAYS:
         raise InvalidArgumentError(
-            name, f"{name} must be a whole number of days >= 0 (got {quote(value)})"
+            name,
+            f"{name} must be a whole number of days >= 0 (got {quote(value)})"
+            + (f"; at most {_MAX_DAYS}, the length of the calendar" if _too_many(value) else ""),
         )
+
+
+def _too_many(value: object) -> bool:
+    return isinstance(value, int) and value > _MAX_DAYS
 
 
 def _whole(name: str, value: object) -> None:
