@@ -108,9 +108,10 @@ class Observation:
 
     def problems(self, record: str | None = None, location: str | None = None) -> list[Problem]:
         """Every problem with this observation (empty when valid)."""
-        where = location if location is not None else f"observation {quote(self.code)}"
 
         def problem(field: str, message: str) -> Problem:
+            # The location is quoted only when there is a problem (valid is common).
+            where = location if location is not None else f"observation {quote(self.code)}"
             return Problem(record, where, field, message)
 
         found: list[Problem] = []
