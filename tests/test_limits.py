@@ -412,3 +412,8 @@ class TestQuote:
         assert "\x1b" not in text
         assert "\n" not in text
         assert len(text) < 11_000
+
+
+def test_loads_wants_text() -> None:
+    with pytest.raises(ArgumentTypeError, match="text must be a str"):
+        records.loads(b"[1]")  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ from typing import IO, Any
 
 import attrs
 
+from . import _args
 from ._items import suggest
 from ._safe import (
     MAX_CODE_LENGTH,
@@ -334,6 +335,7 @@ def loads(text: str, *, record: str | None = None, location: str | None = None) 
     Raises :class:`InvalidEvidenceError` naming ``record`` and ``location`` (by
     default the line of the JSON error).
     """
+    _args.check(text=_args.of(str, text))
     try:
         _check_depth(text)
         return json.loads(
