@@ -1,4 +1,5 @@
-"""Hypothesis profiles: ``ci`` (derandomised, used when CI is set) and ``thorough``."""
+"""Hypothesis profiles: ``ci`` (derandomised, used when CI is set), ``thorough``, and
+``fuzz`` (tests/test_fuzz.py run locally over more than 100,000 inputs)."""
 
 import os
 
@@ -9,4 +10,7 @@ settings.register_profile(
     "thorough", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "fuzz", max_examples=12_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

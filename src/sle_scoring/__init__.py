@@ -54,6 +54,8 @@ from ._registry import SCOPES, Instrument, Occasion, instruments
 from ._results import Result
 from .evidence import Observation, Patient
 from .exceptions import (
+    ArgumentTypeError,
+    InvalidArgumentError,
     InvalidEvidenceError,
     InvalidItemsError,
     Problem,
@@ -75,7 +77,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "INSTRUMENTS",
     "SCOPES",
+    "ArgumentTypeError",
     "Instrument",
+    "InvalidArgumentError",
     "InvalidEvidenceError",
     "InvalidItemsError",
     "Item",

@@ -35,6 +35,7 @@ from fractions import Fraction
 
 from . import _derive
 from .evidence import Observation, titre_denominator
+from .exceptions import InvalidArgumentError
 from .units import DIMENSIONS
 
 #: "ANA at a titer of >= 1:80 on HEp-2 cells or an equivalent positive test"
@@ -264,4 +265,9 @@ def months_after(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` calendar months later (the month's last day if shorter)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise InvalidArgumentError(
+            "date",
+            f"{months} months after {day.isoformat()} is outside the calendar (years 1-9999)",
+        )
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

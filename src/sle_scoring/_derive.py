@@ -17,6 +17,7 @@ from fractions import Fraction
 import attrs
 
 from ._items import ItemFinding, ItemStatus
+from ._safe import days_before
 from .evidence import Observation
 
 #: Findings that must occur together (the >= 2 features of acute pericarditis, a
@@ -169,7 +170,7 @@ def _together(
             if day is None or episode_days is None:
                 matching = [*dated, *undated]
             else:
-                start = bisect.bisect_left(dates, day - datetime.timedelta(days=episode_days))
+                start = bisect.bisect_left(dates, days_before(day, episode_days))
                 matching = [*dated[start : bisect.bisect_right(dates, day)], *undated]
             if matching:
                 count += 1

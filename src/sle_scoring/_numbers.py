@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from ._safe import MAX_NUMBER_DIGITS, number_problem, quote
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
 
 
@@ -37,6 +38,23 @@ def percent(share: Fraction) -> str:
     return f"{float(share * 100):.1f}".removesuffix(".0") + "%"
 
 
+def _within_limits(value: int | Decimal | Fraction | str | float) -> Decimal | Fraction | str:
+    """``value`` for ``Fraction``, refused (ValueError) beyond the limits of
+    docs/records.md: an exponent of 1e99999999 would build a 100-million-digit int."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int) and value.bit_length() > 4 * MAX_NUMBER_DIGITS:
+        raise ValueError("too many digits")
+    if isinstance(value, str) and len(value) > 2 * MAX_NUMBER_DIGITS:
+        raise ValueError("too many digits")
+    if isinstance(value, str) and "/" in value:
+        return value  # a ratio of two bounded whole numbers
+    number = Decimal(float.__repr__(value) if isinstance(value, float) else value)
+    if number.is_finite() and number_problem(number) is not None:
+        raise ValueError("beyond the limits")
+    return number
+
+
 def exact(
     value: object, name: str, *, maximum: Fraction | None = None, where: str = "outcome input"
 ) -> Fraction | None:
@@ -48,14 +66,17 @@ def exact(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction, str, float)):
-        raise InvalidItemsError(f"{name} must be a number or None (got {value!r})")
+        raise InvalidItemsError(f"{name} must be a number or None (got {quote(value)})")
     try:
-        number = Fraction(repr(value) if isinstance(value, float) else value)
-    except (ValueError, ZeroDivisionError, OverflowError):
-        raise InvalidItemsError(f"{name} must be a finite number or None (got {value!r})") from None
+        number = Fraction(_within_limits(value))
+    except (ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+        raise InvalidItemsError(
+            f"{name} must be a finite number or None, of at most {MAX_NUMBER_DIGITS} digits "
+            f"(got {quote(value)})"
+        ) from None
     if number < 0 or (maximum is not None and number > maximum):
         expected = f"between 0 and {plain(maximum)}" if maximum is not None else "at least 0"
         raise InvalidEvidenceError(
-            [Problem(None, where, name, f"must be {expected} (got {value!r})")]
+            [Problem(None, where, name, f"must be {expected} (got {quote(value)})")]
         )
     return number

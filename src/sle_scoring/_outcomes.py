@@ -28,6 +28,7 @@ from . import _derive
 from ._items import ItemStatus
 from ._numbers import plain
 from ._results import RecordValue, iso, prefixed, unknown
+from ._safe import quote
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
 from .glucocorticoids import GlucocorticoidDose, prednisone_equivalent
@@ -170,7 +171,7 @@ class Outcome:
 def flag(value: object, name: str) -> bool | None:
     """A caller-supplied yes/no input: ``True``, ``False`` or ``None`` (missing)."""
     if value is not None and not isinstance(value, bool):
-        raise InvalidItemsError(f"{name} must be True, False or None (got {value!r})")
+        raise InvalidItemsError(f"{name} must be True, False or None (got {quote(value)})")
     return value
 
 

@@ -23,6 +23,7 @@ from fractions import Fraction
 
 import attrs
 
+from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
     ANA_TITRE_AT_LEAST,
@@ -301,6 +302,7 @@ def classify_findings(
     earliest date by which 4 criteria were present (``None`` when not classified or
     when a present finding has no date).
     """
+    _args.check(findings=findings, as_of=_args.optional(as_of))
     ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     result = Classification(
         codes_with(ordered, ItemStatus.PRESENT),
@@ -465,6 +467,7 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
 
     Findings explained by another cause (``explained_by``) do not count.
     """
+    _args.check(observations=observations)
     return derive_findings(observations, "acr_1997", _BY_CODE, _derive)
 
 
@@ -475,6 +478,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     "serially or simultaneously, during any interval of observation") and reports
     the date on which 4 criteria were first present.
     """
+    _args.check(patient=patient, as_of=_args.optional(as_of))
     return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
 
 

@@ -33,12 +33,13 @@ from typing import Literal, NamedTuple
 
 import attrs
 
-from . import eular_acr_2019, sledai_2k, vocabulary
+from . import _args, eular_acr_2019, sledai_2k, vocabulary
 from ._items import ItemStatus
 from ._registry import Instrument, Occasion, apply, instruments
 from ._results import RecordValue, Result
+from ._safe import quote
 from .evidence import Patient
-from .exceptions import InvalidEvidenceError, Problem
+from .exceptions import InvalidArgumentError, InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, cell_state, read_header
 
 __all__ = [
@@ -66,7 +67,7 @@ def _instruments(value: Iterable[str]) -> tuple[str, ...]:
     unknown = [name for name in chosen if name not in known]
     if unknown or not chosen or len(set(chosen)) != len(chosen):
         raise ValueError(
-            f"instruments must be distinct names among {', '.join(known)} (got {chosen!r})"
+            f"instruments must be distinct names among {', '.join(known)} (got {quote(chosen)})"
         )
     return chosen
 
@@ -509,8 +510,12 @@ def _cell_text(value: object) -> str:
         return value
     state = cell_state(value)
     if state is None:
-        return repr(value)  # reported as an unreadable cell, quoted
+        return quote(value)  # reported as an unreadable cell, quoted (never fails)
     return {"present": "1", "absent": "0", "not assessed": ""}[state]
+
+
+def _key(key: object) -> str:
+    return key if isinstance(key, str) else quote(key)
 
 
 def score_records(
@@ -533,15 +538,18 @@ def score_records(
     ``patient_id``, ``location``, ``field``, ``message``, as the command line's
     error records) and the other records are still scored.
     """
+    _args.check(records=records, settings=_args.of(Settings, settings, optional=True))
     if errors not in ("raise", "report"):
-        raise ValueError(f"errors must be 'raise' or 'report' (got {errors!r})")
+        raise InvalidArgumentError(
+            "errors", f"errors must be 'raise' or 'report' (got {quote(errors)})"
+        )
     chosen = settings if settings is not None else Settings()
     columns: Columns | None = None
     header: list[str] = []
     fields = case_fields(chosen, items=items)
     for number, record in enumerate(records, start=2):
         if columns is None:
-            header = [str(key) for key in record]
+            header = [_key(key) for key in record]
             columns = read_header(
                 header,
                 chosen.item_codes,
@@ -552,13 +560,13 @@ def score_records(
         if len(record) != len(header) or any(key not in record for key in header):
             # Every record must have the first record's columns: a key read by no
             # column, or a column missing, would otherwise be dropped or guessed.
-            keys = [str(key) for key in record]
+            keys = [_key(key) for key in record]
             extra = [key for key in keys if key not in header]
             missing = [key for key in header if key not in record]
             failure = InvalidEvidenceError(
                 [
                     Problem(
-                        str(record.get("patient_id", "")) or None,
+                        _cell_text(record.get("patient_id")) or None,
                         f"row {number}",
                         "(columns)",
                         "must be the first record's columns"

@@ -15,7 +15,7 @@ import datetime
 
 import attrs
 
-from . import acr_1997, eular_acr_2019, slicc_2012
+from . import _args, acr_1997, eular_acr_2019, slicc_2012
 from ._items import ItemFinding
 from ._registry import instruments
 from ._results import RecordValue, iso, unknown
@@ -185,6 +185,7 @@ def compare_patient(patient: Patient, *, as_of: datetime.date | None = None) -> 
     The same observations (up to ``as_of``, all of them by default) feed every set;
     each set applies its own published definitions and rules to them.
     """
+    _args.check(patient=patient, as_of=_args.optional(as_of))
     return Comparison(
         patient_id=patient.id,
         eular_acr_2019=eular_acr_2019.classify_patient(patient, as_of=as_of),

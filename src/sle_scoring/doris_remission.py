@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
+from . import _args
 from ._numbers import exact
 from ._outcomes import (
     PGA_MAXIMUM,
@@ -132,6 +133,7 @@ def assess(
     >>> assess(serology_only, prednisone_mg="5.1", immunosuppressive_treatment_stable=True).verdict
     'not met: glucocorticoid dose 5.1 mg/day > 5 mg/day'
     """
+    _args.check(date=_args.optional(date))
     if not isinstance(sledai, Score) or not CLINICAL_SLEDAI_2K.codes <= sledai.index.codes:
         raise InvalidItemsError("sledai must be a SLEDAI-2K or clinical SLEDAI-2K Score")
     conditions = (
@@ -181,6 +183,12 @@ def assess_visit(
     on the visit day; the glucocorticoid dose and treatment stability in force on
     the visit day.
     """
+    _args.check(
+        patient=patient,
+        visit_date=visit_date,
+        window_days=window_days,
+        non_standard_window=non_standard_window,
+    )
     sledai = score_visit(
         patient,
         visit_date,

@@ -29,6 +29,7 @@ from fractions import Fraction
 
 import attrs
 
+from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
     ANA_TITRE_AT_LEAST,
@@ -618,6 +619,7 @@ def classify_findings(
     points were all met by findings dated on or before it; it is ``None`` when the
     patient is not classified or when a present finding has no date.
     """
+    _args.check(findings=findings, as_of=_args.optional(as_of))
     ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     present = codes_with(ordered, ItemStatus.PRESENT)
     result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
@@ -773,6 +775,7 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     SLE") is applied through each observation's ``explained_by``; a clinician's
     assertion ``eular_acr_2019.<code>`` is evidence too.
     """
+    _args.check(observations=observations)
     return derive_findings(observations, "eular_acr_2019", _BY_CODE, _derive)
 
 
@@ -783,6 +786,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     not be simultaneous, and one occurrence suffices) and reports the date on which
     the criteria were first fulfilled.
     """
+    _args.check(patient=patient, as_of=_args.optional(as_of))
     return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
 
 

@@ -22,6 +22,15 @@ import attrs
 
 from ._items import suggest
 from ._numbers import plain
+from ._safe import (
+    MAX_CODE_LENGTH,
+    MAX_NUMBER_DIGITS,
+    MAX_TEXT_LENGTH,
+    days_before,
+    number_problem,
+    quote,
+    text_problem,
+)
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
 from .units import DIMENSIONS, to_canonical
 from .vocabulary import ASSAYS, CAUSES, Kind, all_codes, concept, item_assertion
@@ -35,6 +44,17 @@ _ProblemMaker = Callable[[str, str], Problem]
 
 _ISOTYPES = ("IgA", "IgG", "IgM")
 _CELSIUS = ("°C", "C", "degC")
+# The text fields and their longest length (docs/records.md, "Limits").
+_TEXT_LIMITS = (
+    ("unit", MAX_CODE_LENGTH),
+    ("assay", MAX_CODE_LENGTH),
+    ("isotype", MAX_CODE_LENGTH),
+    ("explained_by", MAX_CODE_LENGTH),
+    ("note", MAX_TEXT_LENGTH),
+)
+# An int above this many bits has more digits than any number may have; it is left
+# unconverted (conversion of a huge int is slow) and refused by validation.
+_MAX_INT_BITS = 4 * MAX_NUMBER_DIGITS
 
 
 def _normalise_value(value: object) -> object:
@@ -42,9 +62,9 @@ def _normalise_value(value: object) -> object:
     if isinstance(value, bool):
         return value  # rejected by validation, not converted to 0/1
     if isinstance(value, int):
-        return Decimal(value)
+        return Decimal(value) if value.bit_length() <= _MAX_INT_BITS else value
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return Decimal(float.__repr__(value))
     return value
 
 
@@ -89,29 +109,44 @@ class Observation:
 
     def problems(self, record: str | None = None, location: str | None = None) -> list[Problem]:
         """Every problem with this observation (empty when valid)."""
-        where = location if location is not None else f"observation {self.code!r}"
 
         def problem(field: str, message: str) -> Problem:
+            # The location is quoted only when there is a problem (valid is common).
+            where = location if location is not None else f"observation {quote(self.code)}"
             return Problem(record, where, field, message)
 
         found: list[Problem] = []
         if not isinstance(self.code, str):
-            return [problem("code", f"must be a string (got {self.code!r})")]
+            return [problem("code", f"must be a string (got {quote(self.code)})")]
+        wrong_code = text_problem(self.code, MAX_CODE_LENGTH)
+        if wrong_code is not None:
+            return [problem("code", wrong_code)]
         if self.date is not None and (
             not isinstance(self.date, datetime.date) or isinstance(self.date, datetime.datetime)
         ):
-            found.append(problem("date", f"must be a date (got {self.date!r})"))
+            found.append(problem("date", f"must be a date (got {quote(self.date)})"))
+        # Text fields of the wrong type or size: nothing else can be checked soundly.
+        for name, limit in _TEXT_LIMITS:
+            text = getattr(self, name)
+            if text is not None and not isinstance(text, str):
+                found.append(problem(name, f"must be text (got {quote(text)})"))
+            elif text is not None and (wrong := text_problem(text, limit)) is not None:
+                found.append(problem(name, wrong))
+        if found and any(p.field != "date" for p in found):
+            return found
         if self.explained_by is not None and self.explained_by not in CAUSES:
             hint = suggest(str(self.explained_by), CAUSES)
             found.append(
                 problem(
                     "explained_by",
-                    f"must be one of {', '.join(CAUSES)} (got {self.explained_by!r})"
+                    f"must be one of {', '.join(CAUSES)} (got {quote(self.explained_by)})"
                     + (f"; did you mean {hint!r}?" if hint else ""),
                 )
             )
         if self.isotype is not None and self.isotype not in _ISOTYPES:
-            found.append(problem("isotype", f"must be one of IgA, IgG, IgM (got {self.isotype!r})"))
+            found.append(
+                problem("isotype", f"must be one of IgA, IgG, IgM (got {quote(self.isotype)})")
+            )
         allowed_assays = ASSAYS.get(self.code)
         if (
             allowed_assays is not None
@@ -122,13 +157,9 @@ class Observation:
                 problem(
                     "assay",
                     f"must be one of {', '.join(allowed_assays)} for {self.code} "
-                    f"(got {self.assay!r})",
+                    f"(got {quote(self.assay)})",
                 )
             )
-        for name in ("assay", "note"):
-            text = getattr(self, name)
-            if text is not None and not isinstance(text, str):
-                found.append(problem(name, f"must be text (got {text!r})"))
         entry = concept(self.code)
         if entry is None:
             if item_assertion(self.code) is not None:
@@ -139,7 +170,7 @@ class Observation:
             found.append(
                 problem(
                     "code",
-                    f"unknown observation code {self.code!r}"
+                    f"unknown observation code {quote(self.code)}"
                     + (f"; did you mean {hint!r}?" if hint else ""),
                 )
             )
@@ -166,12 +197,12 @@ class Observation:
                         problem(
                             "value",
                             "must be a titre '1:N' with N a positive whole number, or "
-                            f"positive/negative (got {self.value!r})",
+                            f"positive/negative (got {quote(self.value)})",
                         )
                     )
             elif not isinstance(self.value, str):
                 found.append(
-                    problem("value", f"must be a titre such as '1:160' (got {self.value!r})")
+                    problem("value", f"must be a titre such as '1:160' (got {quote(self.value)})")
                 )
         else:
             found.extend(self._check_categorical(problem, entry.values))
@@ -181,12 +212,14 @@ class Observation:
     def _check_categorical(self, problem: _ProblemMaker, values: tuple[str, ...]) -> list[Problem]:
         if isinstance(self.value, str) and self.value in values:
             return []
-        return [problem("value", f"must be one of {', '.join(values)} (got {self.value!r})")]
+        return [problem("value", f"must be one of {', '.join(values)} (got {quote(self.value)})")]
 
     def _check_no_unit(self, problem: _ProblemMaker) -> list[Problem]:
         found = []
         if self.unit is not None:
-            found.append(problem("unit", f"no unit expected for this value (got {self.unit!r})"))
+            found.append(
+                problem("unit", f"no unit expected for this value (got {quote(self.unit)})")
+            )
         for name in ("lower_limit", "upper_limit"):
             if getattr(self, name) is not None:
                 found.append(problem(name, "only allowed with a numeric laboratory value"))
@@ -201,8 +234,14 @@ class Observation:
     ) -> list[Problem]:
         assert dimension is not None
         dim = DIMENSIONS[dimension]
+        if isinstance(self.value, int) and not isinstance(self.value, bool):
+            message = f"must have at most {MAX_NUMBER_DIGITS} significant digits"
+            return [problem("value", f"{message} (got {quote(self.value)})")]
         if not isinstance(self.value, Decimal) or not self.value.is_finite():
-            return [problem("value", f"must be a finite number (got {self.value!r})")]
+            return [problem("value", f"must be a finite number (got {quote(self.value)})")]
+        too_big = number_problem(self.value)
+        if too_big is not None:
+            return [problem("value", f"{too_big} (got {quote(self.value)})")]
         if self.unit is None:
             return [problem("unit", f"is required; one of {', '.join(dim.units)}")]
         if self.unit not in dim.units:
@@ -213,7 +252,7 @@ class Observation:
                 problem(
                     "unit",
                     f"must be a {dim.name} unit, one of {', '.join(dim.units)} (got "
-                    f"{self.unit!r})" + (f"; did you mean {same[0]!r}?" if same else ""),
+                    f"{quote(self.unit)})" + (f"; did you mean {same[0]!r}?" if same else ""),
                 )
             ]
         canonical = to_canonical(self.value, dimension, self.unit)
@@ -257,7 +296,9 @@ class Observation:
                     )
                 )
         elif not isinstance(bound, Decimal) or not bound.is_finite() or bound <= 0:
-            found.append(problem(wanted, f"must be a positive number (got {bound!r})"))
+            found.append(problem(wanted, f"must be a positive number (got {quote(bound)})"))
+        elif (too_big := number_problem(bound)) is not None:
+            found.append(problem(wanted, f"{too_big} (got {quote(bound)})"))
         return found
 
     def quantity(self) -> Fraction:
@@ -286,12 +327,20 @@ class Observation:
         return text
 
 
+_TITRE_DIGITS = 12
+
+
 def titre_denominator(titre: str) -> int | None:
     """N for a titre written ``1:N`` (N a positive whole number), else ``None``."""
     one, colon, denominator = titre.partition(":")
-    if one.strip() != "1" or not colon or not denominator.strip().isdigit():
+    digits = denominator.strip()
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses. At most
+    # 12 digits: no titre is diluted further, and int() of a long text is slow.
+    if one.strip() != "1" or not colon or not (digits.isascii() and digits.isdigit()):
         return None
-    value = int(denominator)
+    if len(digits) > _TITRE_DIGITS:
+        return None
+    value = int(digits)
     return value if value > 0 else None
 
 
@@ -302,17 +351,26 @@ def _by_date(observation: Observation) -> tuple[bool, datetime.date]:
 def _in_date_order(observations: Iterable[Observation]) -> tuple[Observation, ...]:
     if isinstance(observations, (str, bytes)) or not isinstance(observations, Iterable):
         raise InvalidItemsError(
-            f"observations must be an iterable of Observation (got {observations!r})"
+            f"observations must be an iterable of Observation (got {quote(observations)})"
         )
     found = tuple(observations)
     for item in found:
         if not isinstance(item, Observation):
             raise InvalidItemsError(
-                f"observations must be Observation objects (got {item!r} of type "
+                f"observations must be Observation objects (got {quote(item)} of type "
                 f"{type(item).__name__})"
             )
     # sorted() is stable: observations of the same date keep the caller's order.
     return tuple(sorted(found, key=_by_date))
+
+
+def _check_id(_patient: object, _attribute: attrs.Attribute[str], identifier: str) -> None:
+    if not isinstance(identifier, str) or not identifier:
+        wrong: str | None = f"must be a non-empty string (got {quote(identifier)})"
+    else:
+        wrong = text_problem(identifier, MAX_TEXT_LENGTH)
+    if wrong is not None:
+        raise InvalidEvidenceError([Problem(None, "patient", "id", wrong)])
 
 
 @attrs.frozen
@@ -324,7 +382,7 @@ class Patient:
     error rather than guessing where they belong.
     """
 
-    id: str
+    id: str = attrs.field(validator=_check_id)
     observations: tuple[Observation, ...] = attrs.field(converter=_in_date_order)
 
     def up_to(self, as_of: datetime.date | None) -> list[Observation]:
@@ -340,7 +398,7 @@ class Patient:
         SLEDAI-2K: "present at the time of the visit or in the preceding 10 days".
         """
         self._require_dates("is required to place the observation in a SLEDAI-2K window")
-        start = visit - datetime.timedelta(days=days)
+        start = days_before(visit, days)
         return [o for o in self.observations if o.date is not None and start <= o.date <= visit]
 
     def _require_dates(self, why: str) -> None:

@@ -1,7 +1,9 @@
 """The errors sle_scoring raises.
 
 Every error names what was wrong, where, and what was expected, so that a batch run
-can report a bad row precisely instead of guessing or skipping it.
+can report a bad row precisely instead of guessing or skipping it. A message quotes
+the bad value safely: cut short when long, with control characters escaped (see
+docs/records.md, "Limits").
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from collections.abc import Sequence
 
 import attrs
 
+from ._safe import MAX_TEXT_LENGTH, QUOTE_LENGTH, printable, quote, text_problem
+
 __all__ = [
+    "ArgumentTypeError",
+    "InvalidArgumentError",
     "InvalidEvidenceError",
     "InvalidItemsError",
     "Problem",
@@ -41,11 +47,11 @@ class UnknownCodeError(SleScoringError, ValueError):
         self.vocabulary = vocabulary
         self.suggestion = suggestion
         self.elsewhere = elsewhere
-        message = f"unknown {vocabulary} code {code!r}"
+        message = f"unknown {vocabulary} code {quote(code)}"
         if suggestion is not None:
-            message += f"; did you mean {suggestion!r}?"
+            message += f"; did you mean {quote(suggestion)}?"
         if elsewhere:
-            message += f" ({code!r} is an item of {', '.join(elsewhere)})"
+            message += f" ({quote(code)} is an item of {', '.join(elsewhere)})"
         super().__init__(message)
 
     def __reduce__(
@@ -60,6 +66,51 @@ class InvalidItemsError(SleScoringError, TypeError):
     """Item-level input was of the wrong type (e.g. one string instead of a list)."""
 
 
+class _ArgumentError(SleScoringError):
+    """An argument of a public function was wrong; ``argument`` names the parameter."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        self.argument = argument
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[_ArgumentError], tuple[str, str]]:
+        # Picklable with its argument and message (worker processes, Dask, Spark).
+        return (type(self), (self.argument, str(self)))
+
+
+class ArgumentTypeError(_ArgumentError, TypeError):
+    """An argument of a public function was of the wrong type (e.g. a date given as
+    the text ``"2024-01-01"`` instead of a ``datetime.date``); ``argument`` names it.
+    """
+
+
+class InvalidArgumentError(_ArgumentError, ValueError):
+    """An argument of a public function had an impossible value (e.g. a negative
+    window, or findings missing an item); ``argument`` names it.
+    """
+
+
+def _shown(text: object) -> str:
+    # Where a record's own text (its identifier, a field name) goes into a message.
+    return printable(text if isinstance(text, str) else quote(text))
+
+
+def _record(text: object) -> str | None:
+    # A patient identifier is kept as given (it is the key that joins errors to the
+    # input) unless it cannot be printed or written as UTF-8.
+    if text is None or (isinstance(text, str) and text_problem(text, MAX_TEXT_LENGTH) is None):
+        return text
+    return _shown(text)
+
+
+def _shown_optional(text: object) -> str | None:
+    return None if text is None else _shown(text)
+
+
+def _shown_field(text: object) -> str:
+    return printable(text if isinstance(text, str) else quote(text), QUOTE_LENGTH)
+
+
 @attrs.frozen
 class Problem:
     """One thing wrong with one field of one observation of one record.
@@ -70,18 +121,20 @@ class Problem:
     expected and what was found.
     """
 
-    record: str | None
-    location: str | None
-    field: str
-    message: str
+    # Made printable and bounded here, so that every error message and error row is
+    # safe to print and to write as UTF-8 whatever the record held.
+    record: str | None = attrs.field(converter=_record)
+    location: str | None = attrs.field(converter=_shown_optional)
+    field: str = attrs.field(converter=_shown_field)
+    message: str = attrs.field(converter=_shown)
 
     def __str__(self) -> str:
         where = " ".join(
             part
             for part in (
-                f"record {self.record!r}" if self.record is not None else None,
+                f"record {quote(self.record)}" if self.record is not None else None,
                 self.location,
-                f"field {self.field!r}",
+                f"field {quote(self.field)}",
             )
             if part
         )

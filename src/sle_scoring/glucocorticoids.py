@@ -28,6 +28,7 @@ from fractions import Fraction
 
 import attrs
 
+from . import _args
 from ._items import suggest
 from ._numbers import exact, plain
 from .evidence import Observation, Patient
@@ -141,6 +142,10 @@ def to_prednisone(
     >>> to_prednisone("dexamethasone", "1.5")  # 2 x 0.75 mg = 2 x 5 mg prednisone
     Fraction(10, 1)
     """
+    _args.check(
+        drug=_args.of(str, drug),
+        mg_per_day=_args.of((int, Decimal, Fraction, str, float), mg_per_day),
+    )
     key = drug.value if isinstance(drug, Glucocorticoid) else drug
     row = _BY_DRUG.get(key) if isinstance(key, str) else None
     if row is None:
@@ -208,6 +213,7 @@ def prednisone_equivalent(patient: Patient, on: datetime.date) -> Glucocorticoid
     are converted with :data:`EQUIVALENCES` and summed. Record one glucocorticoid
     either per drug or as ``prednisone_equivalent_dose``, not both, or it counts twice.
     """
+    _args.check(patient=patient, on=on)
     last: dict[str, Observation] = {}
     for observation in patient.up_to(on):
         if observation.code in _DOSE_CODES:

@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
+from . import _args
 from ._items import ItemStatus
 from ._numbers import exact
 from ._outcomes import (
@@ -267,6 +268,10 @@ def assess(
     ...        gastrointestinal_activity=False).verdict
     'cannot be determined: PGA missing'
     """
+    _args.check(
+        first_assessment=first_assessment,
+        date=_args.optional(date),
+    )
     if not isinstance(sledai, Score) or sledai.index.codes != SLEDAI_2K.codes:
         raise InvalidItemsError("sledai must be a SLEDAI-2K Score (all 24 descriptors)")
     if previous is not None and (
@@ -326,6 +331,14 @@ def assess_visit(
     dose and the treatment status are those in force on the visit day (an
     observation holds until the next one of the same code).
     """
+    _args.check(
+        patient=patient,
+        visit_date=visit_date,
+        previous_visit=_args.optional(previous_visit),
+        first_assessment=first_assessment,
+        window_days=window_days,
+        non_standard_window=non_standard_window,
+    )
     previous: Score | None = None
     if previous_visit is None:
         sledai = score_visit(

@@ -11,7 +11,9 @@ A record::
 
 Parsing reports every problem of a record at once, each naming the record, the
 observation and the field (see docs/records.md). Numbers are read exactly
-(``decimal.Decimal``), never through binary floating point.
+(``decimal.Decimal``), never through binary floating point. Input beyond the limits
+of docs/records.md ("Limits": nesting depth, digits, exponent, line length) is an
+error of its own, found before any costly work.
 """
 
 from __future__ import annotations
@@ -25,7 +27,18 @@ from typing import IO, Any
 
 import attrs
 
+from . import _args
 from ._items import suggest
+from ._safe import (
+    MAX_CODE_LENGTH,
+    MAX_JSON_DEPTH,
+    MAX_LINE_LENGTH,
+    MAX_NUMBER_DIGITS,
+    MAX_TEXT_LENGTH,
+    number_problem,
+    quote,
+    text_problem,
+)
 from .evidence import Observation, Patient
 from .exceptions import InvalidEvidenceError, Problem
 
@@ -67,7 +80,7 @@ def parse_date(text: object) -> datetime.date:
             return datetime.date.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueError(f"must be a date written YYYY-MM-DD (got {text!r})")
+    raise ValueError(f"must be a date written YYYY-MM-DD (got {quote(text)})")
 
 
 def _parse_date(text: object) -> datetime.date | str:
@@ -96,11 +109,14 @@ def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
         )
     problems: list[Problem] = []
     identifier = raw.get("patient")
-    record = identifier if isinstance(identifier, str) and identifier else where
-    if not isinstance(identifier, str) or not identifier:
-        problems.append(
-            Problem(record, None, "patient", f"must be a non-empty string (got {identifier!r})")
-        )
+    wrong = (
+        f"must be a non-empty string (got {quote(identifier)})"
+        if not isinstance(identifier, str) or not identifier
+        else text_problem(identifier, MAX_TEXT_LENGTH)
+    )
+    record = where if wrong else identifier
+    if wrong:
+        problems.append(Problem(record, None, "patient", wrong))
     problems.extend(_unknown_fields(raw, _RECORD_FIELDS, record, None))
     items = raw.get("observations")
     observations: list[Observation] = []
@@ -117,6 +133,11 @@ def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
         raise InvalidEvidenceError(problems)
     assert isinstance(identifier, str)
     return Patient(identifier, tuple(observations))
+
+
+def _shown(code: str) -> str:
+    # A code as written in a location; a long one is quoted, cut short.
+    return code if len(code) <= MAX_CODE_LENGTH and code.isprintable() else quote(code)
 
 
 def _unknown_fields(
@@ -146,7 +167,7 @@ def _observation(
         )
         return None
     code = item.get("code")
-    location = f"observations[{position}]" + (f" ({code})" if isinstance(code, str) else "")
+    location = f"observations[{position}]" + (f" ({_shown(code)})" if isinstance(code, str) else "")
     found: list[Problem] = []
     found.extend(_unknown_fields(item, _FIELDS, record, location))
     for key in ("code", "value"):
@@ -154,15 +175,17 @@ def _observation(
             found.append(Problem(record, location, key, "is required"))
     for key in _TEXT_FIELDS:
         if key in item and item[key] is not None and not isinstance(item[key], str):
-            found.append(Problem(record, location, key, f"must be text (got {item[key]!r})"))
+            found.append(Problem(record, location, key, f"must be text (got {quote(item[key])})"))
     value = item.get("value")
     if "value" in item and not (isinstance(value, str) or _is_number(value)):
         found.append(
-            Problem(record, location, "value", f"must be a number or text (got {value!r})")
+            Problem(record, location, "value", f"must be a number or text (got {quote(value)})")
         )
     for key in ("lower_limit", "upper_limit"):
         if item.get(key) is not None and not _is_number(item[key]):
-            found.append(Problem(record, location, key, f"must be a number (got {item[key]!r})"))
+            found.append(
+                Problem(record, location, key, f"must be a number (got {quote(item[key])})")
+            )
     date: datetime.date | None = None
     if item.get("date") is not None:
         parsed = _parse_date(item["date"])
@@ -252,6 +275,59 @@ class _RepeatedKeyError(ValueError):
     pass
 
 
+class _LimitError(ValueError):
+    """JSON beyond one of the documented limits (docs/records.md, "Limits")."""
+
+
+# A JSON string literal, and what is left of a text once strings and everything but
+# brackets are removed: enough to measure nesting without recursion.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def _check_depth(text: str) -> None:
+    """Refuse JSON nested more than MAX_JSON_DEPTH deep before parsing it: the parser
+    recurses, and fails with RecursionError at a depth that depends on the caller."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = 0
+    while brackets and depth <= MAX_JSON_DEPTH:
+        brackets, removed = _EMPTY_PAIR.subn("", brackets)
+        if not removed:
+            break  # unbalanced: the parser reports it, unless too deep to get there
+        depth += 1
+    # Each pass removed one level; what is left opens at most one level per bracket.
+    if depth + brackets.count("[") + brackets.count("{") > MAX_JSON_DEPTH:
+        raise _LimitError(f"is nested more than {MAX_JSON_DEPTH} levels deep")
+
+
+# Literals this short are within every limit (the common case, kept fast).
+_SHORT_NUMBER = 20
+
+
+def _read_number(text: str) -> Decimal:
+    if len(text) <= _SHORT_NUMBER and "e" not in text and "E" not in text:
+        return Decimal(text)
+    # The literal's length is checked before any conversion: converting a long
+    # integer is quadratic, and a huge exponent makes later exact arithmetic explode.
+    if len(text) > 2 * MAX_NUMBER_DIGITS:
+        raise _LimitError(
+            f"has a number written with {len(text)} characters; numbers may have at most "
+            f"{MAX_NUMBER_DIGITS} significant digits"
+        )
+    number = Decimal(text)
+    problem = number_problem(number)
+    if problem is not None:
+        raise _LimitError(f"has a number {quote(text)} that {problem}")
+    return number
+
+
+def _read_int(text: str) -> int:
+    return int(text) if len(text) <= _SHORT_NUMBER else int(_read_number(text))
+
+
 def loads(text: str, *, record: str | None = None, location: str | None = None) -> object:
     """Parse JSON text exactly: numbers as ``Decimal``, and a key repeated within an
     object is an error (a JSON reader would silently keep the last value).
@@ -259,8 +335,19 @@ def loads(text: str, *, record: str | None = None, location: str | None = None) 
     Raises :class:`InvalidEvidenceError` naming ``record`` and ``location`` (by
     default the line of the JSON error).
     """
+    _args.check(text=_args.of(str, text))
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=_one_value_per_key)
+        _check_depth(text)
+        return json.loads(
+            text,
+            parse_float=_read_number,
+            parse_int=_read_int,
+            object_pairs_hook=_one_value_per_key,
+        )
+    except (_LimitError, RecursionError) as error:
+        # RecursionError: only when called with little stack left (the depth is checked).
+        reason = str(error) if isinstance(error, _LimitError) else "is nested too deeply"
+        raise InvalidEvidenceError([Problem(record, location, "(json)", reason)]) from None
     except json.JSONDecodeError as error:
         if record is None and location is None:
             location = f"line {error.lineno}"
@@ -296,16 +383,35 @@ def iter_json_lines(stream: IO[str]) -> Iterator[tuple[int, Patient | InvalidEvi
     """``(line number, patient or error)`` for each non-blank line of JSON Lines.
 
     Streams: one line in memory at a time. A bad line yields its error instead of a
-    patient, so a batch run can account for every line.
+    patient, so a batch run can account for every line; a line longer than the limit
+    (docs/records.md, "Limits") is an error without being held in memory.
     """
-    for number, line in enumerate(stream, start=1):
+    for number, line in enumerate(_lines(stream), start=1):
+        where = f"line {number}"
+        if isinstance(line, int):
+            message = f"is {line} characters long; a line may have at most {MAX_LINE_LENGTH}"
+            yield number, InvalidEvidenceError([Problem(where, None, "(line)", message)])
+            continue
         if not line.strip():
             continue
-        where = f"line {number}"
         try:
             yield number, patient_from_dict(loads(line, record=where), where=where)
         except InvalidEvidenceError as error:
             yield number, error
+
+
+def _lines(stream: IO[str]) -> Iterator[str | int]:
+    """Each line of ``stream``, or the length of a line longer than MAX_LINE_LENGTH
+    (read in pieces, never held whole)."""
+    while line := stream.readline(MAX_LINE_LENGTH + 1):
+        if len(line) <= MAX_LINE_LENGTH or line.endswith("\n"):
+            yield line
+            continue
+        length = len(line)
+        while line and not line.endswith("\n"):
+            line = stream.readline(MAX_LINE_LENGTH + 1)
+            length += len(line)
+        yield length - line.endswith("\n")
 
 
 def __dir__() -> list[str]:

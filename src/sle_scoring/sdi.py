@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from . import _args
 from ._definitions import months_after
 from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint, item_finding
 from ._registry import Instrument, Occasion
@@ -386,6 +387,7 @@ def six_months_after(day: datetime.date) -> datetime.date:
     >>> six_months_after(datetime.date(2019, 8, 31))  # February 2020 has 29 days
     datetime.date(2020, 2, 29)
     """
+    _args.check(day=day)
     return months_after(day, 6)
 
 
@@ -744,6 +746,9 @@ def score_patient(
     regardless of cause (``explained_by`` does not exclude it). Observations dated
     after ``as_of`` are not used.
     """
+    _args.check(
+        patient=patient, as_of=_args.optional(as_of), lupus_onset=_args.optional(lupus_onset)
+    )
     by_code: dict[str, list[Observation]] = {}
     for observation in patient.up_to(as_of):
         prefix, _, code = observation.code.partition(".")
@@ -779,6 +784,7 @@ def timeline(
 
     Damage never decreases along the timeline: once an item counts it stays.
     """
+    _args.check(patient=patient, dates=dates, lupus_onset=_args.optional(lupus_onset))
     return tuple(
         score_patient(patient, as_of=day, lupus_onset=lupus_onset) for day in sorted(set(dates))
     )

@@ -25,6 +25,7 @@ from fractions import Fraction
 
 import attrs
 
+from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
     above_upper_limit,
@@ -48,7 +49,9 @@ from ._items import (
 )
 from ._registry import Instrument
 from ._results import RecordValue, in_order, iso, item_fields, item_of, positions, prefixed
+from ._safe import quote
 from .evidence import Observation, Patient
+from .exceptions import InvalidArgumentError
 
 __all__ = [
     "CLINICAL_INSTRUMENT",
@@ -88,24 +91,28 @@ def check_window(days: int, *, non_standard: bool = False) -> None:
     published :data:`STANDARD_WINDOWS` (10 days, or 30 as validated by Touma et al.
     2010) unless a ``non_standard`` window is asked for explicitly.
 
-    Raises ``ValueError`` naming the arguments ``window_days`` and
+    Raises ``ValueError`` (an :class:`~sle_scoring.exceptions.InvalidArgumentError`
+    for an unpublished window) naming the arguments ``window_days`` and
     ``non_standard_window`` of :func:`score_visit`.
 
     >>> check_window(30)
     >>> check_window(14)
     Traceback (most recent call last):
     ...
-    ValueError: window_days=14 is not a published SLEDAI-2K window (10 or 30 days); \
-pass non_standard_window=True to use it anyway
+    sle_scoring.exceptions.InvalidArgumentError: window_days=14 is not a published SLEDAI-2K
+    window (10 or 30 days); pass non_standard_window=True to use it anyway
     >>> check_window(14, non_standard=True)
     """
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise ValueError(f"window_days must be a whole number of days >= 0 (got {days!r})")
+        raise InvalidArgumentError(
+            "window_days", f"window_days must be a whole number of days >= 0 (got {quote(days)})"
+        )
     if days not in STANDARD_WINDOWS and not non_standard:
-        raise ValueError(
+        raise InvalidArgumentError(
+            "window_days",
             f"window_days={days} is not a published SLEDAI-2K window "
             f"({' or '.join(map(str, STANDARD_WINDOWS))} days); "
-            "pass non_standard_window=True to use it anyway"
+            "pass non_standard_window=True to use it anyway",
         )
 
 
@@ -471,6 +478,7 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
+    _args.check(index=_args.of(Index, index))
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _score(index, present, missing)
 
@@ -505,6 +513,12 @@ def score_findings(
     Every descriptor of the index must have a finding; findings for descriptors
     outside the index (serology, for the clinical variant) are disregarded.
     """
+    _args.check(
+        findings=findings,
+        index=_args.of(Index, index),
+        visit_date=_args.optional(visit_date),
+        window_days=_args.optional(window_days),
+    )
     every = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     ordered = tuple(f for f in every if f.code in index.codes)
     present = codes_with(ordered, ItemStatus.PRESENT)
@@ -624,6 +638,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     """Every descriptor's :class:`ItemFinding` from observations (no date filtering);
     a clinician's assertion ``sledai_2k.<code>`` is evidence too."""
+    _args.check(observations=observations)
     return derive_findings(observations, "sledai_2k", _BY_CODE, _derive)
 
 
@@ -643,6 +658,13 @@ def score_visit(
     al. 2010); any other window must be asked for with ``non_standard_window=True``,
     and the result then says it is non-standard.
     """
+    _args.check(
+        patient=patient,
+        visit_date=visit_date,
+        window_days=window_days,
+        index=_args.of(Index, index),
+        non_standard_window=non_standard_window,
+    )
     check_window(window_days, non_standard=non_standard_window)
     observations = patient.window(visit_date, window_days)
     return score_findings(

@@ -19,10 +19,12 @@ import enum
 
 import attrs
 
+from . import _args
 from ._items import ItemFinding
 from ._outcomes import not_assessed_name, score_range, scores_in_order
 from ._registry import Instrument, Occasion
 from ._results import RecordValue, iso, prefixed, unknown
+from ._safe import quote
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import DEFAULT_WINDOW_DAYS, MAX_SCORE, SLEDAI_2K, Score
@@ -143,7 +145,9 @@ def _range(score: Score | int, name: str) -> tuple[int, int]:
             raise InvalidItemsError(f"{name} must be a SLEDAI-2K Score (all 24 descriptors)")
         return score_range(score)
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
-        raise InvalidItemsError(f"{name} must be a SLEDAI-2K Score or total 0-105 (got {score!r})")
+        raise InvalidItemsError(
+            f"{name} must be a SLEDAI-2K Score or total 0-105 (got {quote(score)})"
+        )
     return score, score
 
 
@@ -163,6 +167,7 @@ def categorise(
     >>> categorise(2, 6).verdict  # increase of 4 > 3
     'flare'
     """
+    _args.check(before_date=_args.optional(before_date), after_date=_args.optional(after_date))
     before_low, before_high = _range(before, "before")
     after_low, after_high = _range(after, "after")
     least, most = after_low - before_high, after_high - before_low
@@ -188,6 +193,13 @@ def categorise_visits(
     non_standard_window: bool = False,
 ) -> Change:
     """The change category between two visits, SLEDAI-2K scored in each visit's window."""
+    _args.check(
+        patient=patient,
+        before_date=before_date,
+        after_date=after_date,
+        window_days=window_days,
+        non_standard_window=non_standard_window,
+    )
     before, after = scores_in_order(
         patient,
         before_date,

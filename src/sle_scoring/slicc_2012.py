@@ -33,6 +33,7 @@ from fractions import Fraction
 
 import attrs
 
+from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
     ANA_TITRE_AT_LEAST,
@@ -480,6 +481,7 @@ def classify_findings(
     the findings dated on or before it (``None`` when not classified or when a
     present finding has no date).
     """
+    _args.check(findings=findings, as_of=_args.optional(as_of))
     ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     present = codes_with(ordered, ItemStatus.PRESENT)
     result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
@@ -646,6 +648,7 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     cause: a hemolytic anaemia explained by another cause does not count as
     criterion 9, and it still keeps the Coombs test out.
     """
+    _args.check(observations=observations)
     findings = derive_findings(observations, "slicc_2012", _BY_CODE, _derive)
     by_code = {f.code: f for f in findings}
     coombs, anaemia = by_code[_COOMBS], by_code[_HEMOLYTIC_ANEMIA]
@@ -668,6 +671,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     Uses every observation up to ``as_of`` (all of them by default: criteria are
     cumulative) and reports the date on which the criteria were first fulfilled.
     """
+    _args.check(patient=patient, as_of=_args.optional(as_of))
     return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
 
 

@@ -29,6 +29,7 @@ import datetime
 from collections.abc import Mapping
 from fractions import Fraction
 
+from . import _args
 from ._numbers import exact, plain
 from ._outcomes import (
     PGA_MAXIMUM,
@@ -43,6 +44,7 @@ from ._outcomes import (
 )
 from ._registry import Instrument, Occasion
 from ._results import OUTCOME_FIELDS
+from ._safe import quote
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .sledai_2k import DEFAULT_WINDOW_DAYS, SLEDAI_2K, Score
@@ -105,12 +107,13 @@ def _reduction(baseline: Score, follow_up: Score, k: int) -> Condition:
 
 def _check_bilag(grades: Mapping[str, str], name: str) -> dict[str, str]:
     if not isinstance(grades, Mapping):
-        raise InvalidItemsError(f"{name} must map BILAG domains to grades (got {grades!r})")
+        raise InvalidItemsError(f"{name} must map BILAG domains to grades (got {quote(grades)})")
     checked = {}
     for domain, grade in grades.items():
         if not isinstance(domain, str) or grade not in BILAG_GRADES:
             raise InvalidItemsError(
-                f"{name}[{domain!r}] must be a BILAG grade A, B, C, D or E (got {grade!r})"
+                f"{name}[{quote(domain)}] must be a BILAG grade A, B, C, D or E "
+                f"(got {quote(grade)})"
             )
         checked[domain] = grade
     return checked
@@ -179,8 +182,15 @@ def assess(
     >>> assess(before, after, pga_baseline="1.5", pga_follow_up="1.2", reduction=7).verdict
     'not met: reduced by 6 < 7'
     """
+    _args.check(
+        bilag_baseline=_args.optional(bilag_baseline),
+        bilag_follow_up=_args.optional(bilag_follow_up),
+        reduction=reduction,
+        bilag_version=bilag_version,
+        date=_args.optional(date),
+    )
     if isinstance(reduction, bool) or reduction not in REDUCTIONS:
-        raise InvalidItemsError(f"reduction must be one of 4, 5, 6, 7, 8 (got {reduction!r})")
+        raise InvalidItemsError(f"reduction must be one of 4, 5, 6, 7, 8 (got {quote(reduction)})")
     for name, score in (("baseline", baseline), ("follow_up", follow_up)):
         if not isinstance(score, Score) or score.index.codes != SLEDAI_2K.codes:
             raise InvalidItemsError(f"{name} must be a SLEDAI-2K Score (all 24 descriptors)")
@@ -219,6 +229,17 @@ def assess_visits(
 ) -> Outcome:
     """SRI response between two visits from dated evidence: SLEDAI-2K in each visit's
     window, the PGA recorded on each visit day; BILAG grades from the caller."""
+    _args.check(
+        patient=patient,
+        baseline_date=baseline_date,
+        follow_up_date=follow_up_date,
+        bilag_baseline=_args.optional(bilag_baseline),
+        bilag_follow_up=_args.optional(bilag_follow_up),
+        reduction=reduction,
+        bilag_version=bilag_version,
+        window_days=window_days,
+        non_standard_window=non_standard_window,
+    )
     baseline, follow_up = scores_in_order(
         patient,
         baseline_date,

@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import attrs
 
-from . import doris_remission, lldas
+from . import _args, doris_remission, lldas
 from ._numbers import percent, plain
 from ._outcomes import Outcome, State, read_visit
 from .evidence import Patient
@@ -127,6 +127,7 @@ def time_in_state(name: str, states: Iterable[tuple[datetime.date, State]]) -> T
     >>> t.days_in, t.days_out, t.share, t.longest_spell.days
     (10, 10, Fraction(1, 2), 10)
     """
+    _args.check(name=name, states=states)
     visits = sorted(states, key=lambda pair: pair[0])
     dates = [day for day, _ in visits]
     if not visits:
@@ -239,6 +240,13 @@ def follow(
     with the one before; ``first_assessment=True`` says the first visit is the
     patient's first assessment.
     """
+    _args.check(
+        patient=patient,
+        visit_dates=visit_dates,
+        first_assessment=first_assessment,
+        window_days=window_days,
+        non_standard_window=non_standard_window,
+    )
     dates = sorted(set(visit_dates))
     if not dates:
         raise InvalidItemsError("visit_dates must contain at least one date")
