@@ -12,7 +12,7 @@ import sle_scoring
 
 MODULES = sorted(
     info.name
-    for info in pkgutil.iter_modules(sle_scoring.__path__, prefix="sle_scoring.")
+    for info in pkgutil.walk_packages(sle_scoring.__path__, prefix="sle_scoring.")
     if info.name != "sle_scoring.__main__"
 )
 

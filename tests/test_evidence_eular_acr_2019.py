@@ -8,34 +8,16 @@ per term.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import ABSENT, DAY, EXPLAINED, NOT_ASSESSED, PRESENT, later, obs
 from sle_scoring import ItemFinding, ItemStatus, Observation, Patient
 from sle_scoring._derive import EPISODE_DAYS
 from sle_scoring.eular_acr_2019 import CRITERIA, ENTRY_CRITERION, classify_patient, derive
-
-DAY = datetime.date(2023, 10, 1)
-PRESENT = ItemStatus.PRESENT
-ABSENT = ItemStatus.ABSENT
-NOT_ASSESSED = ItemStatus.NOT_ASSESSED
-EXPLAINED = ItemStatus.EXPLAINED
-
-
-def obs(
-    code: str,
-    value: object,
-    unit: str | None = None,
-    *,
-    date: datetime.date = DAY,
-    **fields: object,
-) -> Observation:
-    """An observation dated ``DAY`` unless told otherwise."""
-    return Observation(code, value, date=date, unit=unit, **fields)  # type: ignore[arg-type]
 
 
 def finding(criterion: str, *observations: Observation) -> ItemFinding:
@@ -46,10 +28,6 @@ def finding(criterion: str, *observations: Observation) -> ItemFinding:
 
 def status(criterion: str, *observations: Observation) -> ItemStatus:
     return finding(criterion, *observations).status
-
-
-def later(days: int) -> datetime.date:
-    return DAY + datetime.timedelta(days=days)
 
 
 ANA = obs("ana", "1:160")

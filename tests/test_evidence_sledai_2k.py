@@ -8,34 +8,17 @@ term.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import ABSENT, DAY, EXPLAINED, NOT_ASSESSED, PRESENT, obs
 from sle_scoring import ItemFinding, ItemStatus, Observation, Patient, UnknownCodeError
 from sle_scoring.sledai_2k import CLINICAL_SLEDAI_2K, DESCRIPTORS, Score, score_visit
 
-VISIT = datetime.date(2024, 3, 1)
-PRESENT = ItemStatus.PRESENT
-ABSENT = ItemStatus.ABSENT
-NOT_ASSESSED = ItemStatus.NOT_ASSESSED
-EXPLAINED = ItemStatus.EXPLAINED
-
-
-def obs(
-    code: str,
-    value: object,
-    unit: str | None = None,
-    *,
-    days_before: int = 0,
-    **fields: object,
-) -> Observation:
-    """An observation dated ``days_before`` days before the visit."""
-    date = VISIT - datetime.timedelta(days=days_before)
-    return Observation(code, value, date=date, unit=unit, **fields)  # type: ignore[arg-type]
+VISIT = DAY
 
 
 def visit(*observations: Observation, **options: object) -> Score:

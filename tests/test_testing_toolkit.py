@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import datetime
 import io
+import pickle
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import sle_scoring
 from naive import (
     acr_1997_classification,
     eular_acr_2019_points,
@@ -32,10 +37,12 @@ from sle_scoring import (
     ItemStatus,
     Observation,
     Patient,
+    acr_1997,
     eular_acr_2019,
     records,
     sdi,
     sledai_2k,
+    slicc_2012,
 )
 from sle_scoring._items import ItemFinding
 from sle_scoring.evidence import titre_denominator
@@ -43,13 +50,16 @@ from sle_scoring.testing import (
     REFERENCE_CASES,
     THRESHOLD_CODES,
     THRESHOLDS,
+    Expected,
     InvalidRecord,
     ItemSet,
     ReferenceCase,
     Threshold,
+    ids,
+)
+from sle_scoring.testing.strategies import (
     acr_1997_items,
     eular_acr_2019_items,
-    ids,
     invalid_records,
     observations,
     patients,
@@ -74,28 +84,91 @@ def _status(item: str, evidence: list[Observation]) -> ItemStatus:
 # --- Reference cases -------------------------------------------------------------
 
 
+def _eular_acr_2019(case: ReferenceCase) -> Expected:
+    result = eular_acr_2019.classify_patient(case.patient)
+    return Expected(result.points, result.present, result.classified, result.first_fulfilled)
+
+
+def _slicc_2012(case: ReferenceCase) -> Expected:
+    result = slicc_2012.classify_patient(case.patient)
+    return Expected(result.count, result.present, result.classified, result.first_fulfilled)
+
+
+def _acr_1997(case: ReferenceCase) -> Expected:
+    result = acr_1997.classify_patient(case.patient)
+    return Expected(result.count, result.present, result.classified, result.first_fulfilled)
+
+
+def _sledai_2k(case: ReferenceCase) -> Expected:
+    result = sledai_2k.score_visit(case.patient, case.visit)
+    return Expected(result.total, result.present, complete=result.complete)
+
+
+def _sdi(case: ReferenceCase) -> Expected:
+    result = sdi.score_patient(case.patient, as_of=case.visit, lupus_onset=None)
+    return Expected(result.total, result.present, complete=result.complete)
+
+
+#: What the library gives for a case, by instrument, as ReferenceCase documents it.
+LIBRARY: dict[str, Callable[[ReferenceCase], Expected]] = {
+    "eular_acr_2019": _eular_acr_2019,
+    "slicc_2012": _slicc_2012,
+    "acr_1997": _acr_1997,
+    "sledai_2k": _sledai_2k,
+    "sdi": _sdi,
+}
+
+
+def _naive_eular_acr_2019(expected: Expected) -> bool:
+    return eular_acr_2019_points(expected.present) == (expected.total, expected.classified)
+
+
+def _naive_slicc_2012(expected: Expected) -> bool:
+    clinical, immunologic, classified = slicc_2012_classification(expected.present)
+    return (clinical + immunologic, classified) == (expected.total, expected.classified)
+
+
+def _naive_acr_1997(expected: Expected) -> bool:
+    return acr_1997_classification(expected.present) == (expected.total, expected.classified)
+
+
+def _naive_sledai_2k(expected: Expected) -> bool:
+    return sledai_2k_total(expected.present) == expected.total
+
+
+#: The hand-written sums checked against the naive tables (tests/naive.py), not the
+#: library; the SDI has no naive table (its points depend on dates, not on the codes).
+NAIVE: dict[str, Callable[[Expected], bool]] = {
+    "eular_acr_2019": _naive_eular_acr_2019,
+    "slicc_2012": _naive_slicc_2012,
+    "acr_1997": _naive_acr_1997,
+    "sledai_2k": _naive_sledai_2k,
+}
+
+EXPECTATIONS = [(case, name) for case in REFERENCE_CASES for name in case.expected]
+WEIGHED = [(case, name) for case, name in EXPECTATIONS if name in NAIVE]
+
+
+@pytest.mark.parametrize(
+    ("case", "instrument"), EXPECTATIONS, ids=[f"{c.id}:{name}" for c, name in EXPECTATIONS]
+)
+def test_the_library_gives_the_expected_results(case: ReferenceCase, instrument: str) -> None:
+    assert LIBRARY[instrument](case) == case.expected[instrument]
+
+
+@pytest.mark.parametrize(
+    ("case", "instrument"), WEIGHED, ids=[f"{c.id}:{name}" for c, name in WEIGHED]
+)
+def test_expectations_agree_with_the_published_weights(
+    case: ReferenceCase, instrument: str
+) -> None:
+    assert NAIVE[instrument](case.expected[instrument])
+
+
 @pytest.mark.parametrize("case", REFERENCE_CASES, ids=ids)
 class TestReferenceCases:
-    def test_eular_acr_2019(self, case: ReferenceCase) -> None:
-        result = eular_acr_2019.classify_patient(case.patient)
-        assert result.points == case.expected_eular_points
-        assert result.classified is case.expected_eular_classified
-        assert result.present == case.expected_eular_criteria
-        assert result.first_fulfilled == case.expected_eular_first_fulfilled
-
-    def test_sledai_2k_at_the_visit(self, case: ReferenceCase) -> None:
-        result = sledai_2k.score_visit(case.patient, case.visit)
-        assert result.total == case.expected_sledai
-        assert result.present == case.expected_sledai_descriptors
-        assert result.complete is case.expected_sledai_complete
-
-    def test_expectations_agree_with_the_published_weights(self, case: ReferenceCase) -> None:
-        # The hand-written sums checked against the naive tables, not the library.
-        assert eular_acr_2019_points(case.expected_eular_criteria) == (
-            case.expected_eular_points,
-            case.expected_eular_classified,
-        )
-        assert sledai_2k_total(case.expected_sledai_descriptors) == case.expected_sledai
+    def test_every_case_has_eular_acr_2019_and_sledai_2k(self, case: ReferenceCase) -> None:
+        assert {"eular_acr_2019", "sledai_2k"} <= set(case.expected)
 
     def test_round_trips_as_a_json_record(self, case: ReferenceCase) -> None:
         text = records.dumps(case.patient)
@@ -104,6 +177,28 @@ class TestReferenceCases:
     def test_story_is_one_line(self, case: ReferenceCase) -> None:
         assert case.story
         assert "\n" not in case.story
+
+    def test_expectations_are_read_only(self, case: ReferenceCase) -> None:
+        with pytest.raises(TypeError):
+            case.expected["sdi"] = Expected(0, frozenset())  # type: ignore[index]
+
+    def test_picklable_and_hashable(self, case: ReferenceCase) -> None:
+        # For pytest-xdist and multiprocessing; as a set member or dict key.
+        assert pickle.loads(pickle.dumps(case)) == case
+        assert hash(pickle.loads(pickle.dumps(case))) == hash(case)
+
+
+def test_every_instrument_with_expectations_is_checked() -> None:
+    assert {name for case in REFERENCE_CASES for name in case.expected} == set(LIBRARY)
+
+
+def test_the_published_case_has_all_three_classification_criteria_sets() -> None:
+    assert set(REFERENCE_CASES[0].expected) == {
+        "eular_acr_2019",
+        "slicc_2012",
+        "acr_1997",
+        "sledai_2k",
+    }
 
 
 def test_reference_cases_have_unique_ids_and_start_with_the_published_case() -> None:
@@ -122,8 +217,17 @@ def _run(code: str) -> str:
     return done.stdout
 
 
-def test_import_sle_scoring_does_not_import_hypothesis() -> None:
-    assert _run("import sys, sle_scoring; print('hypothesis' in sys.modules)") == "False\n"
+def test_import_sle_scoring_imports_neither_hypothesis_nor_the_toolkit() -> None:
+    out = _run(
+        "import sys, sle_scoring\n"
+        "print('hypothesis' in sys.modules, 'sle_scoring.testing' in sys.modules)\n"
+    )
+    assert out == "False False\n"
+
+
+def test_import_sle_scoring_testing_does_not_import_hypothesis() -> None:
+    out = _run("import sys, sle_scoring.testing; print('hypothesis' in sys.modules)")
+    assert out == "False\n"
 
 
 def test_works_without_hypothesis_installed() -> None:
@@ -131,18 +235,28 @@ def test_works_without_hypothesis_installed() -> None:
     out = _run(
         "import sys\n"
         "sys.modules['hypothesis'] = None\n"
-        "import sle_scoring, sle_scoring.testing as t\n"
-        "print(len(t.REFERENCE_CASES))\n"
+        "import sle_scoring, sle_scoring.testing as t, sle_scoring.reference_cases as rc\n"
+        "print(len(t.REFERENCE_CASES), rc.bottazzi_2025() == t.REFERENCE_CASES[0].patient)\n"
         "try:\n"
-        "    t.observations()\n"
+        "    import sle_scoring.testing.strategies\n"
         "except ImportError as error:\n"
         "    print(error)\n"
     )
     assert out == (
-        f"{len(REFERENCE_CASES)}\n"
-        "the sle_scoring.testing strategies need hypothesis: "
+        f"{len(REFERENCE_CASES)} True\n"
+        "sle_scoring.testing.strategies needs hypothesis: "
         "pip install 'sle-scoring[hypothesis]'\n"
     )
+
+
+def test_only_the_strategies_module_imports_hypothesis() -> None:
+    package = Path(sle_scoring.__file__).parent
+    importing = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(import|from) hypothesis\b", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert importing == ["testing/strategies.py"]
 
 
 # --- The strategies produce what they promise ------------------------------------------

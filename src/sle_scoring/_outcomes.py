@@ -19,21 +19,19 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Iterable
-from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 import attrs
 
 from . import _derive
 from ._items import ItemStatus
+from ._numbers import plain
 from ._results import RecordValue, iso, prefixed, unknown
 from .evidence import Observation, Patient
-from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
+from .exceptions import InvalidItemsError
+from .glucocorticoids import GlucocorticoidDose, prednisone_equivalent
 from .sledai_2k import Score, score_visit
-
-if TYPE_CHECKING:
-    from .glucocorticoids import GlucocorticoidDose
 
 #: The PGA scale (SELENA-SLEDAI physician global assessment): 0 to 3.
 PGA_MAXIMUM = Fraction(3)
@@ -169,44 +167,6 @@ class Outcome:
         return self.explain()
 
 
-def plain(number: Fraction) -> str:
-    """A number as people write it: ``7.5``, ``0``, ``20/3`` when it does not terminate."""
-    if number.denominator == 1:
-        return str(number.numerator)
-    denominator = number.denominator
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    if denominator != 1:
-        return f"{number.numerator}/{number.denominator}"
-    text = format(Decimal(number.numerator) / Decimal(number.denominator), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def exact(
-    value: object, name: str, *, maximum: Fraction | None = None, where: str = "outcome input"
-) -> Fraction | None:
-    """An item-level number (int, Decimal, Fraction, str, float as typed) kept exactly.
-
-    ``None`` stays ``None`` (missing). A wrong type raises :class:`InvalidItemsError`;
-    a negative value, or one above ``maximum``, raises :class:`InvalidEvidenceError`.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction, str, float)):
-        raise InvalidItemsError(f"{name} must be a number or None (got {value!r})")
-    try:
-        number = Fraction(repr(value) if isinstance(value, float) else value)
-    except (ValueError, ZeroDivisionError, OverflowError):
-        raise InvalidItemsError(f"{name} must be a finite number or None (got {value!r})") from None
-    if number < 0 or (maximum is not None and number > maximum):
-        expected = f"between 0 and {plain(maximum)}" if maximum is not None else "at least 0"
-        raise InvalidEvidenceError(
-            [Problem(None, where, name, f"must be {expected} (got {value!r})")]
-        )
-    return number
-
-
 def flag(value: object, name: str) -> bool | None:
     """A caller-supplied yes/no input: ``True``, ``False`` or ``None`` (missing)."""
     if value is not None and not isinstance(value, bool):
@@ -334,9 +294,6 @@ class DorisInputs(TypedDict):
 
 def read_visit(patient: Patient, visit: datetime.date, window_days: int) -> VisitInputs:
     """The :class:`VisitInputs` of one visit."""
-    # Imported here, not at the top: sle_scoring.glucocorticoids imports this module.
-    from .glucocorticoids import prednisone_equivalent
-
     return VisitInputs(
         pga=pga_on(patient, visit),
         glucocorticoid=prednisone_equivalent(patient, visit),

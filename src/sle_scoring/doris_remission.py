@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
+from ._numbers import exact
 from ._outcomes import (
     PGA_MAXIMUM,
     Condition,
@@ -35,7 +36,6 @@ from ._outcomes import (
     State,
     combine,
     compare,
-    exact,
     flag,
     not_assessed_name,
     read_visit,

@@ -21,6 +21,7 @@ from fractions import Fraction
 import attrs
 
 from ._items import suggest
+from ._numbers import plain
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
 from .units import DIMENSIONS, to_canonical
 from .vocabulary import ASSAYS, CAUSES, Kind, all_codes, concept, item_assertion
@@ -219,8 +220,8 @@ class Observation:
         if (minimum is not None and canonical < minimum) or (
             maximum is not None and canonical > maximum
         ):
-            low = "" if minimum is None else _plain(minimum)
-            high = "" if maximum is None else _plain(maximum)
+            low = "" if minimum is None else plain(minimum)
+            high = "" if maximum is None else plain(maximum)
             bounds = f"between {low} and {high}" if maximum is not None else f"at least {low}"
             message = (
                 f"{self.value} {self.unit} is impossible; expected {bounds} {dim.canonical_unit}"
@@ -283,10 +284,6 @@ class Observation:
         if self.explained_by is not None:
             text += f" (explained by {self.explained_by})"
         return text
-
-
-def _plain(number: Fraction) -> str:
-    return str(number.numerator) if number.denominator == 1 else str(float(number))
 
 
 def titre_denominator(titre: str) -> int | None:

@@ -29,7 +29,7 @@ from fractions import Fraction
 import attrs
 
 from ._items import suggest
-from ._outcomes import exact, plain
+from ._numbers import exact, plain
 from .evidence import Observation, Patient
 from .exceptions import UnknownCodeError
 

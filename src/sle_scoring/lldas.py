@@ -43,6 +43,7 @@ import datetime
 from fractions import Fraction
 
 from ._items import ItemStatus
+from ._numbers import exact
 from ._outcomes import (
     PGA_MAXIMUM,
     Condition,
@@ -50,7 +51,6 @@ from ._outcomes import (
     State,
     combine,
     compare,
-    exact,
     flag,
     not_assessed_name,
     read_visit,

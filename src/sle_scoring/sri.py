@@ -29,16 +29,15 @@ import datetime
 from collections.abc import Mapping
 from fractions import Fraction
 
+from ._numbers import exact, plain
 from ._outcomes import (
     PGA_MAXIMUM,
     Condition,
     Outcome,
     State,
     combine,
-    exact,
     not_assessed_name,
     pga_on,
-    plain,
     score_range,
     scores_in_order,
 )

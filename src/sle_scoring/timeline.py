@@ -33,7 +33,8 @@ from fractions import Fraction
 import attrs
 
 from . import doris_remission, lldas
-from ._outcomes import Outcome, State, plain, read_visit
+from ._numbers import percent, plain
+from ._outcomes import Outcome, State, read_visit
 from .evidence import Patient
 from .exceptions import InvalidItemsError
 from .glucocorticoids import GlucocorticoidDose
@@ -93,14 +94,16 @@ class TimeInState:
         if not self.follow_up_days:
             text = f"{self.name}: no follow-up time (one visit)"
         elif self.share is not None:
-            text = f"{self.name}: {self.days_in} of {self.follow_up_days} days ({_pct(self.share)})"
+            share = percent(self.share)
+            text = f"{self.name}: {self.days_in} of {self.follow_up_days} days ({share})"
         else:
             low, high = self.share_at_least, self.share_at_most
             assert low is not None
             assert high is not None
             text = (
                 f"{self.name}: cannot be determined exactly, {self.days_undetermined} of "
-                f"{self.follow_up_days} days undetermined; between {_pct(low)} and {_pct(high)}"
+                f"{self.follow_up_days} days undetermined; "
+                f"between {percent(low)} and {percent(high)}"
             )
         spell = self.longest_spell
         if spell is None:
@@ -112,10 +115,6 @@ class TimeInState:
 
     def __str__(self) -> str:
         return self.explain()
-
-
-def _pct(share: Fraction) -> str:
-    return f"{float(share * 100):.1f}".removesuffix(".0") + "%"
 
 
 def time_in_state(name: str, states: Iterable[tuple[datetime.date, State]]) -> TimeInState:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from sle_scoring import eular_acr_2019, records, sledai_2k, testing
+from sle_scoring import eular_acr_2019, records, sledai_2k
+from sle_scoring.testing import strategies
 
 HERE = Path(__file__).parent
 N_RECORDS = 200
@@ -33,7 +34,7 @@ def _records() -> list[str]:
         suppress_health_check=list(HealthCheck),
     )
     @given(
-        testing.timelines(
+        strategies.timelines(
             around_threshold=True, explained=True, min_observations=4, max_observations=30
         )
     )
