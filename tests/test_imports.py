@@ -106,4 +106,4 @@ def test_the_graph_is_read() -> None:
     assert ("sle_scoring.glucocorticoids", True) in imports["sle_scoring._outcomes"]
     assert ("sle_scoring.sledai_2k", True) in imports["sle_scoring.testing.cases"]
     assert ("sle_scoring.reference_cases", True) in imports["sle_scoring.testing.cases"]
-    assert ("sle_scoring.acr_1997", False) in imports["sle_scoring.vocabulary"]
+    assert ("sle_scoring._registry", True) in imports["sle_scoring.vocabulary"]
