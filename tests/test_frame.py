@@ -294,27 +294,30 @@ def test_bundled_visits_as_pandas() -> None:
 def test_observations_through_the_per_patient_path() -> None:
     long = polars.DataFrame(
         {
-            "patient_id": ["P1", "P1", "P2"],
-            "code": ["platelet_count", "swollen_joint_count", "platelet_count"],
-            "date": ["2024-01-10", "2024-01-10", "2024-01-10"],
-            "value": [82000, 3, 250000],
-            "unit": ["/µL", "joints", "/µL"],
+            "patient_id": ["P1", "P1", "P2", "P3"],
+            "code": ["platelet_count", "swollen_joint_count", "platelet_count", "platelet_count"],
+            "date": ["2024-01-10", "2024-01-10", "2024-01-10", "2024-01-10"],
+            "value_number": [82000, 3, 250000, None],
+            "unit": ["/µL", "joints", "/µL", "/µL"],
         }
     )
-    found = frame.score_observations(long, batch.Settings(instruments=("sledai_2k",)))
-    for record in found:
+    settings = batch.Settings(instruments=("sledai_2k",))
+    found = rows_of(frame.score_observations(long, settings))
+    for record in found[:2]:
         raw = {
             "patient": record["patient_id"],
             "observations": [
-                {k: v for k, v in row.items() if k != "patient_id" and v is not None}
+                {
+                    ("value" if k == "value_number" else k): v
+                    for k, v in row.items()
+                    if k != "patient_id" and v is not None
+                }
                 for row in long.filter(polars.col("patient_id") == record["patient_id"]).rows(
                     named=True
                 )
             ],
         }
-        (case,) = batch.score_patient(
-            1, records.patient_from_dict(raw), batch.Settings(("sledai_2k",))
-        )
+        (case,) = batch.score_patient(1, records.patient_from_dict(raw), settings)
         assert record == {
             "patient_id": case.patient_id,
             "visit_date": "2024-01-10",
@@ -322,6 +325,9 @@ def test_observations_through_the_per_patient_path() -> None:
             "error": None,
         }
     assert found[0]["sledai_2k.total"] == 4 + 1  # arthritis 4 (3 joints), thrombocytopenia 1
+    assert found[1]["sledai_2k.total"] == 0  # 250,000 platelets: not < 100,000
+    assert "P3" in found[2]["error"]  # a platelet count without a value
+    assert found[2]["sledai_2k.total"] is None
 
 
 def test_bare_import_loads_no_frame_library() -> None:

@@ -52,7 +52,8 @@ __all__ = [
     "COLUMNAR",
     "DEFAULT_INSTRUMENTS",
     "ERROR_COLUMN",
-    "OBSERVATION_COLUMNS",
+    "VALUE_COLUMNS",
+    "observations_schema",
     "schema",
     "score",
     "score_observations",
@@ -537,73 +538,91 @@ def score(
 
 # --- Evidence level -----------------------------------------------------------------
 
-#: The columns of a long observations frame read by :func:`score_observations`
-#: besides ``patient_id``: an observation's fields as in the evidence records.
-OBSERVATION_COLUMNS = ("code", "date", "value", "unit", "assay", "explained_by")
+#: Columns of a long observations frame that both give an observation's ``value``: a
+#: frame column holds one type, and a value is a number (a platelet count) or text
+#: (an ANA titre, ``low``). In a row at most one of them may be non-null.
+VALUE_COLUMNS = ("value_number", "value_text")
+
+
+def observations_schema(settings: batch.Settings | None = None) -> dict[str, DType]:
+    """The columns :func:`score_observations` returns, with their narwhals types:
+    ``patient_id``, ``visit_date``, each result's ``as_record()`` keys (as
+    :func:`schema`) and :data:`ERROR_COLUMN`."""
+    chosen = settings if settings is not None else batch.Settings()
+    columns: dict[str, DType] = {"patient_id": nw.String(), "visit_date": nw.String()}
+    for key in chosen.keys:
+        columns.update(_record_types(instruments()[key]))
+    columns[ERROR_COLUMN] = nw.String()
+    return columns
+
+
+def _observation(row: Mapping[str, object]) -> dict[str, object]:
+    """One frame row as an evidence record's observation (null cells left out)."""
+    observation: dict[str, object] = {}
+    for key, value in row.items():
+        if key == "patient_id" or _blank(value):
+            continue
+        field = "value" if key in VALUE_COLUMNS else key
+        if field in observation:
+            field = key  # both value columns given: reported as an unknown field
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            value = _cell_text(value)
+        observation[field] = value
+    return observation
 
 
 def score_observations(
     df: IntoDataFrameT,
     settings: batch.Settings | None = None,
-) -> list[dict[str, RecordValue]]:
+) -> IntoDataFrameT:
     """Score a long observations frame (one row per observation), patient by patient.
 
-    Columns: ``patient_id`` and the observation fields of an evidence record
-    (``code``, ``date``, ``value``, ``unit``, ...; a null cell is a field not
-    given). Each patient's rows become an evidence record
+    Columns: ``patient_id`` and an evidence record's observation fields (``code``,
+    ``date``, ``unit``, ``assay``, ``explained_by``, ...; the value in ``value`` or
+    in one of :data:`VALUE_COLUMNS`; a null cell is a field not given). Each
+    patient's rows, in frame order, become an evidence record
     (:func:`sle_scoring.records.patient_from_dict`) scored by
-    :func:`sle_scoring.batch.score_patient`; one record per scored case, its
-    results' ``as_record()`` keys, with ``error`` naming a patient that could not
-    be read or scored.
+    :func:`sle_scoring.batch.score_patient`. Returns a frame of the same library,
+    one row per scored case, with the columns of :func:`observations_schema`; a
+    patient that cannot be read or scored is one row with null scores and its
+    problems in ``error``.
     """
     chosen = settings if settings is not None else batch.Settings()
-    frame = nw.from_native(df, eager_only=True)
+    native: object = df
+    frame = nw.from_native(_arrow(native) if isinstance(native, pandas.DataFrame) else df)
     grouped: dict[str, list[dict[str, object]]] = {}
     for row in frame.iter_rows(named=True):
-        patient = row.get("patient_id")
-        observation = {
-            key: _json_value(value)
-            for key, value in row.items()
-            if key != "patient_id" and not _blank(value)
-        }
-        grouped.setdefault(str(patient), []).append(observation)
-    out: list[dict[str, RecordValue]] = []
+        grouped.setdefault(str(row.get("patient_id")), []).append(_observation(row))
+    types = observations_schema(chosen)
+    found: dict[str, list[RecordValue]] = {name: [] for name in types}
     for number, (patient, observations) in enumerate(grouped.items(), start=1):
+        flats: list[dict[str, RecordValue]] = []
         try:
             record = records.patient_from_dict({"patient": patient, "observations": observations})
-            cases = batch.score_patient(number, record, chosen)
-        except InvalidEvidenceError as error:
-            out.append(
-                {
-                    "patient_id": patient,
-                    "visit_date": None,
-                    ERROR_COLUMN: "; ".join(str(p) for p in error.problems),
+            for case in batch.score_patient(number, record, chosen):
+                flat: dict[str, RecordValue] = {
+                    "patient_id": case.patient_id,
+                    "visit_date": case.visit_date.isoformat() if case.visit_date else None,
                 }
-            )
-            continue
-        for case in cases:
-            flat: dict[str, RecordValue] = {
-                "patient_id": case.patient_id,
-                "visit_date": case.visit_date.isoformat() if case.visit_date else None,
-            }
-            for result in case.results:
-                flat.update(result.as_record())
-            flat[ERROR_COLUMN] = None
-            out.append(flat)
-    return out
+                for result in case.results:
+                    flat.update(result.as_record())
+                flats.append(flat)
+        except InvalidEvidenceError as error:
+            problems = "; ".join(str(p) for p in error.problems)
+            flats = [{"patient_id": patient, ERROR_COLUMN: problems}]
+        for flat in flats:
+            for name, values in found.items():
+                values.append(flat.get(name))
+    backend = nw.get_native_namespace(frame)
+    scored = nw.from_dict(found, schema=types, backend=backend)
+    if isinstance(native, pandas.DataFrame):
+        as_pandas: Any = scored.to_native().to_pandas(types_mapper=pandas.ArrowDtype)
+        return as_pandas  # type: ignore[no-any-return]
+    return scored.to_native()  # type: ignore[no-any-return]
 
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _json_value(value: object) -> object:
-    """A cell as an evidence record's JSON holds it (dates as ``YYYY-MM-DD``)."""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 def __dir__() -> list[str]:
