@@ -590,9 +590,13 @@ def score_observations(
     chosen = settings if settings is not None else batch.Settings()
     native: object = df
     frame = nw.from_native(_arrow(native) if isinstance(native, pandas.DataFrame) else df)
-    grouped: dict[str, list[dict[str, object]]] = {}
+    if "patient_id" not in frame.columns:
+        raise InvalidEvidenceError(
+            [Problem(None, "header", "patient_id", "required column missing")]
+        )
+    grouped: dict[object, list[dict[str, object]]] = {}
     for row in frame.iter_rows(named=True):
-        grouped.setdefault(str(row.get("patient_id")), []).append(_observation(row))
+        grouped.setdefault(row["patient_id"], []).append(_observation(row))
     types = observations_schema(chosen)
     found: dict[str, list[RecordValue]] = {name: [] for name in types}
     for number, (patient, observations) in enumerate(grouped.items(), start=1):
@@ -609,7 +613,8 @@ def score_observations(
                 flats.append(flat)
         except InvalidEvidenceError as error:
             problems = "; ".join(str(p) for p in error.problems)
-            flats = [{"patient_id": patient, ERROR_COLUMN: problems}]
+            shown = None if _blank(patient) else str(patient)
+            flats = [{"patient_id": shown, ERROR_COLUMN: problems}]
         for flat in flats:
             for name, values in found.items():
                 values.append(flat.get(name))
