@@ -14,7 +14,7 @@ import pandas
 import polars
 import pyarrow
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sle_scoring import INSTRUMENTS, batch, frame, item_csv, records
@@ -137,6 +137,9 @@ class TestAgreesWithTheRowPath:
     """frame.score gives, value by value, what the row path (item_csv and each
     instrument's from_items) gives: blanks not assessed, bad cells reported."""
 
+    # Each example scores three frames and the row path: fewer examples keep the
+    # suite's time modest on a shared machine; CI derandomises them (conftest).
+    @settings(max_examples=60)
     @given(item_frames())
     def test_sledai_and_eular(self, data: dict[str, list[object]]) -> None:
         for native in native_frames(data):
@@ -144,15 +147,16 @@ class TestAgreesWithTheRowPath:
             assert type(scored) is type(native)
             agrees(scored, data, frame.DEFAULT_INSTRUMENTS)
 
+    @settings(max_examples=60)
     @given(item_frames())
     def test_agrees_with_batch_score_records(self, data: dict[str, list[object]]) -> None:
         # The fields batch.score_records writes (the command line's CSV) are the same.
-        settings = batch.Settings()
+        chosen = batch.Settings()
         found = rows_of(frame.score(polars.DataFrame(data, strict=False), ignore_unknown=True))
         for position, got in enumerate(found):
             record = {key: values[position] for key, values in data.items()}
             (want, *_) = batch.score_records(
-                [record], settings, ignore_unknown=True, errors="report"
+                [record], chosen, ignore_unknown=True, errors="report"
             )
             if "message" in want:
                 assert got["error"] is not None
@@ -166,6 +170,7 @@ class TestAgreesWithTheRowPath:
             ):
                 assert got[field] == want[field]
 
+    @settings(max_examples=60)
     @given(item_frames())
     def test_row_path_instruments(self, data: dict[str, list[object]]) -> None:
         # SDI, SLICC 2012 and ACR 1997 columns are absent: all their items not assessed.
@@ -301,8 +306,8 @@ def test_observations_through_the_per_patient_path() -> None:
             "unit": ["/µL", "joints", "/µL", "/µL"],
         }
     )
-    settings = batch.Settings(instruments=("sledai_2k",))
-    found = rows_of(frame.score_observations(long, settings))
+    chosen = batch.Settings(instruments=("sledai_2k",))
+    found = rows_of(frame.score_observations(long, chosen))
     for record in found[:2]:
         raw = {
             "patient": record["patient_id"],
@@ -317,7 +322,7 @@ def test_observations_through_the_per_patient_path() -> None:
                 )
             ],
         }
-        (case,) = batch.score_patient(1, records.patient_from_dict(raw), settings)
+        (case,) = batch.score_patient(1, records.patient_from_dict(raw), chosen)
         assert record == {
             "patient_id": case.patient_id,
             "visit_date": "2024-01-10",

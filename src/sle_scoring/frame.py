@@ -267,9 +267,22 @@ def _domain_points(present: Mapping[str, nw.Expr]) -> tuple[nw.Expr, nw.Expr]:
 _RULED = ("classified", "could_change_verdict", "max_possible", "verdict")
 
 
-def _eular_columns(block: item_csv.ColumnBlock, states: Mapping[str, str]) -> dict[str, nw.Expr]:
-    """The 2019 EULAR/ACR fields computed column-wise, and the key of what the
-    classification rule decides (``_KEY``)."""
+def _rule(
+    frame: nw.DataFrame[Any], entry: nw.Expr, clinical: nw.Expr, immunologic: nw.Expr
+) -> nw.Expr:
+    """The classification rule (``eular_acr_2019._meets_rule``: entry criterion, >= 1
+    clinical criterion, >= 10 points) of each row, asked once per distinct triple."""
+    triple = entry.cast(nw.Int64()) * 64**2 + clinical * 64 + immunologic
+    seen = frame.select(triple.alias(_KEY)).unique().get_column(_KEY).to_list()
+    met = [eular_acr_2019._meets_rule(k >= 64**2, (k // 64) % 64, k % 64) for k in seen]
+    return triple.replace_strict(seen, met, return_dtype=nw.Boolean())
+
+
+def _eular_columns(
+    frame: nw.DataFrame[Any], block: item_csv.ColumnBlock, states: Mapping[str, str]
+) -> dict[str, nw.Expr]:
+    """The 2019 EULAR/ACR fields computed column-wise, and the key of what
+    ``classify`` decides from them (``_KEY``)."""
     present, missing = _conditions(block, states)
     every = {code: present.get(code, nw.lit(False)) for code in block.codes + tuple(missing)}
     possible = {code: every[code] | missing[code] for code in every}
@@ -281,14 +294,16 @@ def _eular_columns(block: item_csv.ColumnBlock, states: Mapping[str, str]) -> di
     entry_met = every[entry]
     entry_missing = missing.get(entry, nw.lit(False))
     order = eular_acr_2019.INSTRUMENT.codes
-    # Everything the rule decides depends on these six numbers only (each < 64).
-    key = (
-        (entry_met.cast(nw.Int64()) * 2 + entry_missing.cast(nw.Int64())) * 64**4
-        + clinical * 64**3
-        + immunologic * 64**2
-        + possible_clinical * 64
-        + possible_immunologic
-    )
+    # The rule now, and were every criterion not assessed present.
+    met = _rule(frame, entry_met, clinical, immunologic)
+    could = _rule(frame, entry_met | entry_missing, possible_clinical, possible_immunologic)
+    # Classification.verdict, could_change_verdict and max_possible depend on these
+    # only (points and possible points are < 64).
+    flags = [entry_met, entry_missing, clinical > 0, met, could]
+    key = nw.lit(0, nw.Int64())
+    for flag in flags:
+        key = key * 2 + flag.cast(nw.Int64())
+    key = (key * 64 + clinical + immunologic) * 64 + possible_clinical + possible_immunologic
     return {
         "points": clinical + immunologic,
         "clinical_points": clinical,
@@ -301,7 +316,7 @@ def _eular_columns(block: item_csv.ColumnBlock, states: Mapping[str, str]) -> di
 
 
 def _eular_ruled(frame: nw.DataFrame[Any], prefix: str) -> dict[str, nw.Expr]:
-    """What the classification rule decides, asked of ``classify`` once per key."""
+    """What the classification decides, asked of ``classify`` once per key."""
     present, missing = f"{prefix}present", f"{prefix}not_assessed"
     keys: list[int] = []
     answers: dict[str, list[RecordValue]] = {field: [] for field in _RULED}
@@ -347,7 +362,7 @@ def _columnar(
         if spec.name == "sledai_2k":
             fields = _sledai(block, states[spec.name])
         else:
-            fields = _eular_columns(block, states[spec.name])
+            fields = _eular_columns(frame, block, states[spec.name])
         constants = _constants(spec)
         computed.update({f"{prefix}{f}": e for f, e in fields.items() if f != _KEY})
         if _KEY in fields:
