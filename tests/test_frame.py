@@ -155,9 +155,7 @@ class TestAgreesWithTheRowPath:
         found = rows_of(frame.score(polars.DataFrame(data, strict=False), ignore_unknown=True))
         for position, got in enumerate(found):
             record = {key: values[position] for key, values in data.items()}
-            (want, *_) = batch.score_records(
-                [record], chosen, ignore_unknown=True, errors="report"
-            )
+            (want, *_) = batch.score_records([record], chosen, ignore_unknown=True, errors="report")
             if "message" in want:
                 assert got["error"] is not None
                 continue
