@@ -5,11 +5,14 @@ standard input, scores them, and writes readable text, JSON Lines or CSV to stan
 output or a file. Every input row yields a result or an error record naming the row
 and the field; a summary goes to standard error. See docs/cli.md.
 
-Exit status: :data:`EXIT_OK` (0) every row scored; :data:`EXIT_ROWS_FAILED` (1) at
-least one row failed and was reported, the others were scored; :data:`EXIT_USAGE`
-(2) bad arguments or unusable input (file not found, unusable CSV header, invalid
-JSON document): nothing was scored; :data:`EXIT_BROKEN_PIPE` (141) the reader of
-standard output went away (``| head``).
+Exit status: :data:`EXIT_OK` (0) every row scored and written;
+:data:`EXIT_ROWS_FAILED` (1) at least one row failed and was reported, every other
+row was scored and written; :data:`EXIT_USAGE` (2) bad arguments or unusable input
+(file not found, an output that is the input, unusable CSV header, invalid JSON
+document, text not in the input's encoding); :data:`EXIT_INCOMPLETE` (3) the run
+could not complete (writing an output failed); :data:`EXIT_BROKEN_PIPE` (141) the
+reader of standard output went away (``| head``). On 2 and 3 no output file is
+replaced.
 
 Results classify and score for research; they are never a diagnosis.
 """
@@ -17,6 +20,7 @@ Results classify and score for research; they are never a diagnosis.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import csv
 import datetime
@@ -25,6 +29,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import sys
 import textwrap
 import time
@@ -35,19 +40,30 @@ from typing import IO, Any, NamedTuple
 
 import attrs
 
-from . import __version__, _report_command, batch, compare, records, sledai_2k
+from . import __version__, _output, _report_command, batch, compare, records, sledai_2k
 from ._registry import instruments
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, instruments_in_header, read_header
 
-__all__ = ["EXIT_BROKEN_PIPE", "EXIT_OK", "EXIT_ROWS_FAILED", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INCOMPLETE",
+    "EXIT_OK",
+    "EXIT_ROWS_FAILED",
+    "EXIT_USAGE",
+    "main",
+]
 
 #: Every input row was scored.
 EXIT_OK = 0
-#: At least one row failed validation (reported); the other rows were scored.
+#: At least one row failed validation (reported); every other row was scored and written.
 EXIT_ROWS_FAILED = 1
-#: Bad arguments or unusable input; nothing was scored.
+#: Bad arguments or unusable input (checked before reading), or input that stopped the
+#: run (text not in its encoding): no output file was replaced.
 EXIT_USAGE = 2
+#: The run could not complete: writing an output failed (a full disk, an input/output
+#: error). Output files were left as they were; standard output may be cut short.
+EXIT_INCOMPLETE = 3
 #: The reader of standard output went away (128 + SIGPIPE, as a shell reports it).
 EXIT_BROKEN_PIPE = 141
 
@@ -101,9 +117,11 @@ examples:
   sle-scoring example visits.csv -o visits.csv   write a bundled example file
   cat patients.jsonl | sle-scoring classify - --format jsonl
 
-exit status: 0 every row scored; 1 some rows failed (reported on standard error or
-in --errors), the others were scored; 2 usage error or unusable input; 141 the
-reader of standard output went away.
+exit status: 0 every row scored and written; 1 some rows failed (reported on
+standard error or in --errors), every other row was scored and written; 2 usage
+error or unusable input (nothing read, or the run stopped; output files left as they
+were); 3 the run could not complete (writing an output failed; output files left as
+they were); 141 the reader of standard output went away.
 
 Results are for research; they are never a diagnosis. See docs/cli.md.
 """
@@ -171,6 +189,13 @@ def _parser() -> argparse.ArgumentParser:
         "--input-format",
         choices=_INPUT_FORMATS,
         help="format of FILE (default: from its extension; on standard input, from its first line)",
+    )
+    io_group.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help="the text encoding of FILE, e.g. cp1252 or utf-16 (default: UTF-8; a "
+        "byte-order mark is ignored)",
     )
     io_group.add_argument(
         "-o", "--output", metavar="FILE", help="write results to FILE (default: standard output)"
@@ -431,6 +456,21 @@ def _error_records(number: int, error: InvalidEvidenceError) -> list[dict[str, A
     return found
 
 
+def _internal_error(number: int, error: Exception) -> dict[str, Any]:
+    """The error record of a row whose scoring raised something other than the
+    library's typed errors: a bug to report, kept to that row."""
+    text = str(error)
+    if len(text) > 200:
+        text = text[:200] + "..."
+    return {
+        "row": number,
+        "patient_id": None,
+        "location": None,
+        "field": "(internal)",
+        "message": f"internal error, please report it: {type(error).__name__}: {text}",
+    }
+
+
 def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     """Score one chunk of ``(row number, raw row)``: the unit of work of ``--jobs``.
 
@@ -444,7 +484,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     patients: list[tuple[int, str]] = []
     scored = cases = 0
     output, items, settings = job.output, job.items, job.settings
-    for number, raw in _read_chunk(chunk) if job.kind == "csv" else chunk:
+    for number, raw in chunk:
         if isinstance(raw, InvalidEvidenceError):  # the reader could not read the row
             errors.extend(_error_records(number, raw))
             continue
@@ -457,6 +497,9 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                 found = _cases(job, number, raw)
         except InvalidEvidenceError as error:
             errors.extend(_error_records(number, error))
+            continue
+        except Exception as error:  # a bug, not the row's fault: reported, the run goes on
+            errors.append(_internal_error(number, error))
             continue
         scored += 1
         if job.kind != "csv" and found:
@@ -526,23 +569,98 @@ def _comparison_fields() -> list[str]:
 
 
 def _open_input(args: argparse.Namespace, stdin: IO[str]) -> tuple[IO[str], str | None]:
-    """The input stream and its name (``None`` for standard input)."""
+    """The input stream and its name (``None`` for standard input).
+
+    UTF-8 (the default) is decoded with the ``surrogateescape`` error handler, so
+    that :func:`_decoded` can name the first byte that is not UTF-8 by its offset;
+    another ``--encoding`` is decoded strictly.
+    """
     if args.example:
         if args.input not in (None, "-"):
             raise _UsageError("give either FILE or --example, not both")
         resource = resources.files("sle_scoring") / "examples" / _EXAMPLE
         return io.StringIO(resource.read_text(encoding="utf-8")), _EXAMPLE
+    encoding = args.encoding or "utf-8"
+    errors = "surrogateescape" if encoding == "utf-8" else "strict"
     if args.input in (None, "-"):
         if args.input is None and stdin.isatty():
             raise _UsageError("no input: give FILE, - for standard input, or --example")
         buffer = getattr(stdin, "buffer", None)
         if buffer is not None:
-            return io.TextIOWrapper(buffer, encoding="utf-8-sig", newline=""), None
+            return io.TextIOWrapper(buffer, encoding, errors, newline=""), None
         return stdin, None
     try:
-        return open(args.input, encoding="utf-8-sig", newline=""), args.input
+        return open(args.input, encoding=encoding, errors=errors, newline=""), args.input
     except OSError as error:
         raise _UsageError(f"cannot read {args.input}: {error.strerror}") from None
+
+
+def _encoding(text: str) -> str:
+    """``--encoding``: a codec Python knows; any spelling of UTF-8 is ``utf-8``."""
+    try:
+        name = codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {text!r}") from None
+    return "utf-8" if name in ("utf-8", "utf-8-sig") else name
+
+
+# A byte that is not UTF-8, as the surrogateescape error handler stands for it.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+# Byte-order marks that say a file is UTF-16, not UTF-8.
+_UTF_16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")
+
+
+def _decoded(lines: Iterable[str], name: str | None, encoding: str) -> Iterator[str]:
+    """The text lines of the input, a UTF-8 byte-order mark left out.
+
+    Input that is not text in ``encoding`` stops the run with a usage error naming
+    the line and (for UTF-8) the byte offset: a file in another encoding is read
+    wrongly throughout, so no row of it is scored on a guess.
+    """
+    where = name if name is not None else "standard input"
+    number = 0
+    if encoding != "utf-8":
+        try:
+            for line in lines:
+                number += 1
+                yield line.removeprefix("\ufeff") if number == 1 else line
+        except UnicodeError as error:  # UTF-16 without a byte-order mark raises the base class
+            reason = (
+                f"byte 0x{error.object[error.start]:02x} ({error.reason})"
+                if isinstance(error, UnicodeDecodeError)
+                else str(error)
+            )
+            # Text is decoded a block at a time, so the line is a lower bound.
+            raise _UsageError(
+                f"cannot read {where} as {encoding}: {reason} at or after line {number + 1}; "
+                "give the file's --encoding"
+            ) from None
+        return
+    offset = 0  # bytes before the line
+    for line in lines:
+        number += 1
+        if line.isascii():  # the common case, checked in constant time
+            offset += len(line)
+        else:
+            found = _UNDECODED.search(line)
+            if found is not None:
+                raise _UsageError(_not_utf_8(where, line, found.start(), offset, number))
+            offset += len(line.encode("utf-8"))
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+        yield line
+
+
+def _not_utf_8(where: str, line: str, index: int, offset: int, number: int) -> str:
+    position = offset + len(line[:index].encode("utf-8", "surrogateescape"))
+    byte = ord(line[index]) - 0xDC00
+    hint = "give its --encoding (for example --encoding cp1252 for a Windows export)"
+    if position == 0 and line.startswith(_UTF_16_MARKS):
+        hint = "it starts with a UTF-16 byte-order mark: give --encoding utf-16"
+    return (
+        f"cannot read {where} as UTF-8: byte 0x{byte:02x} at offset {position} "
+        f"(line {number}) is not UTF-8; {hint}"
+    )
 
 
 def _extension_format(name: str | None, known: Sequence[str]) -> str | None:
@@ -552,10 +670,10 @@ def _extension_format(name: str | None, known: Sequence[str]) -> str | None:
     return found if found in known else None
 
 
-def _sniff(stream: IO[str]) -> tuple[str, Iterator[str]]:
+def _sniff(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
     """The format of a stream with no name, from its first non-blank line."""
     seen: list[str] = []
-    for line in stream:
+    for line in lines:
         seen.append(line)
         text = line.strip()
         if not text:
@@ -566,51 +684,49 @@ def _sniff(stream: IO[str]) -> tuple[str, Iterator[str]]:
             try:
                 json.loads(text)
                 kind = "jsonl"
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # not one complete JSON value
                 kind = "json"
         else:
             kind = "csv"
-        return kind, itertools.chain(seen, stream)
+        return kind, itertools.chain(seen, lines)
     return "jsonl", iter(seen)
 
 
 def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
-    """Each CSV record's text with its row number (blank lines counted, not yielded).
+    """Each CSV record's cells with its row number, read by the csv module itself.
 
-    A record goes on over the next line while its double quotes are unbalanced (a
-    quoted cell holding a line break), as in the csv module's default dialect. The
-    records are parsed into cells where they are scored (:func:`_read_chunk`), so
-    that with ``--jobs`` the reading process only splits lines.
+    Row numbers count records as a spreadsheet shows them (a quoted cell holding a
+    line break stays in its record), blank lines included but not yielded. A record
+    the csv module cannot read (a cell over its field size limit) is yielded as the
+    error naming it, and reading goes on with the next record.
     """
+    reader = csv.reader(lines)
     number = 0
-    pending = ""
-    for line in lines:
-        if pending:
-            pending += line
-            if pending.count('"') % 2:
-                continue
-            line, pending = pending, ""
-        elif '"' in line and line.count('"') % 2:
-            pending = line
-            continue
-        number += 1
-        if line.strip():
-            yield number, line
-    if pending:
-        yield number + 1, pending
+    while True:
+        try:
+            for cells in reader:
+                number += 1
+                if len(cells) > 1 or (cells and cells[0].strip()):
+                    yield number, cells
+            return
+        except csv.Error as error:
+            number += 1
+            problem = Problem(None, f"row {number}", "(row)", f"unreadable CSV: {error}")
+            yield number, InvalidEvidenceError([problem])
 
 
 def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, object]]]:
-    """The header and ``(row number, record text)`` for each data row."""
+    """The header and ``(row number, cells)`` for each data row (or the error naming
+    an unreadable one): cells are read here, in the reading process, so that with
+    ``--jobs`` workers get lists of cells."""
     records = _csv_records(lines)
     first = next(records, None)
     if first is None:
         raise _UsageError("the CSV input is empty; expected a header row")
-    try:
-        header = next(csv.reader([str(first[1])]))
-    except csv.Error as error:
-        raise _UsageError(f"unreadable CSV header: {error}") from None
-    return header, records
+    if isinstance(first[1], InvalidEvidenceError):
+        raise _UsageError(f"the CSV header (row {first[0]}): {first[1].problems[0].message}")
+    assert isinstance(first[1], list)
+    return first[1], records
 
 
 def _carried(
@@ -620,34 +736,15 @@ def _carried(
     numbers: list[int] = []
 
     def parsed() -> Iterator[ItemRow | InvalidEvidenceError]:
-        for number, text in rows:
+        for number, cells in rows:
             numbers.append(number)
-            for _, cells in _read_chunk([(number, text)]):
-                if isinstance(cells, InvalidEvidenceError):
-                    yield cells
-                else:
-                    yield columns.parse(number, cells)  # type: ignore[arg-type]
+            if isinstance(cells, InvalidEvidenceError):
+                yield cells
+            else:
+                yield columns.parse(number, cells)  # type: ignore[arg-type]
 
     for row in batch.carry_forward(parsed(), settings):
         yield numbers.pop(0), row
-
-
-def _read_chunk(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
-    """The cells of each CSV record of a chunk, or the error naming an unreadable one."""
-    if chunk and not isinstance(chunk[0][1], str):  # --cumulative: read while carrying
-        yield from chunk
-        return
-    reader = csv.reader(str(text) for _, text in chunk)
-    for number, _ in chunk:
-        try:
-            yield number, next(reader)
-        except csv.Error as error:
-            yield (
-                number,
-                InvalidEvidenceError(
-                    [Problem(None, f"row {number}", "(row)", f"unreadable CSV: {error}")]
-                ),
-            )
 
 
 def _json_rows(text: str) -> Iterator[tuple[int, object]]:
@@ -655,6 +752,8 @@ def _json_rows(text: str) -> Iterator[tuple[int, object]]:
         document = records.loads(text)
     except InvalidEvidenceError as error:  # unreadable, or a key given twice
         raise _UsageError(f"JSON document: {error}") from None
+    except (ValueError, RecursionError) as error:  # the library's limits, not typed yet
+        raise _UsageError(f"JSON document: cannot be read: {error}") from None
     entries = document if isinstance(document, list) else [document]
     return iter(enumerate(entries, start=1))
 
@@ -761,14 +860,27 @@ def _settings(args: argparse.Namespace) -> batch.Settings:
 
 
 def _output_format(args: argparse.Namespace, kind: str, stdout: IO[str]) -> str:
+    """--format, else the --output extension, else text on a terminal, else CSV for
+    CSV input and JSON Lines for records. An --output extension that is not one of
+    an output format (``.json``, ``.xlsx``) is a usage error, not a guess."""
+    named = args.output if args.output not in (None, "-") else None
+    extension = os.path.splitext(named)[1].lower() if named is not None else ""
+    by_name = _extension_format(named, _OUTPUT_FORMATS)
+    given = getattr(args, "format", None)  # explain has no --format: it writes text
+    if extension and by_name is None and given is None:
+        raise _UsageError(
+            f"--output {named}: {extension} is not an output format; name the file .csv, "
+            ".jsonl or .txt, or give --format"
+        )
     if args.command == "explain":
+        if by_name not in (None, "text"):
+            raise _UsageError(f"--output {named}: explain writes readable text; name it .txt")
         return "text"
-    if args.format is not None:
-        return str(args.format)
-    by_name = _extension_format(args.output if args.output != "-" else None, _OUTPUT_FORMATS)
+    if given is not None:
+        return str(given)
     if by_name is not None:
         return by_name
-    if args.output in (None, "-") and stdout.isatty():
+    if named is None and stdout.isatty():
         return "text"
     return "csv" if kind == "csv" else "jsonl"
 
@@ -820,17 +932,18 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
     if args.command == "example":
         return _write_example(args, stdout)
     settings = _settings(args)
+    _refuse_same_files(args, stdin, stdout)  # before anything is read or written
     stream, name = _open_input(args, stdin)
     with stream if name is not None else contextlib.nullcontext(stream):
         kind = args.input_format or _extension_format(name, _INPUT_FORMATS)
-        lines: Iterable[str] = stream
+        lines = _decoded(stream, name, args.encoding or "utf-8")
         if kind is None:
             if name is not None:
                 raise _UsageError(
                     f"cannot tell the format of {name} from its extension; "
                     "give --input-format json, jsonl or csv"
                 )
-            kind, lines = _sniff(stream)
+            kind, lines = _sniff(lines)
         compare = getattr(args, "criteria", "eular_acr_2019") == "all"
         if compare and kind == "csv":
             raise _UsageError("--criteria all needs evidence records (JSON or JSON Lines)")
@@ -859,11 +972,21 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
             if columns.ignored:  # nothing skipped without saying so
                 print(
                     "sle-scoring: columns not read (--ignore-unknown-columns): "
-                    + ", ".join(columns.ignored),
+                    + _printable(", ".join(columns.ignored)),
                     file=stderr,
                 )
             if getattr(args, "cumulative", False):
+                if "eular_acr_2019" not in settings.instruments:
+                    raise _UsageError(
+                        "--cumulative carries 2019 EULAR/ACR criteria forward, and "
+                        f"{args.command} does not classify by them here"
+                    )
                 rows = _carried(rows, columns, settings)
+        elif getattr(args, "cumulative", False):
+            raise _UsageError(
+                "--cumulative applies to item-level CSV rows; an evidence record is "
+                "classified on all its evidence up to --as-of"
+            )
         elif kind == "json":
             rows = _json_rows("".join(lines))
         else:
@@ -873,6 +996,47 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         return _write(args, job, rows, stdout, stderr)
 
 
+def _refuse_same_files(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> None:
+    """A usage error when an output is the input or the other output (the same path,
+    or the same file through a link): writing it would destroy what is read."""
+    targets: dict[str, _output.Target | None] = {}
+    if not args.example:
+        named = args.input not in (None, "-")
+        targets[f"the input {args.input}" if named else "standard input"] = (
+            args.input if named else _descriptor(stdin)
+        )
+    named = args.output not in (None, "-")
+    targets[f"--output {args.output}" if named else "standard output"] = (
+        args.output if named else _descriptor(stdout)
+    )
+    if args.errors is not None:
+        targets[f"--errors {args.errors}"] = args.errors
+    found = _output.same_file({k: v for k, v in targets.items() if v is not None})
+    if found is not None:
+        first, second = found
+        raise _UsageError(
+            f"{second} is the same file as {first}: writing it would destroy it; "
+            "give another file (nothing was read or written)"
+        )
+
+
+def _descriptor(stream: IO[str]) -> int | None:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's StringIO)
+        return None
+
+
+def _open_output(name: str | None, stdout: IO[str]) -> _output.Output:
+    if name in (None, "-"):
+        return _output.Output.standard_output(stdout)
+    assert name is not None
+    try:
+        return _output.Output.open(name)
+    except OSError as error:
+        raise _UsageError(f"cannot write {name}: {error.strerror or error}") from None
+
+
 def _write(
     args: argparse.Namespace,
     job: _Job,
@@ -880,84 +1044,31 @@ def _write(
     stdout: IO[str],
     stderr: IO[str],
 ) -> int:
-    target: IO[str]
-    if args.output in (None, "-"):
-        target, close_target = stdout, False
-    else:
-        try:
-            target = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        except OSError as error:
-            raise _UsageError(f"cannot write {args.output}: {error.strerror}") from None
-        close_target = True
-    error_file: IO[str] | None = None
+    """Score ``rows`` into the outputs, and keep them only if every row was handled.
+
+    Outputs are replaced when the run gets through every row, some failed rows
+    included (they are in the error records); a run stopped by a usage or write
+    error leaves every output file as it was.
+    """
+    results = _open_output(args.output, stdout)
+    outputs = [results]
     try:
-        if args.errors is not None:
-            try:
-                error_file = open(args.errors, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            except OSError as error:
-                raise _UsageError(f"cannot write {args.errors}: {error.strerror}") from None
-        if job.output == "csv":
-            fields = (
-                _comparison_fields()
-                if job.compare
-                else batch.case_fields(job.settings, items=job.items)
-            )
-            target.write(_csv_line(fields))
-        progress = _Progress(stderr, stderr.isatty() and not args.no_progress and not args.quiet)
-        chunks = _chunks(rows, _CHUNK_ROWS[job.kind])
-        results = (
-            _run_parallel(job, chunks, args.jobs)
-            if args.jobs > 1
-            else (_process(job, chunk) for chunk in chunks)
-        )
-        read = scored = cases = 0
-        wrote_text = False
-        unit = {"csv": "row", "jsonl": "line", "json": "record"}[job.kind]
-        # One record per patient: a patient split over records would be classified on
-        # part of the evidence each time, so a repeated identifier is reported.
-        first_row: dict[str, int] = {}
-        repeated = 0
-        for done in results:
-            if done.text:
-                if job.output == "text" and wrote_text:
-                    target.write("\n")
-                target.write(done.text)
-                wrote_text = True
-            for record in done.errors:
-                if error_file is not None:
-                    error_file.write(json.dumps(record, ensure_ascii=False) + "\n")
-                else:
-                    stderr.write(f"{PROG}: {_error_line(record, unit)}\n")
-            for number, patient_id in done.patients:
-                if patient_id not in first_row:
-                    first_row[patient_id] = number
-                    continue
-                repeated += 1
-                record = {
-                    "row": number,
-                    "patient_id": patient_id,
-                    "location": None,
-                    "field": "patient",
-                    "message": f"also in {unit} {first_row[patient_id]}: give one record per "
-                    "patient (each record was scored on its own evidence only)",
-                }
-                if error_file is not None:
-                    error_file.write(json.dumps(record, ensure_ascii=False) + "\n")
-                else:
-                    stderr.write(f"{PROG}: {_error_line(record, unit)}\n")
-            read += done.read
-            scored += done.scored
-            cases += done.cases
-            progress.update(read)
-        progress.finish()
-        target.flush()
-    finally:
-        if close_target:
-            target.close()
-        if error_file is not None:
-            error_file.close()
+        errors = None if args.errors is None else _open_output(args.errors, stdout)
+        if errors is not None:
+            outputs.append(errors)
+        tally = _write_rows(args, job, rows, results, errors, stderr)
+        for output in outputs:
+            output.finish()
+        for output in outputs:
+            output.commit()
+    except BaseException:
+        for output in outputs:
+            output.discard()
+        raise
+    read, scored, cases, repeated = tally
     failed = read - scored
     if not args.quiet:
+        unit = _UNITS[job.kind]
         where = f" (see {args.errors})" if (failed or repeated) and args.errors else ""
         split = f", {_count(repeated, 'repeated patient')}" if repeated else ""
         stderr.write(
@@ -967,11 +1078,85 @@ def _write(
     return EXIT_ROWS_FAILED if failed or repeated else EXIT_OK
 
 
+_UNITS = {"csv": "row", "jsonl": "line", "json": "record"}
+
+
+def _write_rows(
+    args: argparse.Namespace,
+    job: _Job,
+    rows: Iterator[tuple[int, object]],
+    target: _output.Output,
+    error_file: _output.Output | None,
+    stderr: IO[str],
+) -> tuple[int, int, int, int]:
+    """Score and write every row: (rows read, rows scored, results, repeated patients)."""
+    unit = _UNITS[job.kind]
+
+    def report(record: dict[str, Any]) -> None:
+        if error_file is not None:
+            error_file.write(_error_json(record) + "\n")
+        else:
+            stderr.write(f"{PROG}: {_error_line(record, unit)}\n")
+
+    if job.output == "csv":
+        fields = (
+            _comparison_fields()
+            if job.compare
+            else batch.case_fields(job.settings, items=job.items)
+        )
+        target.write(_csv_line(fields))
+    progress = _Progress(stderr, stderr.isatty() and not args.no_progress and not args.quiet)
+    chunks = _chunks(rows, _CHUNK_ROWS[job.kind])
+    results = (
+        _run_parallel(job, chunks, args.jobs)
+        if args.jobs > 1
+        else (_process(job, chunk) for chunk in chunks)
+    )
+    read = scored = cases = 0
+    wrote_text = False
+    # One record per patient: a patient split over records would be classified on
+    # part of the evidence each time, so a repeated identifier is reported.
+    first_row: dict[str, int] = {}
+    repeated = 0
+    try:
+        for done in results:
+            if done.text:
+                if job.output == "text" and wrote_text:
+                    target.write("\n")
+                target.write(done.text)
+                wrote_text = True
+            for record in done.errors:
+                report(record)
+            for number, patient_id in done.patients:
+                if patient_id not in first_row:
+                    first_row[patient_id] = number
+                    continue
+                repeated += 1
+                report(
+                    {
+                        "row": number,
+                        "patient_id": patient_id,
+                        "location": None,
+                        "field": "patient",
+                        "message": f"also in {unit} {first_row[patient_id]}: give one record "
+                        "per patient (each record was scored on its own evidence only)",
+                    }
+                )
+            read += done.read
+            scored += done.scored
+            cases += done.cases
+            progress.update(read)
+    finally:
+        progress.finish()
+    return read, scored, cases, repeated
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _error_line(record: dict[str, Any], unit: str) -> str:
+    """One readable line for an error record, safe to print on a terminal."""
     parts = [f"{unit} {record['row']}"]
     if record["patient_id"] is not None:
         parts.append(f"patient {record['patient_id']!r}")
@@ -979,7 +1164,29 @@ def _error_line(record: dict[str, Any], unit: str) -> str:
     if location is not None and location != f"row {record['row']}":
         parts.append(location)
     parts.append(f"field {record['field']!r}")
-    return f"{' '.join(parts)}: {record['message']}"
+    return _printable(f"{' '.join(parts)}: {record['message']}")
+
+
+def _error_json(record: dict[str, Any]) -> str:
+    """An error record as one JSON line; in ASCII escapes when it holds text UTF-8
+    cannot (a lone surrogate), so the errors file can always be written."""
+    line = json.dumps(record, ensure_ascii=False)
+    if line.isascii() or not _UNWRITABLE.search(line):
+        return line
+    return json.dumps(record)
+
+
+# Lone surrogates: text that UTF-8 cannot hold.
+_UNWRITABLE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with every control or format character (terminal escapes, carriage
+    returns, bidirectional overrides, lone surrogates) written as its Python escape,
+    so that nothing read from the input acts on the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -999,17 +1206,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _execute(args, sys.stdin, sys.stdout, sys.stderr)
     except _UsageError as error:
-        sys.stderr.write(f"{PROG}: error: {error}\n")
+        lines = str(error).split("\n")  # a header problem lists one column per line
+        sys.stderr.write(f"{PROG}: error: " + "\n".join(map(_printable, lines)) + "\n")
         return EXIT_USAGE
+    except _output.WriteError as error:
+        sys.stderr.write(
+            f"{PROG}: error: {error}; the run stopped, output files left as they were\n"
+        )
+        _release_stdout()
+        return EXIT_INCOMPLETE
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly with the status a shell
-        # reports for a tool ended by SIGPIPE, and keep Python's final flush quiet.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # reports for a tool ended by SIGPIPE.
+        _release_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
+
+
+def _release_stdout() -> None:
+    """Keep Python's final flush of a standard output that cannot be written quiet."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def __dir__() -> list[str]:
