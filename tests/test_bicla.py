@@ -22,6 +22,7 @@ from typing_extensions import assert_type
 
 from naive import BILAG_SYSTEMS, SLEDAI_2K_WEIGHTS, bicla_responder
 from sle_scoring import InvalidEvidenceError, InvalidItemsError, UnknownCodeError, sledai_2k, sri
+from sle_scoring._results import RecordValue
 from sle_scoring.bicla import SYSTEMS, PgaRule, Response, State, assess, assess_visits
 from sle_scoring.evidence import Observation, Patient
 
@@ -534,6 +535,6 @@ def test_public_types() -> None:
     assert_type(result.verdict, str)
     assert_type(result.complete, bool)
     assert_type(result.missing, tuple[str, ...])
-    assert_type(result.as_record(), dict[str, object])
+    assert_type(result.as_record(), dict[str, RecordValue])
     assert_type(result.component("c1_improvement").state, State)
     assert result.pga_rule is PgaRule.PCT_OF_SCALE

@@ -983,3 +983,84 @@ class TestScoreInstruments:
         assert code == EXIT_OK
         assert "2019 EULAR/ACR classification criteria" in out
         assert "SLEDAI-2K (research use, not a diagnosis)" in out
+
+
+class TestTrialOutcomes:
+    """docs/cli.md: "BICLA: baseline = the record's first visit; SELENA flare index:
+    the previous visit"; "--pga-rule ... no default"; "--bands SCHEME"."""
+
+    ARGV = ("score", "--example", "-f", "jsonl", "-q")
+    BOTH = ("--instrument", "bicla", "--instrument", "selena_flare")
+
+    def records(self, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[dict[str, object]]:
+        code, out, _ = run(monkeypatch, [*self.ARGV, *extra])
+        assert code == EXIT_OK
+        return [json.loads(line) for line in out.splitlines()]
+
+    def test_says_what_is_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        last = self.records(monkeypatch, *self.BOTH, "--bands", "eular_table_4band")[-1]
+        # The published case has no BILAG-2004 grades, PGA or treatment-failure flag.
+        assert last["bicla.response"] == "cannot be determined"
+        missing = str(last["bicla.missing"]).split("; ")
+        assert "BILAG-2004 grades at baseline (all 9 systems)" in missing
+        assert "BILAG-2004 grades at follow-up (all 9 systems)" in missing
+        assert "pga_rule" in missing  # no default reading of the PGA criterion
+        assert "treatment failure flag" in missing
+        assert last["bicla.c4_no_pga_deterioration"] == "cannot be determined"
+        assert "PGA operationalisation not chosen" in str(
+            last["bicla.c4_no_pga_deterioration.reason"]
+        )
+        # Flags the caller must state: the SFI cannot say "no flare" without them.
+        assert last["selena_flare.category"] == "cannot be determined"
+        assert "hospitalisation flag" in str(last["selena_flare.missing"])
+
+    def test_visit_pairs(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        rows = self.records(monkeypatch, *self.BOTH)
+        first, second, last = rows[0], rows[1], rows[-1]
+        # Nothing to compare with at the first visit.
+        assert first["bicla.response"] is None
+        assert first["selena_flare.category"] is None
+        assert last["bicla.baseline_date"] == first["visit_date"]  # the first visit
+        assert last["selena_flare.previous_date"] == rows[-2]["visit_date"]  # the previous
+        assert second["selena_flare.previous_date"] == first["visit_date"]
+
+    def test_pga_rule(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        last = self.records(monkeypatch, *self.BOTH, "--pga-rule", "pct_of_scale")[-1]
+        assert last["bicla.pga_rule"] == "pct_of_scale"
+        assert "pga_rule" not in str(last["bicla.missing"]).split("; ")
+        code, _, _ = run(monkeypatch, [*self.ARGV, *self.BOTH, "--pga-rule", "ten_percent"])
+        assert code == EXIT_USAGE
+
+    @pytest.mark.parametrize(
+        ("scheme", "at_zero"),
+        [
+            ("eular_table_4band", "remission"),  # "0 = remission (no activity)"
+            ("malaysia_cpg_2024_sledai_classic", "mild"),  # "< 6 mild" (no zero band)
+        ],
+    )
+    def test_bands_follow_each_sledai_2k_result(
+        self, monkeypatch: pytest.MonkeyPatch, scheme: str, at_zero: str
+    ) -> None:
+        rows = self.records(monkeypatch, "--instrument", "sledai_2k", "--bands", scheme)
+        for row in rows:
+            keys = list(row)
+            after = keys.index("sledai_2k.verdict") + 1
+            assert keys[after : after + 4] == [
+                f"sledai_bands.{scheme}",
+                f"sledai_bands.{scheme}.verdict",
+                f"sledai_bands.{scheme}.least",
+                f"sledai_bands.{scheme}.most",
+            ]
+            if row["sledai_2k.total"] == 0 and row["sledai_2k.complete"]:
+                assert row[f"sledai_bands.{scheme}"] == at_zero
+
+    def test_bands_not_with_clinical(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        argv = [*self.ARGV, "--clinical", "--bands", "eular_table_4band"]
+        code, _, err = run(monkeypatch, argv)
+        assert code == EXIT_USAGE
+        assert "--bands" in err
+
+    def test_all_includes_them(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        last = self.records(monkeypatch, "--instrument", "all")[-1]
+        assert "bicla.verdict" in last
+        assert "selena_flare.verdict" in last

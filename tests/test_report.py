@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sle_scoring import Observation, Patient, cli, records, reference_cases, report
+from sle_scoring import INSTRUMENTS, Observation, Patient, cli, records, reference_cases, report
 
 d = datetime.date
 SVG = "{http://www.w3.org/2000/svg}"
@@ -89,6 +89,19 @@ class TestExampleReport:
         assert row is not None
         assert "<td>0</td>" in row.group(1)
         assert "cannot be determined: PGA missing" in row.group(1)
+        # BICLA against the first visit: the case has no BILAG-2004 grades
+        assert "cannot be determined: BILAG-2004 grades at baseline" in row.group(1)
+        # Nothing to compare with at the first visit (presentation)
+        first = re.search(r"<tr><td>2023-10-01</td>(.*?)</tr>", example_page)
+        assert first is not None
+        assert "nothing to compare with at the first visit" in first.group(1)
+
+    def test_visit_columns_are_the_registry(self) -> None:
+        """Every registered instrument (not a variant) has a column, trial outcomes too."""
+        names = [spec.name for _heading, spec in report.VISIT_COLUMNS]
+        assert names == [name for name, spec in INSTRUMENTS.items() if spec.variant_of is None]
+        assert "bicla" in names
+        assert "selena_flare" in names
 
     def test_self_contained(self, example_page: str) -> None:
         assert "<script" not in example_page

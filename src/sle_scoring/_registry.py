@@ -60,7 +60,9 @@ class Occasion:
     the evidence it uses; ``None``: all of it); ``previous`` the visit before it and
     ``baseline`` the patient's first visit (``None`` at the first visit);
     ``window_days`` and ``non_standard_window`` the SLEDAI-2K window
-    (:func:`sle_scoring.sledai_2k.score_visit`).
+    (:func:`sle_scoring.sledai_2k.score_visit`); ``pga_rule`` the caller's reading
+    of BICLA's PGA criterion (:data:`sle_scoring.bicla.PGA_RULES`; ``None``: not
+    chosen, the PGA component cannot be determined).
     """
 
     date: datetime.date | None = None
@@ -68,6 +70,7 @@ class Occasion:
     baseline: datetime.date | None = None
     window_days: int = 10
     non_standard_window: bool = False
+    pga_rule: str | None = None
 
 
 @attrs.frozen
@@ -151,6 +154,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     ("doris_remission", "INSTRUMENT"),
     ("sri", "INSTRUMENT"),
     ("sledai_change", "INSTRUMENT"),
+    ("bicla", "INSTRUMENT"),
+    ("selena_flare", "INSTRUMENT"),
 )
 
 

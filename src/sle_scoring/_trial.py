@@ -19,6 +19,7 @@ import attrs
 
 from ._numbers import plain
 from ._outcomes import State, not_assessed_name, score_range
+from ._results import RecordValue
 from .exceptions import InvalidItemsError
 from .sledai_2k import MAX_SCORE, SLEDAI_2K, Score
 
@@ -100,18 +101,18 @@ def iso(date: datetime.date | None) -> str | None:
     return None if date is None else date.isoformat()
 
 
-def record_components(prefix: str, components: Iterable[Component]) -> dict[str, object]:
+def record_components(prefix: str, components: Iterable[Component]) -> dict[str, RecordValue]:
     """``<prefix>.<code>`` (the state) and ``<prefix>.<code>.reason`` per component."""
-    record: dict[str, object] = {}
+    record: dict[str, RecordValue] = {}
     for component in components:
         record[f"{prefix}.{component.code}"] = component.state.value
         record[f"{prefix}.{component.code}.reason"] = component.reason
     return record
 
 
-def record_inputs(prefix: str, components: Iterable[Component]) -> dict[str, object]:
+def record_inputs(prefix: str, components: Iterable[Component]) -> dict[str, RecordValue]:
     """``<prefix>.input.<name>`` for every input read (``None`` when missing)."""
-    record: dict[str, object] = {}
+    record: dict[str, RecordValue] = {}
     for component in components:
         for name, value in component.inputs:
             record[f"{prefix}.input.{name}"] = None if value == "missing" else value

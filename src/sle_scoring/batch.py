@@ -33,7 +33,7 @@ from typing import Literal, NamedTuple
 
 import attrs
 
-from . import _args, eular_acr_2019, sledai_2k, vocabulary
+from . import _args, bicla, eular_acr_2019, sledai_2k, sledai_bands, vocabulary
 from ._items import ItemStatus
 from ._registry import Instrument, Occasion, apply, instruments
 from ._results import RecordValue, Result
@@ -46,6 +46,7 @@ __all__ = [
     "DEFAULT_INSTRUMENTS",
     "Case",
     "Settings",
+    "band_fields",
     "carry_forward",
     "case_dict",
     "case_fields",
@@ -85,7 +86,11 @@ class Settings:
     ``as_of``: classify evidence records on the evidence up to this date (only when
     nothing is scored per visit; otherwise each visit's date is used). ``fields``:
     per instrument, the fields of its record to write (default: all of them, as
-    :attr:`sle_scoring.Instrument.fields`).
+    :attr:`sle_scoring.Instrument.fields`). ``pga_rule``: BICLA's PGA reading
+    (:data:`sle_scoring.bicla.PGA_RULES`; ``None``: not chosen, BICLA's PGA component
+    cannot be determined). ``bands``: a SLEDAI-2K band scheme
+    (:data:`sle_scoring.sledai_bands.SCHEMES`) whose ``sledai_bands.<scheme>``
+    fields follow each ``sledai_2k`` result (``None``: no band).
     """
 
     instruments: tuple[str, ...] = attrs.field(default=DEFAULT_INSTRUMENTS, converter=_instruments)
@@ -95,6 +100,8 @@ class Settings:
     visits: tuple[datetime.date, ...] = ()
     as_of: datetime.date | None = None
     fields: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
+    pga_rule: str | None = None
+    bands: str | None = None
     # Looked up once: batch scoring reads them for every row.
     _specs: tuple[Instrument, ...] = attrs.field(init=False, eq=False, repr=False)
     _keys: tuple[tuple[str, ...], ...] = attrs.field(init=False, eq=False, repr=False)
@@ -122,6 +129,16 @@ class Settings:
     def __attrs_post_init__(self) -> None:
         # Checked here, once, rather than failing on every row of a batch.
         sledai_2k.check_window(self.window_days, non_standard=self.non_standard_window)
+        if self.pga_rule is not None and self.pga_rule not in bicla.PGA_RULES:
+            raise InvalidArgumentError(
+                "pga_rule",
+                f"pga_rule={quote(self.pga_rule)}: one of {', '.join(bicla.PGA_RULES)} or None",
+            )
+        if self.bands is not None and self.bands not in sledai_bands.SCHEMES:
+            raise InvalidArgumentError(
+                "bands",
+                f"bands={quote(self.bands)}: one of {', '.join(sledai_bands.SCHEMES)} or None",
+            )
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -288,7 +305,9 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
     window, non_standard = settings.window_days, settings.non_standard_window
     sources = [spec.visits_from for spec in specs if spec.visits_from is not None]
     if not sources and not settings.visits:
-        occasion = Occasion(settings.as_of, None, None, window, non_standard)
+        occasion = Occasion(
+            settings.as_of, None, None, window, non_standard, pga_rule=settings.pga_rule
+        )
         results = tuple(apply(spec, patient, occasion) for spec in specs)
         return [Case(row, patient.id, None, results)]
     visits = settings.visits or _visit_dates(patient, tuple(dict.fromkeys(sources)))
@@ -309,7 +328,9 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
     for number, visit in enumerate(visits):
         previous = visits[number - 1] if number else None
         baseline = visits[0] if number else None
-        occasion = Occasion(visit, previous, baseline, window, non_standard)
+        occasion = Occasion(
+            visit, previous, baseline, window, non_standard, pga_rule=settings.pga_rule
+        )
         results = tuple(apply(spec, patient, occasion) for spec in specs)
         cases.append(Case(row, patient.id, visit, results))
     return cases
@@ -338,12 +359,15 @@ def case_fields(settings: Settings, *, items: bool = False) -> list[str]:
     """The flat column names of a case (the CSV header), in output order.
 
     ``row``, ``patient_id``, ``visit_date``, then for each result
-    ``<key>.<field>`` (:meth:`Settings.record_fields`) and, with ``items``,
+    ``<key>.<field>`` (:meth:`Settings.record_fields`), after ``sledai_2k`` the
+    band fields of :attr:`Settings.bands` (:func:`band_fields`) and, with ``items``,
     ``<key>.<item code>`` for each item of an instrument that has items.
     """
     fields = ["row", "patient_id", "visit_date"]
     for key, spec in zip(settings.keys, settings.specs, strict=True):
         fields.extend(f"{key}.{field}" for field in settings.record_fields(key))
+        if key == "sledai_2k":
+            fields.extend(band_fields(settings.bands))
         if items:
             fields.extend(f"{key}.{code}" for code in spec.codes)
     return fields
@@ -388,15 +412,36 @@ def case_values(
     chosen = settings if settings is not None else _DEFAULT
     values: list[RecordValue] = [case.row, case.patient_id, _visit(case)]
     for keys, spec, result in zip(chosen._keys, chosen._specs, case.results, strict=True):
+        banded = spec.name == "sledai_2k" and chosen.bands is not None
         if result is None:
             values.extend(None for _ in keys)
+            if banded:
+                values.extend(None for _ in band_fields(chosen.bands))
             if items:
                 values.extend(None for _ in spec.codes)
             continue
         values.extend(map(result.as_record().__getitem__, keys))
+        if banded:
+            values.extend(_band(result, chosen).as_record().values())
         if items:
             values.extend(_item_states(result, spec.codes))
     return values
+
+
+def band_fields(scheme: str | None) -> tuple[str, ...]:
+    """The record keys of a SLEDAI-2K band under ``scheme``
+    (:meth:`sle_scoring.sledai_bands.Band.as_record`); ``()`` for no scheme."""
+    if scheme is None:
+        return ()
+    key = f"sledai_bands.{scheme}"
+    return (key, f"{key}.verdict", f"{key}.least", f"{key}.most")
+
+
+def _band(result: Result, settings: Settings) -> sledai_bands.Band:
+    # Only a sledai_2k result is banded (the schemes are defined on the full score).
+    if not isinstance(result, sledai_2k.Score) or settings.bands is None:
+        raise TypeError("only a SLEDAI-2K score is banded, under a chosen scheme")
+    return sledai_bands.band(result, scheme=settings.bands)
 
 
 def case_record(case: Case, settings: Settings, *, items: bool = False) -> dict[str, RecordValue]:
@@ -486,11 +531,14 @@ def case_text(case: Case, settings: Settings | None = None) -> str:
         else ["An outcome between visits"] * len(case.results)
     )
     parts = [heading]
-    for title, result in zip(titles, case.results, strict=True):
+    specs = settings.specs if settings is not None else (None,) * len(case.results)
+    for title, spec, result in zip(titles, specs, case.results, strict=True):
         if result is None:
             parts.append(f"{title}: nothing to compare with at the first visit")
-        else:
-            parts.append(result.explain())
+            continue
+        parts.append(result.explain())
+        if spec is not None and spec.name == "sledai_2k" and settings and settings.bands:
+            parts.append(_band(result, settings).explain())
     return "\n\n".join(parts)
 
 

@@ -48,6 +48,8 @@ import attrs
 from ._items import suggest
 from ._numbers import exact, plain
 from ._outcomes import PGA_MAXIMUM, State, flag, pga_on, scores_in_order
+from ._registry import Instrument, Occasion
+from ._results import RecordValue
 from ._trial import (
     Component,
     check_date,
@@ -68,6 +70,8 @@ from .units import Number
 __all__ = [
     "BILAG_GRADES",
     "COMPONENTS",
+    "FIELDS",
+    "INSTRUMENT",
     "PGA_BASELINE_FACTOR_AT_MOST",
     "PGA_RULES",
     "PGA_SCALE_WORSENING_BELOW",
@@ -401,6 +405,10 @@ class Bicla:
                 return component
         raise UnknownCodeError(code, "BICLA component", suggest(code, COMPONENTS))
 
+    def finding(self, code: str) -> Component:
+        """One component by its code, as every result offers it (:meth:`component`)."""
+        return self.component(code)
+
     def explain(self) -> str:
         """The verdict, each component with its reason, the PGA reading and the source."""
         dates = ""
@@ -417,11 +425,11 @@ class Bicla:
     def __str__(self) -> str:
         return self.explain()
 
-    def as_record(self) -> dict[str, object]:
+    def as_record(self) -> dict[str, RecordValue]:
         """Flat and JSON-ready, keys ``bicla.<field>``: ``response``, ``verdict``,
         ``pga_rule``, ``complete``, ``missing`` (``; ``-joined), the dates, each
         component's state and ``.reason``, and every input as ``bicla.input.<name>``."""
-        record: dict[str, object] = {
+        record: dict[str, RecordValue] = {
             "bicla.response": self.response.value,
             "bicla.verdict": self.verdict,
             "bicla.pga_rule": None if self.pga_rule is None else self.pga_rule.value,
@@ -563,3 +571,53 @@ def assess_visits(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+def _at_occasion(patient: Patient, occasion: Occasion) -> Bicla | None:
+    # BICLA is response at follow-up against the trial's baseline ("from baseline",
+    # Wallace 2011): here the record's first visit, as for the SRI. BILAG-2004 grades
+    # and the treatment-failure flag are the caller's, so batch scoring has none:
+    # the result names them as missing.
+    if occasion.baseline is None or occasion.date is None:
+        return None
+    return assess_visits(
+        patient,
+        occasion.baseline,
+        occasion.date,
+        bilag_baseline=None,
+        bilag_follow_up=None,
+        pga_rule=occasion.pga_rule,
+        window_days=occasion.window_days,
+        non_standard_window=occasion.non_standard_window,
+    )
+
+
+#: The keys of :meth:`Bicla.as_record` without the ``bicla.`` prefix: the same for
+#: every result (every component reads the same inputs), so those of one result.
+FIELDS = tuple(
+    key.removeprefix("bicla.")
+    for key in assess(
+        None,
+        None,
+        bilag_baseline=None,
+        bilag_follow_up=None,
+        pga_baseline=None,
+        pga_follow_up=None,
+        pga_rule=None,
+    ).as_record()
+)
+
+#: BICLA in the instrument registry (``sle_scoring.INSTRUMENTS``): baseline = the
+#: record's first visit; BILAG-2004 grades only through :func:`assess_visits`.
+INSTRUMENT = Instrument(
+    name="bicla",
+    title="BILAG-based Composite Lupus Assessment (BICLA)",
+    source=SOURCE,
+    scope="outcome_between_visits",
+    codes=(),
+    fields=FIELDS,
+    from_items=None,
+    from_evidence=assess_visits,
+    at_occasion=_at_occasion,
+    visits_from="sledai_2k",
+)

@@ -40,7 +40,17 @@ from typing import IO, Any, NamedTuple
 
 import attrs
 
-from . import __version__, _output, _report_command, batch, compare, records, sledai_2k
+from . import (
+    __version__,
+    _output,
+    _report_command,
+    batch,
+    bicla,
+    compare,
+    records,
+    sledai_2k,
+    sledai_bands,
+)
 from ._registry import instruments
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, instruments_in_header, read_header
@@ -335,6 +345,25 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="NAME",
                 help="apply NAME (repeatable; all: every registered instrument; on "
                 "item-level CSV, every one the header has items of): " + ", ".join(instruments()),
+            )
+            command.add_argument(
+                "--pga-rule",
+                choices=bicla.PGA_RULES,
+                default=None,
+                help="BICLA's reading of 'no significant deterioration (<=10%%)' in the PGA: "
+                "pct_of_scale (a rise < 0.3, 10%% of the 0-3 scale) or pct_of_baseline "
+                "(follow-up <= 1.10 x baseline). No default: without it BICLA's PGA "
+                "component is 'cannot be determined: PGA operationalisation not chosen'",
+            )
+            command.add_argument(
+                "--bands",
+                choices=tuple(sledai_bands.SCHEMES),
+                default=None,
+                metavar="SCHEME",
+                help="add the SLEDAI-2K activity band under SCHEME (no default; none is "
+                "'the' standard) after each SLEDAI-2K result, as sledai_bands.<SCHEME> "
+                "columns; applies SLEDAI-2K if --instrument does not name it: "
+                + ", ".join(sledai_bands.SCHEMES),
             )
         if name == "classify":
             command.add_argument(
@@ -830,13 +859,15 @@ def _chosen(args: argparse.Namespace) -> tuple[str, ...]:
     named = args.instrument or list(batch.DEFAULT_INSTRUMENTS)
     if "all" in named:
         return tuple(instruments())
+    if args.bands is not None and "sledai_2k" not in named:
+        named = ["sledai_2k", *named]  # the bands are of the SLEDAI-2K score
     return tuple(dict.fromkeys(named))  # a name given twice is applied once
 
 
 def _flat(args: argparse.Namespace) -> bool:
     """Whether records are flat, every field of every instrument (score with
     --instrument); without it, score writes what it always has, like the shortcuts."""
-    return args.command == "score" and bool(args.instrument)
+    return args.command == "score" and (bool(args.instrument) or args.bands is not None)
 
 
 def _settings(args: argparse.Namespace) -> batch.Settings:
@@ -848,6 +879,12 @@ def _settings(args: argparse.Namespace) -> batch.Settings:
             f"--window {window} is not a published SLEDAI-2K window (10 or 30 days); "
             "add --non-standard-window to use it anyway"
         ) from None
+    bands = getattr(args, "bands", None)
+    if bands is not None and getattr(args, "clinical", False):
+        raise _UsageError(
+            "--bands bands the full SLEDAI-2K (the schemes are defined on it), not the "
+            "clinical SLEDAI-2K of --clinical"
+        )
     return batch.Settings(
         instruments=_chosen(args),
         clinical_sledai=getattr(args, "clinical", False),
@@ -856,6 +893,8 @@ def _settings(args: argparse.Namespace) -> batch.Settings:
         visits=tuple(getattr(args, "visit", None) or ()),
         as_of=getattr(args, "as_of", None),
         fields={} if _flat(args) else _SHORTCUT_FIELDS,
+        pga_rule=getattr(args, "pga_rule", None),
+        bands=bands,
     )
 
 

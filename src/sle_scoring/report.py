@@ -33,9 +33,7 @@ import attrs
 
 from . import (
     acr_1997,
-    doris_remission,
     eular_acr_2019,
-    lldas,
     plot,
     sledai_2k,
     slicc_2012,
@@ -43,6 +41,7 @@ from . import (
 )
 from . import timeline as _timeline
 from ._items import suggest
+from ._registry import Instrument, Occasion, apply, instruments
 from .evidence import Patient
 from .exceptions import SleScoringError, UnknownCodeError
 from .plot import Event, UndatedValue
@@ -107,22 +106,47 @@ class _SledaiVerdict:
         return self.score.explain()
 
 
-# (patient, visit date, previous visit date or None) -> a result with a verdict.
-_Assess = Callable[[Patient, datetime.date, "datetime.date | None"], _Verdict]
+# The short headings the visit table has always had; any other registered
+# instrument is headed by its registry title.
+_HEADINGS = {
+    "eular_acr_2019": "2019 EULAR/ACR",
+    "slicc_2012": "SLICC 2012",
+    "acr_1997": "ACR 1997",
+    "sledai_2k": "SLEDAI-2K",
+    "lldas": "LLDAS",
+    "doris_remission": "DORIS 2021 remission",
+}
 
-#: The instruments of the visit table, in column order: (name, function of the
-#: patient, the visit date and the previous visit's date, returning a result with a
-#: ``verdict`` and an ``explain()``). Classification uses the evidence up to the
-#: visit. The one list to change when instruments are added (or to build from an
-#: instrument registry).
-VISIT_COLUMNS: tuple[tuple[str, _Assess], ...] = (
-    ("2019 EULAR/ACR", lambda p, day, _: eular_acr_2019.classify_patient(p, as_of=day)),
-    ("SLICC 2012", lambda p, day, _: slicc_2012.classify_patient(p, as_of=day)),
-    ("ACR 1997", lambda p, day, _: acr_1997.classify_patient(p, as_of=day)),
-    ("SLEDAI-2K", lambda p, day, _: _SledaiVerdict(sledai_2k.score_visit(p, day))),
-    ("LLDAS", lambda p, day, before: lldas.assess_visit(p, day, previous_visit=before)),
-    ("DORIS 2021 remission", lambda p, day, _: doris_remission.assess_visit(p, day)),
+#: The instruments of the visit table, in registry order (``sle_scoring.INSTRUMENTS``,
+#: variants such as clinical SLEDAI-2K left out): (heading, registry entry). Each is
+#: applied at a visit as batch scoring applies it (classification on the evidence up
+#: to the visit; outcomes between visits against the previous or the first visit).
+VISIT_COLUMNS: tuple[tuple[str, Instrument], ...] = tuple(
+    (_HEADINGS.get(name, spec.title), spec)
+    for name, spec in instruments().items()
+    if spec.variant_of is None
 )
+
+
+def _at_visit(spec: Instrument, patient: Patient, occasion: Occasion) -> _Verdict:
+    result = apply(spec, patient, occasion)
+    if result is None:
+        return _NothingToCompare(spec.title)
+    if isinstance(result, sledai_2k.Score):
+        return _SledaiVerdict(result)
+    return result
+
+
+@attrs.frozen
+class _NothingToCompare:
+    title: str
+
+    @property
+    def verdict(self) -> str:
+        return "nothing to compare with at the first visit"
+
+    def explain(self) -> str:
+        return f"{self.title}: nothing to compare with at the first visit"
 
 
 class _Classified(Protocol):
@@ -190,7 +214,7 @@ class _Section:
 
 
 def _visit_table(patient: Patient, dates: Sequence[datetime.date]) -> str:
-    names = [name for name, _assess in VISIT_COLUMNS]
+    names = [name for name, _spec in VISIT_COLUMNS]
     rows = [
         "<table>",
         "<thead><tr><th>visit</th>" + "".join(f"<th>{_e(n)}</th>" for n in names) + "</tr></thead>",
@@ -198,7 +222,8 @@ def _visit_table(patient: Patient, dates: Sequence[datetime.date]) -> str:
     ]
     previous: datetime.date | None = None
     for day in dates:
-        results = [assess(patient, day, previous) for _name, assess in VISIT_COLUMNS]
+        occasion = Occasion(day, previous, dates[0] if previous is not None else None)
+        results = [_at_visit(spec, patient, occasion) for _name, spec in VISIT_COLUMNS]
         cells = "".join(f"<td>{_e(r.verdict)}</td>" for r in results)
         rows.append(f"<tr><td>{_e(day.isoformat())}</td>{cells}</tr>")
         explanations = "\n\n".join(r.explain() for r in results)

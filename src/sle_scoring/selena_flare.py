@@ -47,6 +47,8 @@ import attrs
 from ._items import suggest
 from ._numbers import exact, plain
 from ._outcomes import PGA_MAXIMUM, State, flag, pga_on, scores_in_order
+from ._registry import Instrument, Occasion
+from ._results import RecordValue
 from ._trial import (
     Component,
     check_date,
@@ -68,6 +70,8 @@ from .units import Number
 __all__ = [
     "CLINICAL",
     "CRITERIA",
+    "FIELDS",
+    "INSTRUMENT",
     "MILD_MODERATE_MANIFESTATIONS",
     "MILD_PGA_INCREASE_AT_LEAST",
     "MILD_SLEDAI_INCREASE_AT_LEAST",
@@ -478,6 +482,10 @@ class Flare:
                 return component
         raise UnknownCodeError(code, "SELENA flare index criterion", suggest(code, CRITERIA))
 
+    def finding(self, code: str) -> Component:
+        """One criterion by its code, as every result offers it (:meth:`criterion`)."""
+        return self.criterion(code)
+
     def explain(self) -> str:
         """The verdict, then the clinical and the treatment criteria apart."""
         dates = ""
@@ -498,13 +506,13 @@ class Flare:
     def __str__(self) -> str:
         return self.explain()
 
-    def as_record(self) -> dict[str, object]:
+    def as_record(self) -> dict[str, RecordValue]:
         """Flat and JSON-ready, keys ``selena_flare.<field>``: ``category``,
         ``verdict``, ``name``, ``complete``, ``missing``, ``triggered_clinical`` and
         ``triggered_treatment`` (comma-joined codes), ``sledai_version``,
         ``reference``, ``treatment_criteria_counted``, the dates, each criterion's
         state and ``.reason``, and every input as ``selena_flare.input.<name>``."""
-        record: dict[str, object] = {
+        record: dict[str, RecordValue] = {
             "selena_flare.category": self.category.value,
             "selena_flare.verdict": self.verdict,
             "selena_flare.name": self.name,
@@ -716,3 +724,38 @@ def assess_visits(
 def __dir__() -> list[str]:
     # The public API is what __all__ lists (as in pypa/packaging).
     return list(__all__)
+
+
+def _at_occasion(patient: Patient, occasion: Occasion) -> Flare | None:
+    # The SFI compares the current visit with the previous one (change = current -
+    # previous, the calculator page). Body weight and the flags are the caller's, so
+    # batch scoring has none: the result names them as missing.
+    if occasion.previous is None or occasion.date is None:
+        return None
+    return assess_visits(
+        patient,
+        occasion.previous,
+        occasion.date,
+        window_days=occasion.window_days,
+        non_standard_window=occasion.non_standard_window,
+    )
+
+
+#: The keys of :meth:`Flare.as_record` without the ``selena_flare.`` prefix: the same
+#: for every result (every criterion reads the same inputs), so those of one result.
+FIELDS = tuple(key.removeprefix("selena_flare.") for key in assess(None, None).as_record())
+
+#: The classic SELENA flare index in the instrument registry
+#: (``sle_scoring.INSTRUMENTS``): each visit against the previous one.
+INSTRUMENT = Instrument(
+    name="selena_flare",
+    title="SELENA-SLEDAI Flare Index (classic SFI)",
+    source=SOURCE,
+    scope="outcome_between_visits",
+    codes=(),
+    fields=FIELDS,
+    from_items=None,
+    from_evidence=assess_visits,
+    at_occasion=_at_occasion,
+    visits_from="sledai_2k",
+)

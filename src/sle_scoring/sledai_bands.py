@@ -30,6 +30,7 @@ import datetime
 import attrs
 
 from ._items import suggest
+from ._results import RecordValue
 from ._trial import check_date, shown_range, sledai_missing, sledai_range
 from .exceptions import InvalidItemsError, UnknownCodeError
 from .sledai_2k import MAX_SCORE, Score
@@ -247,7 +248,7 @@ class Band:
     def __str__(self) -> str:
         return self.explain()
 
-    def as_record(self) -> dict[str, object]:
+    def as_record(self) -> dict[str, RecordValue]:
         """Flat and JSON-ready: ``sledai_bands.<scheme>`` is the band (``None`` when it
         cannot be determined), with ``.verdict``, ``.least``, ``.most``."""
         key = f"sledai_bands.{self.scheme.id}"
@@ -328,7 +329,7 @@ class ThresholdCheck:
     def __str__(self) -> str:
         return self.explain()
 
-    def as_record(self) -> dict[str, object]:
+    def as_record(self) -> dict[str, RecordValue]:
         """Flat and JSON-ready: ``sledai_bands.<threshold>`` is True, False or ``None``."""
         key = f"sledai_bands.{self.threshold.id}"
         return {key: self.met, f"{key}.verdict": self.verdict}
