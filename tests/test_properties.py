@@ -57,3 +57,34 @@ def test_clinical_sledai_is_sledai_minus_serology(items: list[str]) -> None:
     clinical = sledai_2k.score(items, index=sledai_2k.CLINICAL_SLEDAI_2K).total
     serology = sum(2 for code in set(items) if code in {"low_complement", "increased_dna_binding"})
     assert clinical == full - serology
+
+
+@given(sledai_items, sledai_items, eular_items, eular_items)
+def test_record_values_are_the_record(
+    sledai_present: list[str],
+    sledai_not_assessed: list[str],
+    eular_present: list[str],
+    eular_not_assessed: list[str],
+) -> None:
+    # A batch writes record_values(fields); it must be as_record() field by field.
+    for result, name, fields in (
+        (
+            sledai_2k.score(
+                sledai_present, not_assessed=set(sledai_not_assessed) - set(sledai_present)
+            ),
+            "sledai_2k",
+            sledai_2k.INSTRUMENT.fields,
+        ),
+        (
+            eular_acr_2019.classify(
+                eular_present, not_assessed=set(eular_not_assessed) - set(eular_present)
+            ),
+            "eular_acr_2019",
+            eular_acr_2019.INSTRUMENT.fields,
+        ),
+    ):
+        record = result.as_record()
+        assert result.record_values(fields) == [record[f"{name}.{field}"] for field in fields]
+        assert result.record_values(reversed(fields)) == [
+            record[f"{name}.{field}"] for field in reversed(fields)
+        ]

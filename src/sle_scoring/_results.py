@@ -106,12 +106,16 @@ def item_fields(
     return {
         "present": in_order(present, position),
         "not_assessed": in_order(not_assessed, position),
-        "explained": in_order(
-            [f.code for f in findings if f.status is ItemStatus.EXPLAINED], position
-        )
-        if findings
-        else "",
+        "explained": explained(findings, position),
     }
+
+
+def explained(findings: Sequence[ItemFinding], position: Mapping[str, int]) -> str:
+    """The codes of ``findings`` left out as explained by another cause, in table
+    order (the ``explained`` field of an item-based record)."""
+    if not findings:
+        return ""
+    return in_order([f.code for f in findings if f.status is ItemStatus.EXPLAINED], position)
 
 
 def unknown(code: object, vocabulary: str, valid: Iterable[str]) -> UnknownCodeError:

@@ -104,6 +104,7 @@ class Settings:
     bands: str | None = None
     # Looked up once: batch scoring reads them for every row.
     _specs: tuple[Instrument, ...] = attrs.field(init=False, eq=False, repr=False)
+    _fields: tuple[tuple[str, ...], ...] = attrs.field(init=False, eq=False, repr=False)
     _keys: tuple[tuple[str, ...], ...] = attrs.field(init=False, eq=False, repr=False)
     _blocks: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
 
@@ -115,11 +116,15 @@ class Settings:
             for name in self.instruments
         )
 
+    @_fields.default
+    def _find_fields(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(self.fields.get(spec.name, spec.fields) for spec in self._specs)
+
     @_keys.default
     def _find_keys(self) -> tuple[tuple[str, ...], ...]:
         return tuple(
-            tuple(f"{spec.name}.{field}" for field in self.fields.get(spec.name, spec.fields))
-            for spec in self._specs
+            tuple(f"{spec.name}.{field}" for field in fields)
+            for spec, fields in zip(self._specs, self._fields, strict=True)
         )
 
     @_blocks.default
@@ -411,7 +416,9 @@ def case_values(
     """
     chosen = settings if settings is not None else _DEFAULT
     values: list[RecordValue] = [case.row, case.patient_id, _visit(case)]
-    for keys, spec, result in zip(chosen._keys, chosen._specs, case.results, strict=True):
+    for position, (keys, spec, result) in enumerate(
+        zip(chosen._keys, chosen._specs, case.results, strict=True)
+    ):
         banded = spec.name == "sledai_2k" and chosen.bands is not None
         if result is None:
             values.extend(None for _ in keys)
@@ -420,7 +427,13 @@ def case_values(
             if items:
                 values.extend(None for _ in spec.codes)
             continue
-        values.extend(map(result.as_record().__getitem__, keys))
+        fields = chosen._fields[position]
+        record_values = getattr(result, "record_values", None)
+        if record_values is not None:
+            # Only the fields written are formatted (the defaults write 3-7 of them).
+            values.extend(record_values(fields))
+        else:
+            values.extend(map(result.as_record().__getitem__, keys))
         if banded:
             values.extend(_band(result, chosen).as_record().values())
         if items:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from fractions import Fraction
 
 import attrs
@@ -56,7 +56,7 @@ from ._items import (
     ordered_findings,
 )
 from ._registry import Instrument
-from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
+from ._results import RecordValue, explained, in_order, iso, item_of, positions, prefixed
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -497,24 +497,12 @@ class Classification:
     def as_record(self) -> dict[str, RecordValue]:
         """The classification as one flat record, keys ``eular_acr_2019.<field>``
         (:data:`INSTRUMENT` ``.fields``; code lists in table order)."""
-        possible = self._possible()  # computed once: this runs for every row of a batch
-        return prefixed(
-            "eular_acr_2019",
-            {
-                "points": self.points,
-                "clinical_points": self.clinical_points,
-                "immunologic_points": self.immunologic_points,
-                "entry_criterion_met": self.entry_criterion_met,
-                "classified": self.classified,
-                "complete": self.complete,
-                "could_change_verdict": self._could_change(possible),
-                "max_possible": sum(possible),
-                "as_of": iso(self.as_of),
-                "first_fulfilled": iso(self.first_fulfilled),
-                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
-                "verdict": self._verdict(possible),
-            },
-        )
+        return prefixed("eular_acr_2019", {name: get(self) for name, get in _RECORD.items()})
+
+    def record_values(self, fields: Iterable[str]) -> list[RecordValue]:
+        """The values of ``fields`` of :meth:`as_record` (without the prefix), built
+        alone: a batch writing a few columns does not format the others."""
+        return [_RECORD[name](self) for name in fields]
 
     def explain(self) -> str:
         """A readable account of the classification, domain by domain."""
@@ -562,6 +550,26 @@ class Classification:
 
     def __str__(self) -> str:
         return self.explain()
+
+
+# Each field of Classification.as_record(), in record order: the one definition of
+# the record (as_record builds them all, record_values only those a batch writes).
+_RECORD: dict[str, Callable[[Classification], RecordValue]] = {
+    "points": lambda c: c.points,
+    "clinical_points": lambda c: c.clinical_points,
+    "immunologic_points": lambda c: c.immunologic_points,
+    "entry_criterion_met": lambda c: c.entry_criterion_met,
+    "classified": lambda c: c.classified,
+    "complete": lambda c: c.complete,
+    "could_change_verdict": lambda c: c.could_change_verdict,
+    "max_possible": lambda c: c.max_possible,
+    "as_of": lambda c: iso(c.as_of),
+    "first_fulfilled": lambda c: iso(c.first_fulfilled),
+    "present": lambda c: in_order(c.present, _POSITION),
+    "not_assessed": lambda c: in_order(c.not_assessed, _POSITION),
+    "explained": lambda c: explained(c.findings, _POSITION),
+    "verdict": lambda c: c.verdict,
+}
 
 
 def classify(

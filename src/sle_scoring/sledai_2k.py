@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 
 import attrs
@@ -48,7 +48,15 @@ from ._items import (
     ordered_findings,
 )
 from ._registry import Instrument
-from ._results import RecordValue, in_order, iso, item_fields, item_of, positions, prefixed
+from ._results import (
+    RecordValue,
+    explained,
+    in_order,
+    iso,
+    item_of,
+    positions,
+    prefixed,
+)
 from ._safe import quote
 from .evidence import Observation, Patient
 from .exceptions import InvalidArgumentError
@@ -412,20 +420,12 @@ class Score:
     def as_record(self) -> dict[str, RecordValue]:
         """The score as one flat record, keys ``<index key>.<field>`` (``sledai_2k``
         or ``clinical_sledai_2k``; :data:`INSTRUMENT` ``.fields``)."""
-        return prefixed(
-            self.index.key,
-            {
-                "total": self.total,
-                "max": self.index.max_score,
-                "complete": self.complete,
-                "visit_date": iso(self.visit_date),
-                "window_days": self.window_days,
-                "standard_window": self.standard_window,
-                **item_fields(self.present, self.not_assessed, self.findings, _POSITION),
-                "ignored": in_order(self.ignored, _POSITION),
-                "verdict": self.verdict,
-            },
-        )
+        return prefixed(self.index.key, {name: get(self) for name, get in _RECORD.items()})
+
+    def record_values(self, fields: Iterable[str]) -> list[RecordValue]:
+        """The values of ``fields`` of :meth:`as_record` (without the prefix), built
+        alone: a batch writing a few columns does not format the others."""
+        return [_RECORD[name](self) for name in fields]
 
     def explain(self) -> str:
         """A readable account: each descriptor scored, left out, or not assessed."""
@@ -458,6 +458,23 @@ class Score:
 
     def __str__(self) -> str:
         return self.explain()
+
+
+# Each field of Score.as_record(), in record order: the one definition of the record
+# (as_record builds them all, record_values only those a batch writes).
+_RECORD: dict[str, Callable[[Score], RecordValue]] = {
+    "total": lambda score: score.total,
+    "max": lambda score: score.index.max_score,
+    "complete": lambda score: score.complete,
+    "visit_date": lambda score: iso(score.visit_date),
+    "window_days": lambda score: score.window_days,
+    "standard_window": lambda score: score.standard_window,
+    "present": lambda score: in_order(score.present, _POSITION),
+    "not_assessed": lambda score: in_order(score.not_assessed, _POSITION),
+    "explained": lambda score: explained(score.findings, _POSITION),
+    "ignored": lambda score: in_order(score.ignored, _POSITION),
+    "verdict": lambda score: score.verdict,
+}
 
 
 def score(
