@@ -932,14 +932,16 @@ def _header_problem(error: InvalidEvidenceError) -> _UsageError:
 
 def _write_example(args: argparse.Namespace, stdout: IO[str]) -> int:
     text = (resources.files("sle_scoring") / "examples" / args.name).read_text(encoding="utf-8")
-    if args.output in (None, "-"):
-        stdout.write(text)
-        return EXIT_OK
+    # Through the same safe output as every run: a temporary file renamed into place,
+    # so a failed write never leaves half an example over a good file.
+    target = _open_output(args.output, stdout)
     try:
-        with open(args.output, "w", encoding="utf-8", newline="") as target:
-            target.write(text)
-    except OSError as error:
-        raise _UsageError(f"cannot write {args.output}: {error.strerror}") from None
+        target.write(text)
+        target.finish()
+        target.commit()
+    except _output.WriteError:
+        target.discard()
+        raise
     return EXIT_OK
 
 
