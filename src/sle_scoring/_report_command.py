@@ -11,15 +11,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from types import ModuleType
 from typing import IO, TYPE_CHECKING
 
-from . import records
+from . import _output, records
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, SleScoringError
 
@@ -125,21 +123,16 @@ def _same_file(output: str, source: str) -> bool:
 
 
 def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so a
-    failure never leaves a half-written report in place of an old one."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".html")
+    """Write ``text`` to ``path`` through the command line's one safe output (a
+    temporary file renamed into place), so a failure never leaves a half-written
+    report in place of an old one."""
+    target = _output.Output.open(path)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        # mkstemp makes the file private (0600); a report is an ordinary file.
-        if os.path.exists(path):
-            shutil.copymode(path, temporary)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
+        target.write(text)
+        target.finish()
+        target.commit()
+    except _output.WriteError:
+        target.discard()
         raise
 
 
@@ -160,6 +153,9 @@ def run(args: argparse.Namespace, stderr: IO[str] | None = None) -> int:
         )
         _write_atomically(args.output, page)
     except (_UsageError, SleScoringError, ImportError) as error:
+        err.write(f"sle-scoring report: error: {error}\n")
+        return _EXIT_USAGE
+    except _output.WriteError as error:
         err.write(f"sle-scoring report: error: {error}\n")
         return _EXIT_USAGE
     except OSError as error:
