@@ -28,6 +28,13 @@ class TestPlain:
     def test_written_as_people_write_it(self, number: Fraction, text: str) -> None:
         assert plain(number) == text
 
+    def test_more_than_28_significant_digits_is_not_rounded(self) -> None:
+        # 139 / 2**37 terminates after 37 decimal places; a Decimal context of 28
+        # digits would round it (found by the property below).
+        number = Fraction(139, 2**37)
+        assert Fraction(plain(number)) == number
+        assert plain(number) == "0." + format(139 * 5**37, "037d")
+
     @given(st.fractions())
     def test_reads_back_exactly(self, number: Fraction) -> None:
         assert Fraction(plain(number)) == number

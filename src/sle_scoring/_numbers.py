@@ -23,13 +23,21 @@ def plain(number: Fraction) -> str:
     if number.denominator == 1:
         return str(number.numerator)
     denominator = number.denominator
+    places = 0  # decimal places needed: the larger power of 2 or 5 in the denominator
     for prime in (2, 5):
+        power = 0
         while denominator % prime == 0:
             denominator //= prime
+            power += 1
+        places = max(places, power)
     if denominator != 1:
         return f"{number.numerator}/{number.denominator}"
-    text = format(Decimal(number.numerator) / Decimal(number.denominator), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    # Integer arithmetic, not Decimal division: a Decimal context would round past
+    # 28 significant digits (Fraction(139, 2**37) has 37 decimal places).
+    scaled = abs(number.numerator) * 10**places // number.denominator
+    whole, fraction = divmod(scaled, 10**places)
+    sign = "-" if number < 0 else ""
+    return f"{sign}{whole}.{fraction:0{places}d}".rstrip("0").rstrip(".")
 
 
 def percent(share: Fraction) -> str:
