@@ -221,12 +221,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip CSV columns that are not items of the instruments applied",
     )
-    io_group.add_argument(
-        "--cumulative",
-        action="store_true",
-        help="item-level CSV: classify each row on the EULAR/ACR 2019 criteria of that "
-        "patient's rows up to it (rows sorted by patient_id, then visit_date)",
-    )
+    # --cumulative carries EULAR/ACR 2019 criteria forward, so only the commands that
+    # classify by them list it; sledai accepts it unlisted, to say why it is refused.
+    carried, unlisted = (argparse.ArgumentParser(add_help=False) for _ in range(2))
+    for parent, text in (
+        (
+            carried,
+            "item-level CSV: classify each row on the EULAR/ACR 2019 criteria of that "
+            "patient's rows up to it (rows sorted by patient_id, then visit_date)",
+        ),
+        (unlisted, argparse.SUPPRESS),
+    ):
+        parent.add_argument_group("input and output").add_argument(
+            "--cumulative", action="store_true", help=text
+        )
     run = common.add_argument_group("running")
     run.add_argument(
         "-j",
@@ -300,19 +308,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     subcommands = {
         "classify": (
-            [common, formats, classification],
+            [common, carried, formats, classification],
             "2019 EULAR/ACR classification criteria",
             "Classify by the 2019 EULAR/ACR criteria: one result per item-level row, or "
             "per patient record on the evidence up to --as-of.",
         ),
         "sledai": (
-            [common, formats, activity],
+            [common, unlisted, formats, activity],
             "SLEDAI-2K disease activity",
             "Score SLEDAI-2K: one result per item-level row (its visit), or per visit of "
             "each patient record.",
         ),
         "score": (
-            [common, formats, classification, activity],
+            [common, carried, formats, classification, activity],
             "any instruments in one pass (--instrument; default SLEDAI-2K and 2019 EULAR/ACR)",
             "Apply the instruments named by --instrument (default: SLEDAI-2K and the 2019 "
             "EULAR/ACR criteria) in one pass: one result per item-level row, or per visit "
@@ -322,7 +330,7 @@ def _parser() -> argparse.ArgumentParser:
             "<instrument>.<field>.",
         ),
         "explain": (
-            [common, classification, activity],
+            [common, carried, classification, activity],
             "readable explanation of every result",
             "Explain, in words, the 2019 EULAR/ACR classification and SLEDAI-2K of each "
             "row or record: every item, its points and the evidence behind it.",
