@@ -21,9 +21,11 @@ from sle_scoring import (
     Occasion,
     UnknownCodeError,
     acr_1997,
+    batch,
     compare,
     eular_acr_2019,
     reference_cases,
+    timeline,
     vocabulary,
 )
 from sle_scoring._registry import apply
@@ -305,3 +307,48 @@ class TestComparison:
 
     def test_pickles(self) -> None:
         assert pickle.loads(pickle.dumps(self.COMPARISON)) == self.COMPARISON
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if INSTRUMENTS[n].scope == "outcome_at_visit"])
+class TestStateSummary:
+    """The per-patient summary of a state scored per visit (``score --summary``) meets
+    the same contract; its findings are the visits' outcomes, by visit date."""
+
+    @staticmethod
+    def summary(name: str) -> timeline.StateSummary:
+        settings = batch.Settings(instruments=(name,))
+        cases = batch.score_patient(1, PATIENT, settings)
+        return timeline.summarise(PATIENT.id, [case.results[0] for case in cases])  # type: ignore[misc]
+
+    def test_verdict_is_one_line_and_in_the_record(self, name: str) -> None:
+        summary = self.summary(name)
+        assert summary.verdict
+        assert "\n" not in summary.verdict
+        assert summary.as_record()[f"{name}.summary"] == summary.verdict
+
+    def test_explain_says_research_use(self, name: str) -> None:
+        assert "research use, not a diagnosis" in self.summary(name).explain()
+
+    def test_record_keys_are_the_declared_fields(self, name: str) -> None:
+        record = self.summary(name).as_record()
+        assert list(record) == [f"{name}.{field}" for field in timeline.SUMMARY_FIELDS]
+        assert all(value is None or type(value) in (str, int, bool) for value in record.values())
+        assert json.loads(json.dumps(record)) == record
+
+    def test_finding_is_the_visits_outcome(self, name: str) -> None:
+        summary = self.summary(name)
+        day = reference_cases.BOTTAZZI_2025_SIXTH_INFUSION
+        occasion = Occasion(date=day, previous=summary.states[-2][0])
+        assert summary.finding(day.isoformat()) == apply(INSTRUMENTS[name], PATIENT, occasion)
+
+    def test_unknown_code_suggests(self, name: str) -> None:
+        summary = self.summary(name)
+        day = reference_cases.BOTTAZZI_2025_SIXTH_INFUSION.isoformat()
+        typo = day[:-1] + str((int(day[-1]) + 1) % 10)  # the next day, or so
+        with pytest.raises(UnknownCodeError) as caught:
+            summary.finding(typo)
+        assert caught.value.suggestion == day
+
+    def test_pickles(self, name: str) -> None:
+        summary = self.summary(name)
+        assert pickle.loads(pickle.dumps(summary)) == summary

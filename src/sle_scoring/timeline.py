@@ -45,7 +45,7 @@ import attrs
 from . import _args, doris_remission, lldas
 from ._numbers import percent, plain
 from ._outcomes import Outcome, State, read_visit
-from ._results import RecordValue, iso
+from ._results import RecordValue, iso, unknown
 from .evidence import Patient
 from .exceptions import ArgumentTypeError, InvalidItemsError
 from .glucocorticoids import GlucocorticoidDose
@@ -217,6 +217,12 @@ SUMMARY_FIELDS = (
 )
 
 
+def _visit_date(outcome: Outcome) -> datetime.date:
+    # Every outcome summarised is dated (summarise checks it).
+    assert outcome.visit_date is not None
+    return outcome.visit_date
+
+
 def _share(share: Fraction | None) -> str | None:
     return None if share is None else plain(share)
 
@@ -227,15 +233,30 @@ class StateSummary:
     the visits assessed, under the rule in the module docstring.
 
     ``instrument`` is the registry name (the prefix of the record keys), ``name``
-    the state's name, ``states`` each visit's date and state in date order and
-    ``time`` the time in the state (:func:`time_in_state`).
+    the state's name, ``outcomes`` each visit's outcome in date order (with its
+    reasons; :meth:`finding` by visit date) and ``time`` the time in the state
+    (:func:`time_in_state`).
     """
 
     patient_id: str
     instrument: str
     name: str
-    states: tuple[tuple[datetime.date, State], ...]
+    outcomes: tuple[Outcome, ...]
     time: TimeInState
+
+    @property
+    def states(self) -> tuple[tuple[datetime.date, State], ...]:
+        """Each visit's date and state, in date order."""
+        return tuple((_visit_date(outcome), outcome.state) for outcome in self.outcomes)
+
+    def finding(self, code: str) -> Outcome:
+        """The outcome at one visit, by its date ``YYYY-MM-DD`` (why it is in the
+        state or not); :class:`~sle_scoring.exceptions.UnknownCodeError` otherwise."""
+        dates = {_visit_date(outcome).isoformat(): outcome for outcome in self.outcomes}
+        found = dates.get(code) if isinstance(code, str) else None
+        if found is None:
+            raise unknown(code, f"{self.name} visit date", dates)
+        return found
 
     def _count(self, state: State) -> int:
         return sum(1 for _, found in self.states if found is state)
@@ -281,7 +302,7 @@ class StateSummary:
         """A title, each visit's state, the verdict and the rule for time between visits."""
         lines = [
             f"Time in {self.name}, patient {self.patient_id} (research use, not a diagnosis)",
-            *(f"  {day.isoformat()}: {state.value}" for day, state in self.states),
+            *(f"  {_visit_date(o).isoformat()}: {o.verdict}" for o in self.outcomes),
             self.verdict,
             "Time between two visits is in the state only if both visits are in it, out "
             "of it if either is not, otherwise undetermined; a visit that cannot be "
@@ -348,14 +369,12 @@ def summarise(patient_id: str, outcomes: Iterable[Outcome]) -> StateSummary:
             + ", ".join(sorted(name for name, _ in kinds))
             + ")"
         )
-    states: list[tuple[datetime.date, State]] = []
-    for outcome in found:
-        if outcome.visit_date is None:
-            raise InvalidItemsError("summarise needs outcomes assessed at a dated visit")
-        states.append((outcome.visit_date, outcome.state))
+    if any(outcome.visit_date is None for outcome in found):
+        raise InvalidItemsError("summarise needs outcomes assessed at a dated visit")
     ((instrument, name),) = kinds
-    time = time_in_state(name, states)  # checks the dates are distinct
-    ordered = tuple(sorted(states, key=lambda pair: pair[0]))
+    # time_in_state checks the dates are distinct.
+    time = time_in_state(name, [(_visit_date(o), o.state) for o in found])
+    ordered = tuple(sorted(found, key=_visit_date))
     return StateSummary(patient_id, instrument, name, ordered, time)
 
 
