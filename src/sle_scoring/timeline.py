@@ -39,6 +39,7 @@ import datetime
 import itertools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import TypeVar
 
 import attrs
 
@@ -51,6 +52,8 @@ from .exceptions import ArgumentTypeError, InvalidItemsError
 from .glucocorticoids import GlucocorticoidDose
 from .sledai_2k import DEFAULT_WINDOW_DAYS, Score, score_visit
 from .sledai_change import Change, categorise
+
+_T = TypeVar("_T")
 
 __all__ = [
     "SUMMARY_FIELDS",
@@ -378,12 +381,23 @@ def summarise(patient_id: str, outcomes: Iterable[Outcome]) -> StateSummary:
     return StateSummary(patient_id, instrument, name, ordered, time)
 
 
+def _sequence(name: str, value: object, kind: type[_T]) -> list[_T]:
+    """``value`` as a list, each element a ``kind``; ArgumentTypeError otherwise."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ArgumentTypeError(name, f"{name} must be a sequence of {kind.__name__}")
+    found = list(value)
+    if not all(isinstance(element, kind) for element in found):
+        raise ArgumentTypeError(name, f"each of {name} must be a {kind.__name__}")
+    return found
+
+
 def summary_fields(instruments: Sequence[str]) -> list[str]:
     """The keys of a summary record (:func:`summary_record`) for ``instruments``:
     ``kind``, ``row``, ``patient_id``, then ``<instrument>.<field>`` for each of
     :data:`SUMMARY_FIELDS` (the CSV header of ``sle-scoring score --summary``)."""
+    names = _sequence("instruments", instruments, str)
     fields = ["kind", "row", "patient_id"]
-    for name in instruments:
+    for name in names:
         fields.extend(f"{name}.{field}" for field in SUMMARY_FIELDS)
     return fields
 
@@ -392,6 +406,9 @@ def summary_record(row: int, summaries: Sequence[StateSummary]) -> dict[str, Rec
     """One patient's summaries as one flat record: ``kind`` ``"summary"`` (a visit's
     record has no ``kind``), the input ``row``, ``patient_id``, then each summary's
     :meth:`StateSummary.as_record` (what ``sle-scoring score --summary`` writes)."""
+    if type(row) is not int:
+        raise ArgumentTypeError("row", f"row must be an int (got {type(row).__name__})")
+    summaries = _sequence("summaries", summaries, StateSummary)
     if not summaries or len({summary.patient_id for summary in summaries}) != 1:
         raise InvalidItemsError("summary_record needs the summaries of one patient")
     record: dict[str, RecordValue] = {
