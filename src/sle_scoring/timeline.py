@@ -233,7 +233,9 @@ def _share(share: Fraction | None) -> str | None:
 @attrs.frozen
 class StateSummary:
     """One patient's time in one outcome state (LLDAS, DORIS 2021 remission) over
-    the visits assessed, under the rule in the module docstring.
+    the visits assessed, under the rule in the module docstring: "time in LLDAS" as
+    the share of observed follow-up (Franklyn et al. 2016), ever attained, and the
+    longest spell (no minimum duration: DORIS 2021, Table 2, statement 2).
 
     ``instrument`` is the registry name (the prefix of the record keys), ``name``
     the state's name, ``outcomes`` each visit's outcome in date order (with its
