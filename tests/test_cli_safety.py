@@ -451,6 +451,15 @@ class TestOutputFormatNeverGuessed:
         assert code == EXIT_USAGE
         assert "--cumulative applies to item-level CSV rows" in err
 
+    def test_cumulative_is_listed_only_where_it_applies(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # sledai never classifies by EULAR/ACR 2019, so its help does not offer the
+        # option it refuses (it still says why when given it, above).
+        for command, listed in (("sledai", False), ("classify", True), ("score", True)):
+            out = run(monkeypatch, [command, "--help"])[1]
+            assert ("--cumulative" in out) is listed, command
+
     def test_help_documents_every_exit_status(self, monkeypatch: pytest.MonkeyPatch) -> None:
         out = run(monkeypatch, ["--help"])[1]
         assert "3 the run could not complete" in " ".join(out.split())

@@ -21,8 +21,11 @@ from sle_scoring import (
     Occasion,
     UnknownCodeError,
     acr_1997,
+    batch,
+    compare,
     eular_acr_2019,
     reference_cases,
+    timeline,
     vocabulary,
 )
 from sle_scoring._registry import apply
@@ -248,3 +251,104 @@ def test_the_former_names_still_work() -> None:
     outcome = apply(INSTRUMENTS["lldas"], PATIENT, OCCASION)
     assert outcome is not None
     assert getattr(outcome, "date") == getattr(outcome, "visit_date") == OCCASION.date  # noqa: B009
+
+
+class TestComparison:
+    """The comparison of the criteria sets meets the same contract (issue 11: "every
+    result type, outcome and comparison")."""
+
+    COMPARISON = compare.compare_patient(PATIENT)
+
+    def test_verdict_is_one_line_and_in_the_record(self) -> None:
+        verdict = self.COMPARISON.verdict
+        assert verdict
+        assert "\n" not in verdict
+        assert self.COMPARISON.as_record()["compare.verdict"] == verdict
+
+    def test_explain_says_research_use(self) -> None:
+        assert "research use, not a diagnosis" in self.COMPARISON.explain()
+
+    def test_record_keys_are_its_fields_then_each_sets(self) -> None:
+        keys = [f"compare.{field}" for field in compare.FIELDS]
+        for name in ("eular_acr_2019", "slicc_2012", "acr_1997"):
+            keys.extend(f"{name}.{field}" for field in INSTRUMENTS[name].fields)
+        record = self.COMPARISON.as_record()
+        assert list(record) == keys
+        assert json.loads(json.dumps(record)) == record
+        # Each set's part is that set's own record, as it is.
+        assert {k: v for k, v in record.items() if k.startswith("slicc_2012.")} == (
+            self.COMPARISON.slicc_2012.as_record()
+        )
+
+    def test_finding_by_qualified_code(self) -> None:
+        finding = self.COMPARISON.finding("slicc_2012.ana")
+        assert finding == self.COMPARISON.slicc_2012.finding("ana")
+
+    @pytest.mark.parametrize(
+        ("code", "meant"),
+        [
+            ("slicc_2012.anaa", "slicc_2012.ana"),  # a typo of the criterion
+            ("slic_2012.ana", "slicc_2012.ana"),  # a typo of the set
+            ("ana", "slicc_2012.ana"),  # unqualified: the first set that has it
+            ("fevr", "eular_acr_2019.fever"),  # unqualified and misspelt
+            ("xyzzy", None),  # nothing close
+        ],
+    )
+    def test_unknown_code_suggests_the_qualified_code(self, code: str, meant: str | None) -> None:
+        with pytest.raises(UnknownCodeError) as caught:
+            self.COMPARISON.finding(code)
+        assert caught.value.suggestion == meant
+        assert caught.value.code == code
+
+    def test_an_unqualified_code_names_every_set_that_has_it(self) -> None:
+        with pytest.raises(UnknownCodeError) as caught:
+            self.COMPARISON.finding("ana")
+        assert caught.value.elsewhere == ("slicc_2012", "acr_1997")
+
+    def test_pickles(self) -> None:
+        assert pickle.loads(pickle.dumps(self.COMPARISON)) == self.COMPARISON
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if INSTRUMENTS[n].scope == "outcome_at_visit"])
+class TestStateSummary:
+    """The per-patient summary of a state scored per visit (``score --summary``) meets
+    the same contract; its findings are the visits' outcomes, by visit date."""
+
+    @staticmethod
+    def summary(name: str) -> timeline.StateSummary:
+        settings = batch.Settings(instruments=(name,))
+        cases = batch.score_patient(1, PATIENT, settings)
+        return timeline.summarise(PATIENT.id, [case.results[0] for case in cases])  # type: ignore[misc]
+
+    def test_verdict_is_one_line_and_in_the_record(self, name: str) -> None:
+        summary = self.summary(name)
+        assert summary.verdict
+        assert "\n" not in summary.verdict
+        assert summary.as_record()[f"{name}.summary"] == summary.verdict
+
+    def test_explain_says_research_use(self, name: str) -> None:
+        assert "research use, not a diagnosis" in self.summary(name).explain()
+
+    def test_record_keys_are_the_declared_fields(self, name: str) -> None:
+        record = self.summary(name).as_record()
+        assert list(record) == [f"{name}.{field}" for field in timeline.SUMMARY_FIELDS]
+        assert all(value is None or type(value) in (str, int, bool) for value in record.values())
+        assert json.loads(json.dumps(record)) == record
+
+    def test_finding_is_the_visits_outcome(self, name: str) -> None:
+        summary = self.summary(name)
+        day = reference_cases.BOTTAZZI_2025_SIXTH_INFUSION
+        occasion = Occasion(date=day, previous=summary.states[-2][0])
+        assert summary.finding(day.isoformat()) == apply(INSTRUMENTS[name], PATIENT, occasion)
+
+    def test_unknown_code_suggests(self, name: str) -> None:
+        summary = self.summary(name)
+        day = reference_cases.BOTTAZZI_2025_SIXTH_INFUSION.isoformat()
+        typo = day[:-1] + str((int(day[-1]) + 1) % 10)  # the next day, or so
+        with pytest.raises(UnknownCodeError) as caught:
+            summary.finding(typo)
+        assert caught.value.suggestion == day
+
+    def test_pickles(self, name: str) -> None:
+        summary = self.summary(name)
+        assert pickle.loads(pickle.dumps(summary)) == summary

@@ -9,6 +9,9 @@ from a reader). Imports below the top level are allowed only where listed in
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import sle_scoring
@@ -16,22 +19,10 @@ import sle_scoring
 PACKAGE = Path(sle_scoring.__file__).parent
 
 #: (importing module, imported module): the imports not at a module's top level.
-#: Each is a type-only import that would otherwise close a cycle, or the report
-#: command's import of the plot extra.
-NOT_AT_THE_TOP = {
-    # _items: ItemFinding.evidence is typed with Observation (under TYPE_CHECKING)
-    ("sle_scoring._items", "sle_scoring.evidence"),
-    # _registry: types only (under TYPE_CHECKING); the modules named import the
-    # registry. Its one call-time import (importlib, of the instrument modules) is
-    # no import statement.
-    ("sle_scoring._registry", "sle_scoring.evidence"),
-    ("sle_scoring._registry", "sle_scoring._results"),
-    ("sle_scoring._registry", "sle_scoring._derive"),
-    # _report_command: the report needs matplotlib (about 1 s to load); only
-    # `sle-scoring report` imports it, so the other commands never pay for it.
-    ("sle_scoring._report_command", "sle_scoring.report"),
-    ("sle_scoring._report_command", "sle_scoring.plot"),
-}
+#: None: the package's one import made at call time is no import statement but
+#: sle_scoring._catalogue.load (importlib), for the instrument modules and the
+#: report (see test_the_one_call_time_import_is_the_catalogues).
+NOT_AT_THE_TOP: set[tuple[str, str]] = set()
 
 
 def _name(path: Path) -> str:
@@ -104,4 +95,51 @@ def test_the_graph_is_read() -> None:
     assert ("sle_scoring.glucocorticoids", True) in imports["sle_scoring._outcomes"]
     assert ("sle_scoring.sledai_2k", True) in imports["sle_scoring.testing.cases"]
     assert ("sle_scoring.reference_cases", True) in imports["sle_scoring.testing.cases"]
-    assert ("sle_scoring._registry", True) in imports["sle_scoring.vocabulary"]
+    assert ("sle_scoring._catalogue", True) in imports["sle_scoring.vocabulary"]
+    assert ("sle_scoring.evidence", True) in imports["sle_scoring._items"]
+    assert ("sle_scoring.evidence", True) in imports["sle_scoring._registry"]
+
+
+def _call_time_imports() -> set[str]:
+    """The modules that call importlib (import_module or __import__) at all."""
+    found = set()
+    for module, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        if "import_module" in text or "__import__" in text:
+            found.add(module)
+    return found
+
+
+def test_the_one_call_time_import_is_the_catalogues() -> None:
+    # The one documented lazy import: _catalogue.load, of the instrument modules
+    # (the registry's list) and of the report (the plot extra).
+    assert _call_time_imports() == {"sle_scoring._catalogue"}
+
+
+def test_no_import_inside_a_function_or_under_type_checking() -> None:
+    # The done-when grep of issue 11, as a test: no indented import statement.
+    indented = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in MODULES.values()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r"\s+(from \.|import )", line)
+    ]
+    assert indented == []
+
+
+def test_the_command_line_never_loads_the_plot_extra() -> None:
+    # Every command but `report` runs without matplotlib: importing the package and
+    # the command line, building its parser and scoring a record load neither.
+    code = (
+        "import sys\n"
+        "from sle_scoring import cli\n"
+        "cli._parser()\n"
+        "status = cli.main(['score', '--example', '--instrument', 'all', '--format', 'jsonl'])\n"
+        "assert status == 0, status\n"
+        "assert 'matplotlib' not in sys.modules\n"
+        "assert 'sle_scoring.report' not in sys.modules\n"
+        "assert 'sle_scoring.plot' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert '"eular_acr_2019.points": 19' in done.stdout  # it did score

@@ -34,7 +34,6 @@ from sle_scoring import (
     sdi,
     sledai_2k,
 )
-from sle_scoring._items import SUGGEST_CUTOFF, suggest
 from sle_scoring._safe import (
     MAX_CODE_LENGTH,
     MAX_EXPONENT,
@@ -44,6 +43,7 @@ from sle_scoring._safe import (
     QUOTE_LENGTH,
     quote,
 )
+from sle_scoring._suggest import SUGGEST_CUTOFF, suggest
 from sle_scoring.evidence import titre_denominator
 from sle_scoring.exceptions import Problem
 

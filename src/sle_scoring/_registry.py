@@ -1,13 +1,15 @@
 """The instrument registry: the one list of what the library classifies and scores.
 
 Each instrument module describes itself at its end, ``INSTRUMENT = Instrument(...)``
-(:mod:`sle_scoring.sledai_2k` also has ``CLINICAL_INSTRUMENT``). :data:`_ENTRIES`
-names each description once, one line per instrument; everything that needs the
-list asks :func:`instruments`: ``sle_scoring.INSTRUMENTS``, the vocabulary's item
-assertions (``<instrument>.<item>``), the error hints ("'arthritis' is an item of
-sledai_2k"), batch scoring, the command line, :mod:`sle_scoring.compare` and the
-contract tests. Adding an instrument is its module plus one line here
-(docs/contributing.md).
+(:mod:`sle_scoring.sledai_2k` also has ``CLINICAL_INSTRUMENT``).
+``_ENTRIES`` in :mod:`sle_scoring._catalogue` names each description once, one
+line per instrument; everything that needs the list asks :func:`instruments`:
+``sle_scoring.INSTRUMENTS``, batch scoring, the command line,
+:mod:`sle_scoring.compare` and the contract tests. The lowest layers (the
+vocabulary's item assertions ``<instrument>.<item>``, the error hints "'arthritis'
+is an item of sledai_2k") ask :mod:`sle_scoring._catalogue` for the item codes
+only, so that this module can import the types it describes. Adding an instrument
+is its module plus one line there (docs/contributing.md).
 
 Private: the registry is public as ``sle_scoring.INSTRUMENTS`` and
 ``sle_scoring.Instrument``.
@@ -17,17 +19,13 @@ from __future__ import annotations
 
 import datetime
 import functools
-import importlib
 import types
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 import attrs
 
-if TYPE_CHECKING:
-    # Types only: the modules named here import this one (through the evidence
-    # layer), so at run time the registry reaches them only through instruments().
-    from . import _derive, _results, evidence
+from . import _catalogue, _derive, _results, evidence
 
 #: What an instrument says and about when:
 #:
@@ -141,57 +139,13 @@ def apply(
     raise TypeError(f"{spec.name}: no at_occasion, and none follows from its scope")
 
 
-# (module, attribute): one line per instrument, in the order of output. Adding an
-# instrument: its module, ending with ``INSTRUMENT = Instrument(...)``, and one line.
-_ENTRIES: tuple[tuple[str, str], ...] = (
-    ("eular_acr_2019", "INSTRUMENT"),
-    ("sledai_2k", "INSTRUMENT"),
-    ("sledai_2k", "CLINICAL_INSTRUMENT"),
-    ("sdi", "INSTRUMENT"),
-    ("slicc_2012", "INSTRUMENT"),
-    ("acr_1997", "INSTRUMENT"),
-    ("lldas", "INSTRUMENT"),
-    ("doris_remission", "INSTRUMENT"),
-    ("sri", "INSTRUMENT"),
-    ("sledai_change", "INSTRUMENT"),
-    ("bicla", "INSTRUMENT"),
-    ("selena_flare", "INSTRUMENT"),
-)
-
-
 @functools.cache
 def instruments() -> Mapping[str, Instrument]:
-    """Every registered instrument by name (read-only), in :data:`_ENTRIES` order."""
-    # The one upward import of the package, and the only import made at call time:
-    # the evidence layer (vocabulary, item codes) needs the instruments' item codes,
-    # and the instrument modules import the evidence layer. Called only at run time,
-    # once sle_scoring itself is imported.
+    """Every registered instrument by name (read-only), in the order of the
+    registry's list (:data:`sle_scoring._catalogue._ENTRIES`)."""
     found: dict[str, Instrument] = {}
-    for module, attribute in _ENTRIES:
-        spec = getattr(importlib.import_module(f"sle_scoring.{module}"), attribute)
+    for module, attribute, spec in _catalogue.entries():
         if not isinstance(spec, Instrument) or spec.name in found:
             raise TypeError(f"sle_scoring.{module}.{attribute} is not a new Instrument")
         found[spec.name] = spec
     return types.MappingProxyType(found)
-
-
-def item_instruments() -> Mapping[str, frozenset[str]]:
-    """Each instrument with items of its own (not a variant) and its item codes: the
-    instruments whose items can be asserted as ``<instrument>.<item>``."""
-    return _item_instruments()
-
-
-@functools.cache
-def _item_instruments() -> Mapping[str, frozenset[str]]:
-    return types.MappingProxyType(
-        {
-            spec.name: frozenset(spec.codes)
-            for spec in instruments().values()
-            if spec.codes and spec.variant_of is None
-        }
-    )
-
-
-def owners(code: str) -> tuple[str, ...]:
-    """The instruments (not variants) that have ``code`` as an item, in registry order."""
-    return tuple(name for name, codes in item_instruments().items() if code in codes)

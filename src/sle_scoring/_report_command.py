@@ -1,9 +1,9 @@
 """``sle-scoring report FILE -o report.html``: the command's options and its run.
 
 Kept apart from :mod:`sle_scoring.report` so that the command line can offer the
-command without loading matplotlib: :func:`run` imports the report (and with it
-the plot extra) when the command is run, the package's one import made at call
-time besides the registry's.
+command without loading matplotlib: :func:`run` loads the report (and with it
+the plot extra) when the command is run, through the package's one mechanism for
+an import at call time (:func:`sle_scoring._catalogue.load`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,11 @@ import sys
 from collections.abc import Sequence
 from importlib import resources
 from types import ModuleType
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
-from . import _output, records
+from . import _catalogue, _output, records
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, SleScoringError
-
-if TYPE_CHECKING:
-    from .plot import Event, UndatedValue
 
 __all__ = ["add_report_command", "run"]
 
@@ -33,7 +30,7 @@ def _report() -> ModuleType:
     """:mod:`sle_scoring.report`, imported now: it needs the plot extra (matplotlib),
     which costs about a second to load, so only this command pays for it."""
     try:
-        from . import report
+        report = _catalogue.load("report")
     except ImportError as error:
         raise _UsageError(
             f"the HTML report draws its figures with matplotlib ({error}): "
@@ -84,7 +81,9 @@ def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 def _read(
     args: argparse.Namespace, report: ModuleType
-) -> tuple[list[Patient], list[str], dict[str, Sequence[Event]], dict[str, Sequence[UndatedValue]]]:
+) -> tuple[list[Patient], list[str], dict[str, Sequence[object]], dict[str, Sequence[object]]]:
+    # The events and undated values are sle_scoring.plot's Event and UndatedValue:
+    # named here as objects, so this module never imports the plot extra.
     if args.example:
         text = resources.files("sle_scoring.examples").joinpath(_EXAMPLE).read_text("utf-8")
         case = records.patient_from_dict(records.loads(text))

@@ -50,7 +50,9 @@ from . import (
     records,
     sledai_2k,
     sledai_bands,
+    timeline,
 )
+from ._outcomes import Outcome
 from ._registry import instruments
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, instruments_in_header, read_header
@@ -221,12 +223,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip CSV columns that are not items of the instruments applied",
     )
-    io_group.add_argument(
-        "--cumulative",
-        action="store_true",
-        help="item-level CSV: classify each row on the EULAR/ACR 2019 criteria of that "
-        "patient's rows up to it (rows sorted by patient_id, then visit_date)",
-    )
+    # --cumulative carries EULAR/ACR 2019 criteria forward, so only the commands that
+    # classify by them list it; sledai accepts it unlisted, to say why it is refused.
+    carried, unlisted = (argparse.ArgumentParser(add_help=False) for _ in range(2))
+    for parent, text in (
+        (
+            carried,
+            "item-level CSV: classify each row on the EULAR/ACR 2019 criteria of that "
+            "patient's rows up to it (rows sorted by patient_id, then visit_date)",
+        ),
+        (unlisted, argparse.SUPPRESS),
+    ):
+        parent.add_argument_group("input and output").add_argument(
+            "--cumulative", action="store_true", help=text
+        )
     run = common.add_argument_group("running")
     run.add_argument(
         "-j",
@@ -300,19 +310,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     subcommands = {
         "classify": (
-            [common, formats, classification],
+            [common, carried, formats, classification],
             "2019 EULAR/ACR classification criteria",
             "Classify by the 2019 EULAR/ACR criteria: one result per item-level row, or "
             "per patient record on the evidence up to --as-of.",
         ),
         "sledai": (
-            [common, formats, activity],
+            [common, unlisted, formats, activity],
             "SLEDAI-2K disease activity",
             "Score SLEDAI-2K: one result per item-level row (its visit), or per visit of "
             "each patient record.",
         ),
         "score": (
-            [common, formats, classification, activity],
+            [common, carried, formats, classification, activity],
             "any instruments in one pass (--instrument; default SLEDAI-2K and 2019 EULAR/ACR)",
             "Apply the instruments named by --instrument (default: SLEDAI-2K and the 2019 "
             "EULAR/ACR criteria) in one pass: one result per item-level row, or per visit "
@@ -322,7 +332,7 @@ def _parser() -> argparse.ArgumentParser:
             "<instrument>.<field>.",
         ),
         "explain": (
-            [common, classification, activity],
+            [common, carried, classification, activity],
             "readable explanation of every result",
             "Explain, in words, the 2019 EULAR/ACR classification and SLEDAI-2K of each "
             "row or record: every item, its points and the evidence behind it.",
@@ -354,6 +364,17 @@ def _parser() -> argparse.ArgumentParser:
                 "pct_of_scale (a rise < 0.3, 10%% of the 0-3 scale) or pct_of_baseline "
                 "(follow-up <= 1.10 x baseline). No default: without it BICLA's PGA "
                 "component is 'cannot be determined: PGA operationalisation not chosen'",
+            )
+            command.add_argument(
+                "--summary",
+                action="store_true",
+                help="evidence records: instead of one result per visit, one summary per "
+                "patient of the time in each state scored per visit (LLDAS, DORIS 2021 "
+                "remission; the other instruments named are not summarised; default: "
+                "both): visits in, "
+                "not in and not determinable, days and share of follow-up in the state, "
+                'longest spell, ever attained. JSON Lines records have "kind": '
+                '"summary"; see docs/cli.md',
             )
             command.add_argument(
                 "--bands",
@@ -403,6 +424,7 @@ class _Job:
     explain: bool  # evidence records: classification once, then SLEDAI-2K per visit
     compare: bool  # --criteria all
     flat: bool  # score: flat records (case_record); the shortcuts: case_dict
+    summary: bool = False  # score --summary: one time-in-state summary per patient
 
 
 class _Done(NamedTuple):
@@ -533,6 +555,12 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
         scored += 1
         if job.kind != "csv" and found:
             patients.append((number, found[0].patient_id))
+        if job.summary:
+            if output == "text" and cases:
+                write("\n")
+            write(_render_summary(job, number, found))
+            cases += 1
+            continue
         for case in found:
             if job.compare:
                 if output == "text" and cases:
@@ -584,6 +612,32 @@ def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
     for entry in sets:
         values.extend((entry["classified"], entry["verdict"]))
     return _csv_line(values)
+
+
+def _summaries(job: _Job, cases: Sequence[batch.Case]) -> list[timeline.StateSummary]:
+    """One patient's summary of each instrument scored per visit as a state."""
+    summaries = []
+    for position, spec in enumerate(job.settings.specs):
+        if spec.scope != "outcome_at_visit":
+            continue
+        outcomes = [case.results[position] for case in cases]
+        states = [outcome for outcome in outcomes if isinstance(outcome, Outcome)]
+        if len(states) != len(outcomes):  # a state at a visit is always an Outcome
+            raise TypeError(f"{spec.name}: a visit without an outcome")
+        summaries.append(timeline.summarise(cases[0].patient_id, states))
+    return summaries
+
+
+def _render_summary(job: _Job, number: int, cases: Sequence[batch.Case]) -> str:
+    """One patient's time-in-state summary (``score --summary``)."""
+    summaries = _summaries(job, cases)
+    if job.output == "text":
+        heading = f"== patient {cases[0].patient_id} (input row {number}) =="
+        return "\n\n".join([heading, *(summary.explain() for summary in summaries)]) + "\n"
+    record = timeline.summary_record(number, summaries)
+    if job.output == "jsonl":
+        return json.dumps(record, ensure_ascii=False) + "\n"
+    return _csv_line(record.values())
 
 
 def _comparison_fields() -> list[str]:
@@ -864,6 +918,35 @@ def _chosen(args: argparse.Namespace) -> tuple[str, ...]:
     return tuple(dict.fromkeys(named))  # a name given twice is applied once
 
 
+def _summarised(settings: batch.Settings) -> list[str]:
+    """The instruments a summary covers: those scored per visit as a state."""
+    return [spec.name for spec in settings.specs if spec.scope == "outcome_at_visit"]
+
+
+def _for_summary(args: argparse.Namespace, chosen: tuple[str, ...]) -> tuple[str, ...]:
+    """``score --summary``: the instruments named that are states at a visit (the
+    only ones summarised, so the only ones scored; without --instrument, every one);
+    a usage error when none is named, or with an option whose output the summary
+    does not have."""
+    for option in ("items", "bands"):
+        if getattr(args, option, None):
+            raise _UsageError(
+                f"--{option} adds to the per-visit results; --summary writes one "
+                "summary per patient instead"
+            )
+    known = instruments()
+    every = tuple(name for name, spec in known.items() if spec.scope == "outcome_at_visit")
+    if not args.instrument:  # --summary alone: every state (not score's default pair)
+        return every
+    states = tuple(name for name in chosen if known[name].scope == "outcome_at_visit")
+    if not states:
+        raise _UsageError(
+            "--summary summarises the time in a state scored per visit; name one with "
+            f"--instrument ({', '.join(every)}, or all)"
+        )
+    return states
+
+
 def _flat(args: argparse.Namespace) -> bool:
     """Whether records are flat, every field of every instrument (score with
     --instrument); without it, score writes what it always has, like the shortcuts."""
@@ -885,8 +968,11 @@ def _settings(args: argparse.Namespace) -> batch.Settings:
             "--bands bands the full SLEDAI-2K (the schemes are defined on it), not the "
             "clinical SLEDAI-2K of --clinical"
         )
+    chosen = _chosen(args)
+    if getattr(args, "summary", False):
+        chosen = _for_summary(args, chosen)
     return batch.Settings(
-        instruments=_chosen(args),
+        instruments=chosen,
         clinical_sledai=getattr(args, "clinical", False),
         window_days=window,
         non_standard_window=getattr(args, "non_standard_window", False),
@@ -988,6 +1074,12 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         compare = getattr(args, "criteria", "eular_acr_2019") == "all"
         if compare and kind == "csv":
             raise _UsageError("--criteria all needs evidence records (JSON or JSON Lines)")
+        summary = getattr(args, "summary", False)
+        if summary and kind == "csv":
+            raise _UsageError(
+                "--summary needs evidence records (JSON or JSON Lines): the states it "
+                "summarises are scored from a patient's dated evidence"
+            )
         if kind == "csv":
             for option in ("as_of", "visit"):
                 if getattr(args, option, None):
@@ -1033,7 +1125,7 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         else:
             rows = _jsonl_rows(lines)
         explain = args.command == "explain"
-        job = _Job(settings, kind, columns, output, items, explain, compare, _flat(args))
+        job = _Job(settings, kind, columns, output, items, explain, compare, _flat(args), summary)
         return _write(args, job, rows, stdout, stderr)
 
 
@@ -1143,6 +1235,8 @@ def _write_rows(
         fields = (
             _comparison_fields()
             if job.compare
+            else timeline.summary_fields(_summarised(job.settings))
+            if job.summary
             else batch.case_fields(job.settings, items=job.items)
         )
         target.write(_csv_line(fields))

@@ -16,12 +16,13 @@ import datetime
 import attrs
 
 from . import _args, acr_1997, eular_acr_2019, slicc_2012
-from ._items import ItemFinding
+from ._items import ItemFinding, suggest
 from ._registry import instruments
 from ._results import RecordValue, iso, unknown
 from .evidence import Patient
+from .exceptions import UnknownCodeError
 
-__all__ = ["Comparison", "ComparisonRow", "compare_patient"]
+__all__ = ["FIELDS", "Comparison", "ComparisonRow", "compare_patient"]
 
 
 @attrs.frozen
@@ -51,6 +52,12 @@ def _short_verdict(
         verdict += "; items not assessed could change this"
     return verdict
 
+
+#: The fields of a comparison's own record keys, ``compare.<field>``
+#: (:meth:`Comparison.as_record`), before each set's own record.
+FIELDS = ("patient_id", "as_of", "all_agree", "verdict")
+
+_VOCABULARY = "criteria comparison"
 
 _SetResult = eular_acr_2019.Classification | slicc_2012.Classification | acr_1997.Classification
 
@@ -125,23 +132,43 @@ class Comparison:
         return sets + (" (the three sets agree)" if self.all_agree else " (the sets disagree)")
 
     def finding(self, code: str) -> ItemFinding:
-        """One criterion of one set, by its qualified code (``slicc_2012.ana``); raises
-        :class:`~sle_scoring.exceptions.UnknownCodeError` for an unknown code."""
-        name, _, criterion = code.partition(".")
-        result = self.results.get(name)
-        if result is None:
-            valid = [f"{set_}.{c}" for set_ in self.results for c in instruments()[set_].codes]
-            raise unknown(code, "criteria comparison", valid)
-        return result.finding(criterion)
+        """One criterion of one set, by its qualified code (``slicc_2012.ana``).
+
+        Raises :class:`~sle_scoring.exceptions.UnknownCodeError` for any other code,
+        suggesting the qualified code meant: ``slicc_2012.anaa`` suggests
+        ``slicc_2012.ana``; a bare ``ana`` suggests the first set that has it
+        (``slicc_2012.ana``) and names every one (SLICC 2012 and ACR 1997).
+        """
+        name, dot, criterion = code.partition(".") if isinstance(code, str) else ("", "", "")
+        result = self.results.get(name) if dot else None
+        if result is not None:
+            try:
+                return result.finding(criterion)
+            except UnknownCodeError as error:
+                meant = None if error.suggestion is None else f"{name}.{error.suggestion}"
+                raise UnknownCodeError(code, _VOCABULARY, meant) from None
+        codes = {set_: instruments()[set_].codes for set_ in self.results}
+        if dot:  # an unknown set: the closest qualified code
+            valid = [f"{set_}.{c}" for set_, criteria in codes.items() for c in criteria]
+            raise unknown(code, _VOCABULARY, valid)
+        # A bare code: qualified by the first set that has it (or its closest code).
+        bare = str(getattr(code, "value", code))
+        near = suggest(bare, [c for criteria in codes.values() for c in criteria])
+        having = tuple(set_ for set_, criteria in codes.items() if bare in criteria)
+        first = next((set_ for set_, criteria in codes.items() if near in criteria), None)
+        meant = None if first is None else f"{first}.{near}"
+        raise UnknownCodeError(bare, _VOCABULARY, meant, having)
 
     def as_record(self) -> dict[str, RecordValue]:
-        """The comparison as one flat record: ``compare.patient_id``,
-        ``compare.as_of`` and ``compare.all_agree``, then each set's own record
-        (``eular_acr_2019.points``, ``slicc_2012.classified``, ...)."""
+        """The comparison as one flat record: ``compare.<field>`` for each of
+        :data:`FIELDS` (``patient_id``, ``as_of``, ``all_agree``, ``verdict``), then
+        each set's own record (``eular_acr_2019.points``, ``slicc_2012.classified``,
+        ...; the keys of :attr:`sle_scoring.Instrument.fields`)."""
         record: dict[str, RecordValue] = {
             "compare.patient_id": self.patient_id,
             "compare.as_of": iso(self.as_of),
             "compare.all_agree": self.all_agree,
+            "compare.verdict": self.verdict,
         }
         for result in self.results.values():
             record.update(result.as_record())

@@ -20,7 +20,6 @@ from fractions import Fraction
 
 import attrs
 
-from ._items import suggest
 from ._numbers import plain
 from ._safe import (
     MAX_CODE_LENGTH,
@@ -31,6 +30,7 @@ from ._safe import (
     quote,
     text_problem,
 )
+from ._suggest import suggest
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
 from .units import DIMENSIONS, to_canonical
 from .vocabulary import ASSAYS, CAUSES, Kind, all_codes, concept, item_assertion

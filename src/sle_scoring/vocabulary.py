@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import attrs
 
-from ._registry import item_instruments
+from ._catalogue import item_instruments
 
 __all__ = [
     "ASSAYS",
