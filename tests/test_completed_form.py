@@ -93,10 +93,23 @@ class TestClinicalForm:
     def test_the_absence_names_the_form(self) -> None:
         found = visit(obs(FORM, "clinical")).finding("seizure")
         assert found.reason == (
-            "assessed, not met: seizure (not recorded present on the completed SLEDAI-2K "
-            "form): sledai_2k_form_completed clinical on 2023-10-01"
+            "assessed, not met: seizure (not recorded present on the completed form): "
+            "sledai_2k_form_completed clinical on 2023-10-01"
         )
         assert found.evidence == (obs(FORM, "clinical"),)
+
+    def test_the_explanation_lists_the_absences_from_the_form(self) -> None:
+        text = visit(*labs(), obs(FORM, "clinical"), obs("malar_rash", "present")).explain()
+        clinical = [item.code for item in DESCRIPTORS if item.code in CLINICAL - {"rash"}]
+        line = (
+            "Absent by the completed SLEDAI-2K form of 2023-10-01 (not recorded present): "
+            + ", ".join(clinical)
+        )
+        assert line in text.splitlines()
+
+    def test_an_absence_shown_by_its_own_evidence_keeps_its_reason(self) -> None:
+        found = visit(obs("seizure", "absent"), obs(FORM, "clinical")).finding("seizure")
+        assert found.reason == "assessed, not met: seizure: seizure absent on 2023-10-01"
 
     def test_recorded_findings_still_count(self) -> None:
         result = visit(

@@ -14,6 +14,7 @@ import pytest
 
 from helpers import ABSENT, DAY, NOT_ASSESSED, PRESENT, later, obs
 from sle_scoring import (
+    InvalidEvidenceError,
     ItemFinding,
     ItemStatus,
     Observation,
@@ -117,8 +118,11 @@ class TestHep2PositiveWithoutTitre:
         assert status(EULAR, "ana_positive", dilution("1:80")) is NOT_ASSESSED
 
     def test_refuses_positive_as_a_dilution(self) -> None:
-        with pytest.raises(ValueError, match="must be a titre"):
+        with pytest.raises(InvalidEvidenceError) as caught:
             dilution("positive")
+        assert "must be a titre '1:N' with N a positive whole number (got 'positive')" in str(
+            caught.value
+        )
 
 
 class TestLaboratoryCutOffTitre:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 
 import attrs
@@ -446,6 +446,7 @@ class Score:
             lines.append(line)
         if not self.present:
             lines.append("  no descriptor present")
+        lines.extend(_absent_by_form(self.findings))
         lines.extend(left_out(self.findings))
         if self.ignored:
             lines.append(
@@ -460,6 +461,24 @@ class Score:
 
     def __str__(self) -> str:
         return self.explain()
+
+
+def _absent_by_form(findings: Iterable[ItemFinding]) -> list[str]:
+    """One explanation line naming the descriptors a completed form made absent."""
+    by_form = [
+        f
+        for f in findings
+        if f.status is ItemStatus.ABSENT and f.evidence and f.evidence[-1].code == _FORM
+    ]
+    if not by_form:
+        return []
+    dates = sorted(
+        {iso(o.date) or "undated" for f in by_form for o in f.evidence if o.code == _FORM}
+    )
+    return [
+        f"Absent by the completed SLEDAI-2K form of {', '.join(dates)} (not recorded present): "
+        + ", ".join(f.code for f in by_form)
+    ]
 
 
 # Each field of Score.as_record(), in record order: the one definition of the record
@@ -582,15 +601,16 @@ _LABORATORY = frozenset(
 )
 
 
-def _on_the_form(signal: Signal, forms: Sequence[Observation]) -> Signal:
-    """A descriptor not shown present, on a completed form: assessed, absent, the
-    form's statement the evidence (a descriptor present or explained stays so)."""
-    if not forms or signal.status in (ItemStatus.PRESENT, ItemStatus.EXPLAINED):
+def _on_the_form(signal: Signal, forms: tuple[Observation, ...]) -> Signal:
+    """A descriptor not assessed otherwise, on a completed form: assessed, absent, the
+    form's statement the evidence (one present, explained or absent by its own
+    evidence stays so)."""
+    if not forms or signal.status is not ItemStatus.NOT_ASSESSED:
         return signal
     return Signal(
         ItemStatus.ABSENT,
-        description=f"{signal.description} (not recorded present on the completed SLEDAI-2K form)",
-        negatives=(*signal.negatives, *forms),
+        description=f"{signal.description} (not recorded present on the completed form)",
+        negatives=forms,
     )
 
 
