@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from helpers import ABSENT, DAY, EXPLAINED, PRESENT, later, obs
-from sle_scoring import Observation, Patient, doris_remission, lldas, sri, vocabulary
+from sle_scoring import Observation, Patient, doris_remission, lldas, sdi, sri, vocabulary
 from sle_scoring.lldas import State
 from sle_scoring.sledai_2k import CLINICAL_SLEDAI_2K, DESCRIPTORS, Score, score_visit
 
@@ -225,3 +225,63 @@ class TestOutcomesBecomeDeterminable:
         assert response.state is MET
         undetermined = Patient("p", (*record(forms=False).observations, *active))
         assert sri.assess_visits(undetermined, PREVIOUS, VISIT).state is UNDETERMINED
+
+
+SDI_FORM = "sdi_form_completed"
+#: The two SDI items that are laboratory measurements.
+SDI_LABORATORY = {
+    "gfr_below_50_percent",  # "estimated or measured glomerular filtration rate < 50%"
+    "proteinuria_at_least_3_5_g",  # "proteinuria >= 3.5 gm/24 hours"
+}
+
+
+def damage(*observations: Observation, as_of: datetime.date = VISIT) -> sdi.DamageScore:
+    return sdi.score_patient(Patient("p", observations), as_of=as_of, lupus_onset=later(-3650))
+
+
+class TestSdiForm:
+    """The SDI is "ascertained by clinical assessment" on the published form of 41
+    items: an item not recorded present on a completed form is absent; the two renal
+    measurements need their results, or ``all``."""
+
+    def test_feeds_every_item(self) -> None:
+        entry = vocabulary.CONCEPTS[SDI_FORM]
+        assert entry.feeds == tuple(f"sdi.{item.code}" for item in sdi.ITEMS)
+
+    def test_clinical_form_leaves_the_renal_measurements(self) -> None:
+        result = damage(obs(SDI_FORM, "clinical"))
+        assert result.not_assessed == SDI_LABORATORY
+        assert result.total == 0
+
+    def test_with_the_renal_measurements_recorded_it_is_complete(self) -> None:
+        renal = [obs(f"sdi.{code}", "absent") for code in sorted(SDI_LABORATORY)]
+        result = damage(obs(SDI_FORM, "clinical"), *renal)
+        assert result.complete
+        assert result.total == 0
+
+    def test_all_makes_every_item_assessed(self) -> None:
+        assert damage(obs(SDI_FORM, "all")).complete
+
+    def test_recorded_damage_still_counts(self) -> None:
+        cataract = obs("sdi.any_cataract", "present", date=later(-30))
+        result = damage(cataract, obs(SDI_FORM, "all"))
+        assert result.total == 1  # any cataract ever 1
+        assert result.complete
+
+    def test_the_reason_and_the_explanation_name_the_form(self) -> None:
+        result = damage(obs(SDI_FORM, "all"))
+        found = result.finding("diabetes")
+        assert found.status is ABSENT
+        assert found.reason == "not recorded present on the completed SDI form of 2023-10-01"
+        line = (
+            "Absent by the completed SDI form of 2023-10-01 (not recorded present): "
+            + ", ".join(item.code for item in sdi.ITEMS)
+        )
+        assert line in result.explain().splitlines()
+
+    def test_a_form_after_the_date_scored_says_nothing(self) -> None:
+        result = damage(obs(SDI_FORM, "all", date=later(1)))
+        assert result.not_assessed == {item.code for item in sdi.ITEMS}
+
+    def test_without_a_form_nothing_is_assessed(self) -> None:
+        assert damage().not_assessed == {item.code for item in sdi.ITEMS}

@@ -119,6 +119,51 @@ _SLEDAI_2K_DESCRIPTORS = (
     "leukopenia",
 )
 
+# The SDI item codes (sle_scoring.sdi.ITEMS, in form order), for the completed form.
+_SDI_ITEMS = (
+    "any_cataract",
+    "retinal_change_or_optic_atrophy",
+    "cognitive_impairment_or_major_psychosis",
+    "seizures_requiring_therapy",
+    "cerebrovascular_accident",
+    "cranial_or_peripheral_neuropathy",
+    "transverse_myelitis",
+    "gfr_below_50_percent",
+    "proteinuria_at_least_3_5_g",
+    "end_stage_renal_disease",
+    "pulmonary_hypertension",
+    "pulmonary_fibrosis",
+    "shrinking_lung",
+    "pleural_fibrosis",
+    "pulmonary_infarction",
+    "angina_or_coronary_artery_bypass",
+    "myocardial_infarction",
+    "cardiomyopathy",
+    "valvular_disease",
+    "pericarditis_or_pericardiectomy",
+    "claudication",
+    "minor_tissue_loss",
+    "significant_tissue_loss",
+    "venous_thrombosis",
+    "gi_infarction_or_resection",
+    "mesenteric_insufficiency",
+    "chronic_peritonitis",
+    "stricture_or_upper_gi_surgery",
+    "pancreatic_insufficiency",
+    "muscle_atrophy_or_weakness",
+    "deforming_or_erosive_arthritis",
+    "osteoporosis_with_fracture",
+    "avascular_necrosis",
+    "osteomyelitis",
+    "tendon_rupture",
+    "scarring_chronic_alopecia",
+    "extensive_scarring_or_panniculum",
+    "skin_ulceration",
+    "premature_gonadal_failure",
+    "diabetes",
+    "malignancy",
+)
+
 
 def _quantity(
     code: str, dimension: str, minimum: int, maximum: int, description: str, *feeds: str
@@ -777,6 +822,16 @@ _CONCEPTS: tuple[Concept, ...] = (
         "'all': the laboratory descriptors too, the form having been completed with the "
         "window's results in hand",
         tuple(f"sledai_2k.{code}" for code in _SLEDAI_2K_DESCRIPTORS),
+        values=("clinical", "all"),
+    ),
+    Concept(
+        "sdi_form_completed",
+        Kind.CATEGORY,
+        "a clinician completed the SDI form on this date: 'clinical': every damage item "
+        "not recorded present by this date is absent, except the two renal items that "
+        "are measurements (GFR < 50%, proteinuria >= 3.5 g/24 h); 'all': those too, the "
+        "form having been completed with the results in hand",
+        tuple(f"sdi.{code}" for code in _SDI_ITEMS),
         values=("clinical", "all"),
     ),
 )
