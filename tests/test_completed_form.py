@@ -15,11 +15,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import ABSENT, DAY, EXPLAINED, PRESENT, later, obs
 from sle_scoring import Observation, Patient, doris_remission, lldas, sdi, sri, vocabulary
 from sle_scoring.lldas import State
 from sle_scoring.sledai_2k import CLINICAL_SLEDAI_2K, DESCRIPTORS, Score, score_visit
+from sle_scoring.testing.strategies import observations
 
 VISIT = DAY
 FORM = "sledai_2k_form_completed"
@@ -285,3 +288,28 @@ class TestSdiForm:
 
     def test_without_a_form_nothing_is_assessed(self) -> None:
         assert damage().not_assessed == {item.code for item in sdi.ITEMS}
+
+
+class TestFormProperties:
+    """A completed form only turns "not assessed" into "absent": it never adds or
+    removes a descriptor present, so it never changes the total."""
+
+    @given(
+        st.lists(
+            observations(dates=st.dates(later(-10), VISIT), explained=True, item_assertions=True),
+            max_size=12,
+        ),
+        st.sampled_from(("clinical", "all")),
+    )
+    @settings(max_examples=60, deadline=None)
+    def test_the_form_only_fills_in_absences(self, drawn: list[Observation], value: str) -> None:
+        without = [o for o in drawn if o.code != FORM]
+        before = visit(*without)
+        after = visit(*without, obs(FORM, value))
+        assert after.total == before.total
+        assert after.present == before.present
+        assert after.not_assessed <= before.not_assessed
+        if value == "all":
+            assert after.complete
+        else:
+            assert after.not_assessed <= LABORATORY

@@ -11,6 +11,8 @@ import datetime
 from collections.abc import Callable, Iterable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import ABSENT, DAY, NOT_ASSESSED, PRESENT, later, obs
 from sle_scoring import (
@@ -25,6 +27,7 @@ from sle_scoring import (
     vocabulary,
 )
 from sle_scoring.sledai_2k import score_visit
+from sle_scoring.testing.strategies import observations
 
 Derive = Callable[[Iterable[Observation]], tuple[ItemFinding, ...]]
 
@@ -306,3 +309,39 @@ class TestNewOnset:
     def test_a_qualifier_of_another_date_does_not_apply(self) -> None:
         not_new = obs("seizure_recent_onset", "absent", days_before=3)
         assert sledai("seizure", obs("seizure", "present"), not_new) is PRESENT
+
+
+QUALIFIERS = (
+    "seizure_recent_onset",
+    "cranial_neuropathy_new_onset",
+    "cerebrovascular_accident_new_onset",
+)
+
+
+class TestQualifierProperties:
+    """A qualifier recorded absent ("not new") can only take a finding out; one
+    recorded present can only add the finding with its quality."""
+
+    @given(
+        st.lists(observations(dates=st.just(DAY), explained=True), max_size=10),
+        st.sampled_from(QUALIFIERS),
+    )
+    @settings(max_examples=60, deadline=None)
+    def test_sledai_2k_is_monotone_in_the_qualifier(
+        self, drawn: list[Observation], qualifier: str
+    ) -> None:
+        base = [o for o in drawn if o.code not in QUALIFIERS]
+
+        def total(*extra: Observation) -> int:
+            return score_visit(Patient("p", (*base, *extra)), DAY).total
+
+        assert total(obs(qualifier, "absent")) <= total() <= total(obs(qualifier, "present"))
+
+    @given(st.lists(observations(dates=st.just(DAY), explained=True), max_size=10))
+    @settings(max_examples=60, deadline=None)
+    def test_an_unchanged_effusion_never_adds_eular_points(self, drawn: list[Observation]) -> None:
+        base = [o for o in drawn if o.code != "pericardial_effusion_new_or_worsened"]
+        unchanged = obs("pericardial_effusion_new_or_worsened", "absent")
+        before = eular_acr_2019.classify_patient(Patient("p", tuple(base))).points
+        after = eular_acr_2019.classify_patient(Patient("p", (*base, unchanged))).points
+        assert after <= before
