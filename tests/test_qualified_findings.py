@@ -85,6 +85,19 @@ class TestHep2PositiveWithoutTitre:
             "ana_screening_dilution)"
         )
 
+    def test_the_explanation_says_why(self) -> None:
+        text = eular_acr_2019.classify_patient(Patient("p", (hep2("positive"),))).explain()
+        lines = text.splitlines()
+        entry = lines.index("Entry criterion (ANA >= 1:80 on HEp-2 or equivalent): not assessed")
+        assert lines[entry + 1].startswith("    not assessed: ANA >= 1:80 or an equivalent ")
+        assert "without a titre" in lines[entry + 1]
+
+    def test_the_explanation_of_a_missing_ana_is_unchanged(self) -> None:
+        text = eular_acr_2019.classify_patient(Patient("p", (obs("seizure", "present"),))).explain()
+        lines = text.splitlines()
+        entry = lines.index("Entry criterion (ANA >= 1:80 on HEp-2 or equivalent): not assessed")
+        assert not lines[entry + 1].startswith("    ")
+
     def test_the_reason_names_a_low_screening_dilution(self) -> None:
         found = finding(EULAR, "ana_positive", hep2("positive"), dilution("1:40"))
         assert "on HEp-2 cells at a screening dilution of 1:40" in found.reason

@@ -81,6 +81,8 @@ def ana_at_least_1_in_80(o: Observation) -> bool:
 # applying to the ana results of the same date.
 
 _SCREENING_DILUTION = "ana_screening_dilution"
+#: How explanations word the 2019 EULAR/ACR entry criterion.
+ANA_ENTRY_DESCRIPTION = f"ANA >= 1:{ANA_TITRE_AT_LEAST} or an equivalent positive test"
 
 
 def _screening_dilutions(evidence: _derive.Index) -> dict[datetime.date | None, list[int]]:
@@ -126,7 +128,7 @@ def ana_at_least_1_in_80_on_hep2(evidence: _derive.Index) -> _derive.Signal:
             )
         else:
             judged.append(o)
-    description = f"ANA >= 1:{ANA_TITRE_AT_LEAST} or an equivalent positive test"
+    description = ANA_ENTRY_DESCRIPTION
     signal = _derive.test(
         {"ana": judged}, "ana", ana_at_least_1_in_80, description, excludable=False
     )

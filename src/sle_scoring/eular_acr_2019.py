@@ -32,6 +32,7 @@ import attrs
 from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
+    ANA_ENTRY_DESCRIPTION,
     ANTICARDIOLIPIN_UNITS_ABOVE,
     above_upper_limit,
     ana_at_least_1_in_80_on_hep2,
@@ -516,6 +517,15 @@ class Classification:
         )
         lines.append(f"Entry criterion (ANA >= 1:80 on HEp-2 or equivalent): {entry}")
         reasons = {f.code: f.reason for f in self.findings if f.status is ItemStatus.PRESENT}
+        # An ANA result that cannot show >= 1:80 (a HEp-2 positive without its
+        # screening dilution) says why the criterion is not assessed.
+        unshown = {
+            f.code: f.reason
+            for f in self.findings
+            if f.status is ItemStatus.NOT_ASSESSED
+            and f.reason != f"not assessed: {ANA_ENTRY_DESCRIPTION}"
+        }
+        reasons.update(unshown)
         if _ENTRY in reasons:
             lines.append(f"    {reasons[_ENTRY]}")
         for domain in self.domains:
