@@ -53,6 +53,8 @@ def _values(concept: vocabulary.Concept) -> str:
         if concept.minimum is not None and concept.maximum is not None:
             bounds = f" ({concept.minimum}-{concept.maximum} {dimension.canonical_unit})"
         parts.append(f"number in a {dimension.name} unit (see [Units](#units)){bounds}")
+    if concept.kind is vocabulary.Kind.TITRE:
+        parts.append("a titre `1:N`")
     if concept.values:
         parts.append(" / ".join(f"`{v}`" for v in concept.values))
     return "; or ".join(parts)

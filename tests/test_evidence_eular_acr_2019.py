@@ -43,12 +43,19 @@ class TestEntryCriterion:
             ("1:40", ABSENT),  # below 1:80
             ("1:80", PRESENT),  # the threshold itself: ">= 1:80"
             ("1:640", PRESENT),
-            ("positive", PRESENT),  # "an equivalent positive test"
+            # positive on HEp-2 cells without a titre: ">= 1:80" is not shown (the
+            # screening dilution is needed, tests/test_qualified_findings.py)
+            ("positive", NOT_ASSESSED),
             ("negative", ABSENT),
         ],
     )
     def test_titre(self, titre: str, expected: ItemStatus) -> None:
         assert status("ana_positive", obs("ana", titre, assay="hep2_iif")) is expected
+
+    @pytest.mark.parametrize("assay", ["elisa", "clia", "multiplex", None])
+    def test_equivalent_positive_test(self, assay: str | None) -> None:
+        # "or an equivalent positive test"
+        assert status("ana_positive", obs("ana", "positive", assay=assay)) is PRESENT
 
     def test_not_assessed_without_ana(self) -> None:
         assert status("ana_positive") is NOT_ASSESSED

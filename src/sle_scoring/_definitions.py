@@ -33,7 +33,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
+
 from . import _derive
+from ._items import ItemStatus
 from .evidence import Observation, titre_denominator
 from .exceptions import InvalidArgumentError
 from .units import DIMENSIONS
@@ -69,6 +72,129 @@ def ana_at_least_1_in_80(o: Observation) -> bool:
         return True
     denominator = titre_denominator(str(o.value))
     return denominator is not None and denominator >= ANA_TITRE_AT_LEAST
+
+
+# --- ANA ---------------------------------------------------------------------------
+# A titre is compared with 1:80 (2019 EULAR/ACR) or with the laboratory's cut-off (SLICC
+# 2012 "above laboratory reference range"; ACR 1997 "abnormal titer"). The laboratory's
+# screening dilution (its cut-off titre) is its own observation, ana_screening_dilution,
+# applying to the ana results of the same date.
+
+_SCREENING_DILUTION = "ana_screening_dilution"
+#: How explanations word the 2019 EULAR/ACR entry criterion.
+ANA_ENTRY_DESCRIPTION = f"ANA >= 1:{ANA_TITRE_AT_LEAST} or an equivalent positive test"
+
+
+def _screening_dilutions(evidence: _derive.Index) -> dict[datetime.date | None, list[int]]:
+    """The laboratory's screening dilutions (denominators) by date."""
+    found: dict[datetime.date | None, list[int]] = {}
+    for o in evidence.get(_SCREENING_DILUTION, ()):
+        denominator = titre_denominator(str(o.value))
+        assert denominator is not None  # validated as a titre 1:N
+        found.setdefault(o.date, []).append(denominator)
+    return found
+
+
+def _on_hep2(o: Observation) -> bool:
+    return o.assay == "hep2_iif"  # a closed list (vocabulary.ASSAYS): no spelling to guess
+
+
+def ana_at_least_1_in_80_on_hep2(evidence: _derive.Index) -> _derive.Signal:
+    """2019 EULAR/ACR entry criterion: "ANA at a titer of >= 1:80 on HEp-2 cells or an
+    equivalent positive test".
+
+    A titre is compared with 1:80. A ``positive`` on HEp-2 cells (``assay:
+    hep2_iif``) without a titre shows >= 1:80 only when the laboratory's screening
+    dilution of the same date is at least 1:80, and a ``negative`` there rules it out
+    only when the screening dilution (if given) is at most 1:80; otherwise the result
+    leaves the criterion not assessed, and the description says why. A ``positive``
+    from another assay is an equivalent positive test.
+    """
+    screens = _screening_dilutions(evidence)
+    judged: list[Observation] = []
+    undetermined: list[str] = []
+    for o in evidence.get("ana", ()):
+        dilutions = screens.get(o.date, [])
+        if _on_hep2(o) and o.value == "positive" and min(dilutions, default=0) < ANA_TITRE_AT_LEAST:
+            shown = (
+                f"at a screening dilution of 1:{min(dilutions)}" if dilutions else "without a titre"
+            )
+            undetermined.append(f"{o.describe()} on HEp-2 cells {shown}")
+        elif (
+            _on_hep2(o) and o.value == "negative" and max(dilutions, default=0) > ANA_TITRE_AT_LEAST
+        ):
+            undetermined.append(
+                f"{o.describe()} on HEp-2 cells at a screening dilution of 1:{max(dilutions)}"
+            )
+        else:
+            judged.append(o)
+    description = ANA_ENTRY_DESCRIPTION
+    signal = _derive.test(
+        {"ana": judged}, "ana", ana_at_least_1_in_80, description, excludable=False
+    )
+    if not undetermined or signal.status is ItemStatus.PRESENT:
+        return signal
+    why = (
+        f"{description}; not shown by {'; '.join(undetermined)} (a screening dilution of at "
+        f"least 1:{ANA_TITRE_AT_LEAST} for a positive, at most 1:{ANA_TITRE_AT_LEAST} for a "
+        "negative, is needed: ana_screening_dilution)"
+    )
+    return attrs.evolve(signal, status=ItemStatus.NOT_ASSESSED, description=why)
+
+
+def ana_above_reference_range(evidence: _derive.Index, description: str) -> _derive.Signal:
+    """ANA above the laboratory's reference range (SLICC 2012) or at an abnormal titre
+    (ACR 1997): the laboratory's ``positive`` call; or a titre at least the
+    laboratory's cut-off titre (``ana_screening_dilution`` of the same date, the
+    highest when several are given), or at least 1:80 when no cut-off is given."""
+    screens = _screening_dilutions(evidence)
+
+    def above(o: Observation) -> bool:
+        if o.value in ("positive", "negative"):
+            return o.value == "positive"
+        cutoff = max(screens.get(o.date, []), default=ANA_TITRE_AT_LEAST)
+        denominator = titre_denominator(str(o.value))
+        return denominator is not None and denominator >= cutoff
+
+    if screens:
+        description += "; a titre at least the laboratory's cut-off titre where given"
+    return _derive.test(evidence, "ana", above, description)
+
+
+# --- Qualified and unspecified findings -------------------------------------------
+
+
+def qualified(
+    evidence: _derive.Index, code: str, qualifier: str, description: str, quality: str
+) -> _derive.Signal:
+    """A finding ``code`` recorded present, where the definition needs a quality of it
+    ("recent onset", "new or worsened"): a ``qualifier`` recorded ``absent`` on the
+    same date says the findings of that date lack it (they then count as assessed, not
+    met), and one recorded ``present`` is the finding with its quality. Without a
+    qualifier the finding is taken as having the quality (as before the qualifier
+    existed), with the same explanation as a plain finding.
+    """
+    qualifiers = evidence.get(qualifier, ())
+    plain = _derive.present(evidence, code, description)
+    if not qualifiers:
+        return plain
+    lacking = {o.date for o in qualifiers if o.value == "absent"}
+    kept = [o for o in evidence.get(code, ()) if o.value != "present" or o.date not in lacking]
+    return _derive.any_of(
+        f"{description} ({quality})",
+        _derive.present({code: kept}, code, description),
+        _derive.present(evidence, qualifier, f"{description}, {quality}"),
+    )
+
+
+def recorded(evidence: _derive.Index, code: str, description: str) -> list[_derive.Signal]:
+    """The finding ``code`` as one more alternative of an "any of" definition, only
+    when the record has it: explanations list the alternatives a record holds, and
+    stay as they were for records without the newer findings (oral or nasal ulcers of
+    unstated site, serositis without its features)."""
+    if not evidence.get(code):
+        return []
+    return [_derive.present(evidence, code, description)]
 
 
 def anticardiolipin_medium_or_high(o: Observation) -> bool:

@@ -28,13 +28,14 @@ from . import _derive as _derive_module
 from ._definitions import (
     ANA_TITRE_AT_LEAST,
     above_upper_limit,
-    ana_at_least_1_in_80,
+    ana_above_reference_range,
     anticardiolipin_medium_or_high,
     arthritis,
     leukopenia,
     lymphopenia,
     months_after,
     proteinuria_measures,
+    recorded,
     thrombocytopenia,
     written,
 )
@@ -375,6 +376,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "oral_ulcers": d.any_of(
             "oral or nasopharyngeal ulceration observed by a physician",
             *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasopharyngeal ulcers")),
+            *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
         ),
         "arthritis": arthritis(
             evidence,
@@ -392,6 +394,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 ("pericardial_rub", "pericardial rub"),
                 ("pericardial_effusion", "pericardial effusion"),
             ),
+            *recorded(evidence, "serositis", "serositis (features not stated)"),
         ),
         "renal_disorder": d.any_of(
             f"proteinuria > {written(_PROTEINURIA_ABOVE_G)} g/day (> 3+ if not quantified) "
@@ -453,11 +456,10 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 _six_months_apart,
             ),
         ),
-        "ana": d.test(
-            evidence,
-            "ana",
-            ana_at_least_1_in_80,
-            f"ANA abnormal titre (>= 1:{ANA_TITRE_AT_LEAST}) or positive",
+        # "An abnormal titer": the laboratory's cut-off titre where given
+        # (ana_screening_dilution), else 1:80.
+        "ana": ana_above_reference_range(
+            evidence, f"ANA abnormal titre (>= 1:{ANA_TITRE_AT_LEAST}) or positive"
         ),
     }
 

@@ -32,16 +32,17 @@ import attrs
 from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
-    ANA_TITRE_AT_LEAST,
+    ANA_ENTRY_DESCRIPTION,
     ANTICARDIOLIPIN_UNITS_ABOVE,
     above_upper_limit,
-    ana_at_least_1_in_80,
+    ana_at_least_1_in_80_on_hep2,
     anticardiolipin_medium_or_high,
     fever,
     joint_involvement,
     leukopenia,
     low_complement,
     proteinuria,
+    qualified,
     thrombocytopenia,
 )
 from ._derive import Signal, derive_findings
@@ -516,6 +517,15 @@ class Classification:
         )
         lines.append(f"Entry criterion (ANA >= 1:80 on HEp-2 or equivalent): {entry}")
         reasons = {f.code: f.reason for f in self.findings if f.status is ItemStatus.PRESENT}
+        # An ANA result that cannot show >= 1:80 (a HEp-2 positive without its
+        # screening dilution) says why the criterion is not assessed.
+        unshown = {
+            f.code: f.reason
+            for f in self.findings
+            if f.status is ItemStatus.NOT_ASSESSED
+            and f.reason != f"not assessed: {ANA_ENTRY_DESCRIPTION}"
+        }
+        reasons.update(unshown)
         if _ENTRY in reasons:
             lines.append(f"    {reasons[_ENTRY]}")
         for domain in self.domains:
@@ -675,13 +685,8 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     return {
         # Rule 1 ("more likely explanation") concerns the additive criteria; the entry
         # criterion is "ANA ever", so an ANA marked explained_by still enters.
-        "ana_positive": d.test(
-            evidence,
-            "ana",
-            ana_at_least_1_in_80,
-            f"ANA >= 1:{ANA_TITRE_AT_LEAST} or an equivalent positive test",
-            excludable=False,
-        ),
+        # A positive on HEp-2 cells without a titre needs the screening dilution.
+        "ana_positive": ana_at_least_1_in_80_on_hep2(evidence),
         "fever": fever(evidence, above=_FEVER_ABOVE_C),
         "leukopenia": leukopenia(evidence, below=_LEUKOPENIA_BELOW),
         "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
@@ -736,7 +741,15 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 d.present(evidence, "pericardial_pain", "pericardial chest pain"),
                 d.present(evidence, "pericardial_rub", "pericardial rub"),
                 d.present(evidence, "pericarditis_on_ecg", "ECG changes of pericarditis"),
-                pericardial_effusion,
+                # "New or worsened pericardial effusion": an effusion recorded as known
+                # and unchanged on the same date is not this feature.
+                qualified(
+                    evidence,
+                    "pericardial_effusion",
+                    "pericardial_effusion_new_or_worsened",
+                    "pericardial effusion on imaging",
+                    "new or worsened",
+                ),
             ],
             episode,
         ),

@@ -193,11 +193,13 @@ class Observation:
             found.extend(self._check_no_unit(problem))
             if isinstance(self.value, str) and self.value not in entry.values:
                 if titre_denominator(self.value) is None:
+                    # A screening dilution takes a titre only (no positive/negative).
+                    calls = f", or {'/'.join(entry.values)}" if entry.values else ""
                     found.append(
                         problem(
                             "value",
-                            "must be a titre '1:N' with N a positive whole number, or "
-                            f"positive/negative (got {quote(self.value)})",
+                            "must be a titre '1:N' with N a positive whole number"
+                            f"{calls} (got {quote(self.value)})",
                         )
                     )
             elif not isinstance(self.value, str):

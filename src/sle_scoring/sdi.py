@@ -375,6 +375,18 @@ _ESRD = DamageCode.END_STAGE_RENAL_DISEASE.value
 _ORDER = tuple(_BY_CODE)
 _POSITION = positions(_ORDER)
 
+# A completed form (``sdi_form_completed``): the SDI is "ascertained by clinical
+# assessment" on the published form of 41 items, so an item not recorded present on a
+# completed form is absent. The two renal items that are laboratory measurements
+# ("estimated or measured glomerular filtration rate < 50%", "proteinuria >= 3.5
+# gm/24 hours") only when the form was completed with the results ("all").
+_FORM = "sdi_form_completed"
+_FORM_WITH_RESULTS = "all"
+_LABORATORY = frozenset(
+    {DamageCode.GFR_BELOW_50_PERCENT.value, DamageCode.PROTEINURIA_AT_LEAST_3_5_G.value}
+)
+_BY_FORM = "not recorded present on the completed SDI form"
+
 
 def six_months_after(day: datetime.date) -> datetime.date:
     """The same day of the month 6 calendar months later ("6 months" in the SDI).
@@ -603,6 +615,13 @@ class DamageScore:
         for code, day in self.pending:
             lines.append(f"Not yet damage: {code} (counts from {day.isoformat()} if still present)")
         pending = {code for code, _ in self.pending}
+        by_form = [f for f in self.findings if f.reason.startswith(_BY_FORM)]
+        if by_form:
+            dates = sorted({iso(o.date) or "undated" for f in by_form for o in f.evidence})
+            lines.append(
+                f"Absent by the completed SDI form of {', '.join(dates)} (not recorded "
+                "present): " + ", ".join(f.code for f in by_form)
+            )
         for finding in self.findings:
             if finding.status is ItemStatus.PRESENT:
                 causes = sorted({o.explained_by for o in finding.evidence if o.explained_by})
@@ -614,6 +633,7 @@ class DamageScore:
                 finding.status is ItemStatus.ABSENT
                 and finding.code not in pending
                 and finding.reason != "absent"
+                and finding not in by_form
             ):
                 lines.append(f"Not counted: {finding.code} ({finding.reason})")
         total = f"Total {self.total} (of {MAX_SCORE})"
@@ -682,8 +702,14 @@ def _decide(
     observations: Sequence[Observation],
     as_of: datetime.date,
     lupus_onset: datetime.date | None,
+    forms: Sequence[Observation] = (),
 ) -> tuple[ItemFinding, CountedItem | None, datetime.date | None]:
-    """One item's finding, its counted entry (or None) and the date it may count from."""
+    """One item's finding, its counted entry (or None) and the date it may count from;
+    ``forms`` are the completed forms that apply to the item."""
+    if not observations and forms:
+        dates = ", ".join(sorted({iso(o.date) or "undated" for o in forms}))
+        reason = f"{_BY_FORM} of {dates}"
+        return ItemFinding(item.code, ItemStatus.ABSENT, reason, tuple(forms)), None, None
     if not observations:
         return ItemFinding(item.code, ItemStatus.NOT_ASSESSED, "no evidence"), None, None
     onsets = sorted({o.date for o in observations if o.value == "present" and o.date})
@@ -750,15 +776,21 @@ def score_patient(
         patient=patient, as_of=_args.optional(as_of), lupus_onset=_args.optional(lupus_onset)
     )
     by_code: dict[str, list[Observation]] = {}
+    forms: list[Observation] = []
     for observation in patient.up_to(as_of):
         prefix, _, code = observation.code.partition(".")
         if prefix == _INSTRUMENT and code in _BY_CODE:
             by_code.setdefault(code, []).append(observation)
+        elif observation.code == _FORM:
+            forms.append(observation)
+    with_results = [o for o in forms if o.value == _FORM_WITH_RESULTS]
     findings = []
     counted = []
     pending = []
     for item in ITEMS:
-        finding, entry, from_date = _decide(item, by_code.get(item.code, ()), as_of, lupus_onset)
+        applying = with_results if item.code in _LABORATORY else forms
+        observed = by_code.get(item.code, ())
+        finding, entry, from_date = _decide(item, observed, as_of, lupus_onset, applying)
         findings.append(finding)
         if entry is not None:
             counted.append(entry)

@@ -34,6 +34,8 @@ from ._definitions import (
     leukopenia,
     low_complement,
     proteinuria,
+    qualified,
+    recorded,
     thrombocytopenia,
     written,
 )
@@ -444,6 +446,7 @@ class Score:
             lines.append(line)
         if not self.present:
             lines.append("  no descriptor present")
+        lines.extend(_absent_by_form(self.findings))
         lines.extend(left_out(self.findings))
         if self.ignored:
             lines.append(
@@ -458,6 +461,24 @@ class Score:
 
     def __str__(self) -> str:
         return self.explain()
+
+
+def _absent_by_form(findings: Iterable[ItemFinding]) -> list[str]:
+    """One explanation line naming the descriptors a completed form made absent."""
+    by_form = [
+        f
+        for f in findings
+        if f.status is ItemStatus.ABSENT and f.evidence and f.evidence[-1].code == _FORM
+    ]
+    if not by_form:
+        return []
+    dates = sorted(
+        {iso(o.date) or "undated" for f in by_form for o in f.evidence if o.code == _FORM}
+    )
+    return [
+        f"Absent by the completed SLEDAI-2K form of {', '.join(dates)} (not recorded present): "
+        + ", ".join(f.code for f in by_form)
+    ]
 
 
 # Each field of Score.as_record(), in record order: the one definition of the record
@@ -558,8 +579,54 @@ _ARTHRITIS_JOINTS_AT_LEAST = 2  # ">= 2 joints with pain and signs of inflammati
 _CASTS = frozenset({"heme_granular", "red_cell"})  # "heme-granular or red blood cell casts"
 
 
+# A completed form (``sledai_2k_form_completed``): "check box: if descriptor is present
+# at the time of visit or in the preceding 10 days"; a box not ticked on a completed
+# form is a descriptor assessed and absent. The descriptors whose definition is a
+# laboratory result (urinalysis, complement, anti-dsDNA, blood count) are absent by
+# the form only when it was completed with the window's results ("all"): an unticked
+# laboratory box cannot tell a normal result from a test not done.
+_FORM = "sledai_2k_form_completed"
+_FORM_WITH_RESULTS = "all"
+_LABORATORY = frozenset(
+    {
+        Descriptor.URINARY_CASTS,
+        Descriptor.HEMATURIA,
+        Descriptor.PROTEINURIA,
+        Descriptor.PYURIA,
+        Descriptor.LOW_COMPLEMENT,
+        Descriptor.INCREASED_DNA_BINDING,
+        Descriptor.THROMBOCYTOPENIA,
+        Descriptor.LEUKOPENIA,
+    }
+)
+
+
+def _on_the_form(signal: Signal, forms: tuple[Observation, ...]) -> Signal:
+    """A descriptor not assessed otherwise, on a completed form: assessed, absent, the
+    form's statement the evidence (one present, explained or absent by its own
+    evidence stays so)."""
+    if not forms or signal.status is not ItemStatus.NOT_ASSESSED:
+        return signal
+    return Signal(
+        ItemStatus.ABSENT,
+        description=f"{signal.description} (not recorded present on the completed form)",
+        negatives=forms,
+    )
+
+
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
-    """Every descriptor's signal from the evidence in the window."""
+    """Every descriptor's signal from the evidence in the window, a completed form
+    making absent those not recorded present."""
+    forms = tuple(evidence.get(_FORM, ()))
+    with_results = tuple(o for o in forms if o.value == _FORM_WITH_RESULTS)
+    return {
+        code: _on_the_form(signal, with_results if code in _LABORATORY else forms)
+        for code, signal in _descriptor_signals(evidence).items()
+    }
+
+
+def _descriptor_signals(evidence: _derive_module.Index) -> dict[str, Signal]:
+    """Every descriptor's signal from the evidence in the window (without a form)."""
     d = _derive_module
 
     qty = functools.partial(d.measured, evidence)
@@ -571,13 +638,29 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         return d.all_of(description, [pain, d.any_of(description, *others)], None)
 
     return {
-        "seizure": found("seizure", "seizure"),
+        # "Seizure: recent onset"; "new onset" cranial nerve disorder and CVA: a
+        # qualifier recorded absent on the same date says the finding is not new.
+        "seizure": qualified(
+            evidence, "seizure", "seizure_recent_onset", "seizure", "recent onset"
+        ),
         "psychosis": found("psychosis", "psychosis"),
         "organic_brain_syndrome": found("organic_brain_syndrome", "organic brain syndrome"),
         "visual_disturbance": found("visual_disturbance", "visual disturbance"),
-        "cranial_nerve_disorder": found("cranial_neuropathy", "cranial nerve disorder"),
+        "cranial_nerve_disorder": qualified(
+            evidence,
+            "cranial_neuropathy",
+            "cranial_neuropathy_new_onset",
+            "cranial nerve disorder",
+            "new onset",
+        ),
         "lupus_headache": found("lupus_headache", "lupus headache"),
-        "cva": found("cerebrovascular_accident", "new cerebrovascular accident"),
+        "cva": qualified(
+            evidence,
+            "cerebrovascular_accident",
+            "cerebrovascular_accident_new_onset",
+            "new cerebrovascular accident",
+            "new onset",
+        ),
         "vasculitis": found("vasculitis", "vasculitis"),
         "arthritis": arthritis(
             evidence,
@@ -622,6 +705,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             "oral or nasal ulcers",
             found("oral_ulcers", "oral ulcers"),
             found("nasal_ulcers", "nasal ulcers"),
+            *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
         ),
         "pleurisy": with_pain(
             found("pleuritic_pain", "pleuritic chest pain"),

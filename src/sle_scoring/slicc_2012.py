@@ -37,13 +37,14 @@ from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
     ANA_TITRE_AT_LEAST,
-    ana_at_least_1_in_80,
+    ana_above_reference_range,
     anticardiolipin_medium_or_high,
     joint_involvement,
     leukopenia,
     low_complement,
     lymphopenia,
     proteinuria_measures,
+    recorded,
     thrombocytopenia,
     written,
 )
@@ -558,6 +559,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "oral_or_nasal_ulcers": d.any_of(
             "oral or nasal ulcers",
             *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasal ulcers")),
+            *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
         ),
         "non_scarring_alopecia": d.present(
             evidence, "non_scarring_alopecia", "non-scarring alopecia"
@@ -574,6 +576,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
                 ("pericardial_rub", "pericardial rub"),
                 ("pericarditis_on_ecg", "pericarditis on ECG"),
             ),
+            *recorded(evidence, "serositis", "serositis (features not stated)"),
         ),
         "renal": d.any_of(
             f"proteinuria representing >= {written(_PROTEINURIA_AT_LEAST_G * 1000)} mg/24 h, "
@@ -602,9 +605,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
             low_lymphocytes,
         ),
         "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
-        "ana": d.test(
-            evidence, "ana", ana_at_least_1_in_80, f"ANA >= 1:{ANA_TITRE_AT_LEAST} or positive"
-        ),
+        # "ANA level above laboratory reference range": the laboratory's cut-off titre
+        # where given (ana_screening_dilution), else 1:80.
+        "ana": ana_above_reference_range(evidence, f"ANA >= 1:{ANA_TITRE_AT_LEAST} or positive"),
         "anti_dsdna": d.test(
             anti_dsdna_judged,
             "anti_dsdna",

@@ -90,6 +90,81 @@ GLUCOCORTICOIDS: tuple[str, ...] = (
 )
 
 
+# The SLEDAI-2K descriptor codes (sle_scoring.sledai_2k.DESCRIPTORS, in form order),
+# for the completed form: the vocabulary cannot import the instrument modules.
+_SLEDAI_2K_DESCRIPTORS = (
+    "seizure",
+    "psychosis",
+    "organic_brain_syndrome",
+    "visual_disturbance",
+    "cranial_nerve_disorder",
+    "lupus_headache",
+    "cva",
+    "vasculitis",
+    "arthritis",
+    "myositis",
+    "urinary_casts",
+    "hematuria",
+    "proteinuria",
+    "pyuria",
+    "rash",
+    "alopecia",
+    "mucosal_ulcers",
+    "pleurisy",
+    "pericarditis",
+    "low_complement",
+    "increased_dna_binding",
+    "fever",
+    "thrombocytopenia",
+    "leukopenia",
+)
+
+# The SDI item codes (sle_scoring.sdi.ITEMS, in form order), for the completed form.
+_SDI_ITEMS = (
+    "any_cataract",
+    "retinal_change_or_optic_atrophy",
+    "cognitive_impairment_or_major_psychosis",
+    "seizures_requiring_therapy",
+    "cerebrovascular_accident",
+    "cranial_or_peripheral_neuropathy",
+    "transverse_myelitis",
+    "gfr_below_50_percent",
+    "proteinuria_at_least_3_5_g",
+    "end_stage_renal_disease",
+    "pulmonary_hypertension",
+    "pulmonary_fibrosis",
+    "shrinking_lung",
+    "pleural_fibrosis",
+    "pulmonary_infarction",
+    "angina_or_coronary_artery_bypass",
+    "myocardial_infarction",
+    "cardiomyopathy",
+    "valvular_disease",
+    "pericarditis_or_pericardiectomy",
+    "claudication",
+    "minor_tissue_loss",
+    "significant_tissue_loss",
+    "venous_thrombosis",
+    "gi_infarction_or_resection",
+    "mesenteric_insufficiency",
+    "chronic_peritonitis",
+    "stricture_or_upper_gi_surgery",
+    "pancreatic_insufficiency",
+    "muscle_atrophy_or_weakness",
+    "deforming_or_erosive_arthritis",
+    "osteoporosis_with_fracture",
+    "avascular_necrosis",
+    "osteomyelitis",
+    "tendon_rupture",
+    "scarring_chronic_alopecia",
+    "extensive_scarring_or_panniculum",
+    "skin_ulceration",
+    "premature_gonadal_failure",
+    "diabetes",
+    "malignancy",
+)
+
+
 def _quantity(
     code: str, dimension: str, minimum: int, maximum: int, description: str, *feeds: str
 ) -> Concept:
@@ -282,6 +357,18 @@ _CONCEPTS: tuple[Concept, ...] = (
         ),
         values=_RESULT,
     ),
+    Concept(
+        "ana_screening_dilution",
+        Kind.TITRE,
+        "the testing laboratory's ANA screening dilution, its cut-off titre (1:N), for the "
+        "ana results of the same date: a positive result shows a titre of at least 1:N, and "
+        "a titre of at least 1:N is above the laboratory's reference range",
+        (
+            "eular_acr_2019.ana_positive",
+            "slicc_2012.ana",
+            "acr_1997.ana",
+        ),
+    ),
     _lab(
         "anti_dsdna",
         "antibody",
@@ -425,10 +512,23 @@ _CONCEPTS: tuple[Concept, ...] = (
     ),
     _finding(
         "pericardial_effusion",
-        "pericardial effusion on imaging (new or worsened, ultrasound, X-ray, CT, MRI)",
+        "pericardial effusion on imaging (ultrasound, X-ray, CT, MRI)",
         "eular_acr_2019.pleural_or_pericardial_effusion",
         "eular_acr_2019.acute_pericarditis",
         "sledai_2k.pericarditis",
+        "slicc_2012.serositis",
+        "acr_1997.serositis",
+    ),
+    _finding(
+        "pericardial_effusion_new_or_worsened",
+        "whether the pericardial effusion on imaging of the same date is new or worsened "
+        "(present) or known and unchanged (absent); without it, an effusion is taken as new "
+        "or worsened",
+        "eular_acr_2019.acute_pericarditis",
+    ),
+    _finding(
+        "serositis",
+        "serositis (pleuritis or pericarditis) observed by a clinician, its features not stated",
         "slicc_2012.serositis",
         "acr_1997.serositis",
     ),
@@ -551,6 +651,13 @@ _CONCEPTS: tuple[Concept, ...] = (
         "acr_1997.oral_ulcers",
     ),
     _finding(
+        "oral_or_nasal_ulcers",
+        "oral or nasal ulcers observed by a clinician, the site not stated",
+        "sledai_2k.mucosal_ulcers",
+        "slicc_2012.oral_or_nasal_ulcers",
+        "acr_1997.oral_ulcers",
+    ),
+    _finding(
         "non_scarring_alopecia",
         "non-scarring (patchy or diffuse) hair loss",
         "eular_acr_2019.non_scarring_alopecia",
@@ -566,6 +673,13 @@ _CONCEPTS: tuple[Concept, ...] = (
         "sledai_2k.seizure",
         "slicc_2012.neurologic",
         "acr_1997.neurologic_disorder",
+    ),
+    _finding(
+        "seizure_recent_onset",
+        "whether the seizures of the same date are of recent onset (present) or a "
+        "long-standing seizure disorder (absent); without it, a seizure is taken as of "
+        "recent onset",
+        "sledai_2k.seizure",
     ),
     _finding(
         "psychosis",
@@ -593,9 +707,15 @@ _CONCEPTS: tuple[Concept, ...] = (
     ),
     _finding(
         "cranial_neuropathy",
-        "new onset sensory or motor cranial neuropathy",
+        "sensory or motor cranial neuropathy",
         "sledai_2k.cranial_nerve_disorder",
         "slicc_2012.neurologic",
+    ),
+    _finding(
+        "cranial_neuropathy_new_onset",
+        "whether the cranial neuropathy of the same date is of new onset (present) or "
+        "long-standing (absent); without it, a cranial neuropathy is taken as of new onset",
+        "sledai_2k.cranial_nerve_disorder",
     ),
     _finding("mononeuritis_multiplex", "mononeuritis multiplex", "slicc_2012.neurologic"),
     _finding("myelitis", "myelitis", "slicc_2012.neurologic"),
@@ -610,7 +730,13 @@ _CONCEPTS: tuple[Concept, ...] = (
         "severe persistent headache not responding to narcotic analgesia",
         "sledai_2k.lupus_headache",
     ),
-    _finding("cerebrovascular_accident", "new onset cerebrovascular accident", "sledai_2k.cva"),
+    _finding("cerebrovascular_accident", "cerebrovascular accident", "sledai_2k.cva"),
+    _finding(
+        "cerebrovascular_accident_new_onset",
+        "whether the cerebrovascular accident of the same date is of new onset (present) or "
+        "an old one (absent); without it, a cerebrovascular accident is taken as of new onset",
+        "sledai_2k.cva",
+    ),
     _finding(
         "vasculitis",
         "ulceration, gangrene, tender finger nodules, periungual "
@@ -684,6 +810,29 @@ _CONCEPTS: tuple[Concept, ...] = (
         "gastrointestinal lupus activity, e.g. enteritis, mesenteric vasculitis, peritonitis, "
         "pancreatitis, hepatitis (not a SLEDAI-2K descriptor)",
         "lldas.low_activity",
+    ),
+    # Completed forms: a clinician's statement that every item of an instrument's form
+    # was assessed, so that what is not recorded present is absent (docs/interpretations.md).
+    Concept(
+        "sledai_2k_form_completed",
+        Kind.CATEGORY,
+        "a clinician completed the SLEDAI-2K form for the visit of this date: 'clinical': "
+        "every descriptor assessed by history and examination that is not recorded present "
+        "in the window is absent (the laboratory descriptors still need their results); "
+        "'all': the laboratory descriptors too, the form having been completed with the "
+        "window's results in hand",
+        tuple(f"sledai_2k.{code}" for code in _SLEDAI_2K_DESCRIPTORS),
+        values=("clinical", "all"),
+    ),
+    Concept(
+        "sdi_form_completed",
+        Kind.CATEGORY,
+        "a clinician completed the SDI form on this date: 'clinical': every damage item "
+        "not recorded present by this date is absent, except the two renal items that "
+        "are measurements (GFR < 50%, proteinuria >= 3.5 g/24 h); 'all': those too, the "
+        "form having been completed with the results in hand",
+        tuple(f"sdi.{code}" for code in _SDI_ITEMS),
+        values=("clinical", "all"),
     ),
 )
 

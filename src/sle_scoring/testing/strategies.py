@@ -161,10 +161,12 @@ def _lab(draw: DrawFn, entry: Concept, around: bool, *, calls: bool = True) -> _
     return _Fields(number, unit, upper_limit=bound, isotype=isotype)
 
 
-def _titre(draw: DrawFn, around: bool) -> _Fields:
+def _titre(draw: DrawFn, entry: Concept, around: bool) -> _Fields:
     if around:
         return _Fields(draw(st.sampled_from(("1:80", "1:40", "1:160"))))
-    return _Fields(draw(st.sampled_from(_TITRES)))
+    # A code without positive/negative (a screening dilution) takes titres only.
+    titres = [t for t in _TITRES if ":" in t or t in entry.values]
+    return _Fields(draw(st.sampled_from(titres)))
 
 
 def _fields(draw: DrawFn, code: str, around: bool) -> _Fields:
@@ -176,7 +178,7 @@ def _fields(draw: DrawFn, code: str, around: bool) -> _Fields:
     if entry.kind is Kind.LAB:
         return _lab(draw, entry, around)
     if entry.kind is Kind.TITRE:
-        return _titre(draw, around)
+        return _titre(draw, entry, around)
     return _Fields(draw(st.sampled_from(entry.values)))
 
 
