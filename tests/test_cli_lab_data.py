@@ -61,6 +61,15 @@ class TestSameDataThreeShapes:
         keys = {key.split(".")[0] for key in records[0]}
         assert set(INSTRUMENTS) <= keys  # every registered instrument applied
 
+    def test_the_example_as_fhir_and_jobs(
+        self, monkeypatch: pytest.MonkeyPatch, three_shapes: dict[str, str]
+    ) -> None:
+        argv = ["score", "--instrument", "all", "-f", "jsonl", "--input-format"]
+        _, bundle, _ = run(monkeypatch, [*argv, "fhir", three_shapes["fhir-bundle"]])
+        _, example, _ = run(monkeypatch, [*argv, "fhir", "--example"])
+        _, jobs, _ = run(monkeypatch, [*argv, "labs", three_shapes["labs"], "--jobs", "2"])
+        assert bundle == example == jobs
+
     def test_reference_case_classifies_with_19_points(
         self, monkeypatch: pytest.MonkeyPatch, three_shapes: dict[str, str]
     ) -> None:

@@ -83,6 +83,8 @@ EXIT_BROKEN_PIPE = 141
 
 PROG = "sle-scoring"
 _EXAMPLE = "bottazzi_2025.json"
+# --example with --input-format: the published case in that shape.
+_EXAMPLE_AS = {"json": _EXAMPLE, "fhir": "bottazzi_2025_fhir.json"}
 #: The bundled example files (``sle-scoring example NAME``).
 _EXAMPLES = ("bottazzi_2025.json", "bottazzi_2025_fhir.json", "patients.jsonl", "visits.csv")
 # The instruments each shortcut command applies; ``score`` takes --instrument.
@@ -205,7 +207,8 @@ def _parser() -> argparse.ArgumentParser:
     io_group.add_argument(
         "--example",
         action="store_true",
-        help="read the bundled published case (Bottazzi et al. 2025) instead of FILE",
+        help="read the bundled published case (Bottazzi et al. 2025) instead of FILE "
+        "(with --input-format fhir: as a FHIR Bundle)",
     )
     io_group.add_argument(
         "--input-format",
@@ -664,8 +667,14 @@ def _open_input(args: argparse.Namespace, stdin: IO[str]) -> tuple[IO[str], str 
     if args.example:
         if args.input not in (None, "-"):
             raise _UsageError("give either FILE or --example, not both")
-        resource = resources.files("sle_scoring") / "examples" / _EXAMPLE
-        return io.StringIO(resource.read_text(encoding="utf-8")), _EXAMPLE
+        # The same published case, in the shape --input-format asks for.
+        example = _EXAMPLE_AS.get(args.input_format or "json")
+        if example is None:
+            raise _UsageError(
+                f"--example is the published case as JSON or FHIR, not {args.input_format}"
+            )
+        resource = resources.files("sle_scoring") / "examples" / example
+        return io.StringIO(resource.read_text(encoding="utf-8")), example
     encoding = args.encoding or "utf-8"
     errors = "surrogateescape" if encoding == "utf-8" else "strict"
     if args.input in (None, "-"):
