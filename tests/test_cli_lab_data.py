@@ -8,8 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sle_scoring import INSTRUMENTS
+from sle_scoring import INSTRUMENTS, Patient, eular_acr_2019, sledai_2k
+from sle_scoring import lab_table as lab_tables
 from sle_scoring.cli import EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE
 from test_cli import read_csv, run
 from test_lab_readers import as_csv_rows, resources_of_bundle
@@ -81,6 +84,28 @@ class TestSameDataThreeShapes:
         # thrombocytopenia 4 + pleural or pericardial effusion 5 + joint involvement 6
         # + low C3 and low C4 4 (Bottazzi et al. 2025)
         assert (code, eular["points"], eular["classified"]) == (EXIT_OK, 4 + 5 + 6 + 4, True)
+
+
+CASE_ROWS = as_csv_rows(resources_of_bundle()).splitlines(keepends=True)
+
+
+@settings(max_examples=10, deadline=None)
+@given(order=st.permutations(CASE_ROWS[1:]))
+def test_row_order_does_not_change_a_patient(order: list[str]) -> None:
+    """Rows are grouped by patient wherever they are: any order of the reference
+    case's rows reads to the same evidence, and scores the same."""
+    [(_, patient)] = lab_tables.iter_lab_table([CASE_ROWS[0], *order])
+    [(_, reference)] = lab_tables.iter_lab_table(CASE_ROWS)
+    assert isinstance(patient, Patient)
+    assert isinstance(reference, Patient)
+    assert sorted(map(repr, patient.observations)) == sorted(map(repr, reference.observations))
+    classified = eular_acr_2019.classify_patient(patient)
+    assert (classified.points, classified.present) == (
+        eular_acr_2019.classify_patient(reference).points,
+        eular_acr_2019.classify_patient(reference).present,
+    )
+    for visit in reference.dates():
+        assert sledai_2k.score_visit(patient, visit) == sledai_2k.score_visit(reference, visit)
 
 
 def lab_table(tmp_path: Path, rows: str, name: str = "labs.csv") -> str:
