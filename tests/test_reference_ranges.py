@@ -177,6 +177,18 @@ BAD = {
 }
 
 
+def test_a_records_unit_the_table_cannot_give_is_named() -> None:
+    record = {"patient": "P", "observations": [c3(580, unit="mg/L")]}
+    with pytest.raises(InvalidEvidenceError) as raised:
+        records.patient_from_dict(record, reference_ranges=RANGES)
+    [problem] = raised.value.problems
+    assert (problem.record, problem.location, problem.field) == (
+        "P",
+        "observations[0] (c3)",
+        "unit",
+    )
+
+
 class TestReadPatient:
     def test_strict_by_default(self) -> None:
         with pytest.raises(InvalidEvidenceError) as strict:
