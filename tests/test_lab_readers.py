@@ -400,12 +400,16 @@ class TestFhirStatusAndSubject:
         code = {"coding": [{"system": fhir.VOCABULARY_SYSTEM, "code": "pericardial_effusion"}]}
         good = json.dumps(observation(code=code, valueString="present"))
         read = list(fhir.iter_ndjson(io.StringIO(f"{good}\n{{oops\n{good}\n")))
-        assert [number for number, _ in read] == [1, 2, 3]
+        # The subject's two lines are one patient, at its first line; the bad line
+        # is its own error, at its place.
+        assert [number for number, _ in read] == [1, 2]
         assert [type(result).__name__ for _, result in read] == [
             "Patient",
             "InvalidEvidenceError",
-            "Patient",
         ]
+        patient = read[0][1]
+        assert isinstance(patient, Patient)
+        assert len(patient.observations) == 2
 
 
 class TestOtherCodes:

@@ -18,9 +18,9 @@ import attrs
 
 from ._items import suggest
 from ._loinc import LOINC, other_loinc
-from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
-from .records import patient_from_dict
+from .records import Reading, read_patient
+from .reference_ranges import ReferenceRanges
 from .vocabulary import Kind, all_codes, concept, item_assertion
 
 # A result given only as an interpretation flag (HL7 v3 ObservationInterpretation
@@ -80,8 +80,11 @@ def _date(text: str) -> str:
     return stamp.date().isoformat()
 
 
-def _raw(result: LabResult) -> tuple[dict[str, object] | None, list[Problem]]:
-    """The raw observation for ``result``, or the problems that prevent reading it."""
+def _raw(
+    result: LabResult, ranges: ReferenceRanges | None = None
+) -> tuple[dict[str, object] | None, list[Problem]]:
+    """The raw observation for ``result``, or the problems that prevent reading it;
+    ``ranges`` fills in a limit when the result has no reference range of its own."""
     field = result.fields.get
     entry = LOINC.get(result.code)
     code = entry.concept if entry is not None else result.code
@@ -154,19 +157,39 @@ def _raw(result: LabResult) -> tuple[dict[str, object] | None, list[Problem]]:
     ):
         if text:
             raw[key] = text
+    if ranges is not None and not _given(result.low) and not _given(result.high):
+        try:
+            raw = ranges.fill(raw, loinc=entry.code if entry is not None else None)
+        except InvalidEvidenceError as error:
+            where = field("unit", "unit")
+            return None, [
+                attrs.evolve(p, record=result.patient, location=result.location, field=where)
+                for p in error.problems
+            ]
     return raw, []
+
+
+def _given(bound: Decimal | str | None) -> bool:
+    return bound is not None and not (isinstance(bound, str) and not bound.strip())
 
 
 _OBSERVATION_AT = re.compile(r"observations\[([0-9]+)\]")
 
 
 def patient(
-    identifier: str, results: Iterable[LabResult], problems: Iterable[Problem] = ()
-) -> Patient | InvalidEvidenceError:
+    identifier: str,
+    results: Iterable[LabResult],
+    problems: Iterable[Problem] = (),
+    *,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: bool = False,
+) -> Reading | InvalidEvidenceError:
     """The validated patient of ``results``, or every problem found in them.
 
+    ``problems``: those the reader found in this patient's rows (each one row's).
     An empty ``identifier`` gives only ``problems`` (the reader has said which rows
-    have no patient).
+    have no patient). With ``skip_bad_observations``, every row with a problem is
+    left out and its problems kept in :attr:`Reading.skipped`.
     """
     found = list(problems)
     if not identifier:
@@ -174,19 +197,23 @@ def patient(
     observations: list[dict[str, object]] = []
     sources: list[LabResult] = []
     for result in results:
-        raw, trouble = _raw(result)
+        raw, trouble = _raw(result, reference_ranges)
         found.extend(trouble)
         if raw is not None:
             observations.append(raw)
             sources.append(result)
     try:
-        read = patient_from_dict({"patient": identifier, "observations": observations})
+        read = read_patient(
+            {"patient": identifier, "observations": observations},
+            skip_bad_observations=skip_bad_observations,
+        )
     except InvalidEvidenceError as error:
         found.extend(_relocate(p, sources) for p in error.problems)
-    else:
-        if not found:
-            return read
-    return InvalidEvidenceError(found)
+        return InvalidEvidenceError(found)
+    if found and not skip_bad_observations:
+        return InvalidEvidenceError(found)
+    skipped = [*found, *(_relocate(p, sources) for p in read.skipped)]
+    return Reading(read.patient, tuple(skipped))
 
 
 def _relocate(problem: Problem, sources: list[LabResult]) -> Problem:

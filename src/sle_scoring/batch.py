@@ -33,7 +33,7 @@ from typing import Literal, NamedTuple
 
 import attrs
 
-from . import _args, bicla, eular_acr_2019, sledai_2k, sledai_bands, vocabulary
+from . import _args, bicla, eular_acr_2019, records, sledai_2k, sledai_bands, vocabulary
 from ._items import ItemStatus
 from ._registry import Instrument, Occasion, apply, instruments
 from ._results import RecordValue, Result
@@ -44,6 +44,7 @@ from .item_csv import Columns, ItemRow, cell_state, read_header
 
 __all__ = [
     "DEFAULT_INSTRUMENTS",
+    "SKIPPED_FIELD",
     "Case",
     "Settings",
     "band_fields",
@@ -55,9 +56,12 @@ __all__ = [
     "case_values",
     "score_item_row",
     "score_patient",
+    "score_reading",
     "score_records",
 ]
 
+#: The field naming the observations left out (:attr:`Settings.skip_bad_observations`).
+SKIPPED_FIELD = "skipped_observations"
 #: The instruments a batch applies unless told otherwise (today's ``score``).
 DEFAULT_INSTRUMENTS = ("sledai_2k", "eular_acr_2019")
 
@@ -91,6 +95,9 @@ class Settings:
     cannot be determined). ``bands``: a SLEDAI-2K band scheme
     (:data:`sle_scoring.sledai_bands.SCHEMES`) whose ``sledai_bands.<scheme>``
     fields follow each ``sledai_2k`` result (``None``: no band).
+    ``skip_bad_observations``: the records were read with bad observations skipped
+    (:func:`sle_scoring.records.read_patient`), so each case ends with a
+    ``skipped_observations`` field saying which were left out (empty: none).
     """
 
     instruments: tuple[str, ...] = attrs.field(default=DEFAULT_INSTRUMENTS, converter=_instruments)
@@ -102,6 +109,7 @@ class Settings:
     fields: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
     pga_rule: str | None = None
     bands: str | None = None
+    skip_bad_observations: bool = False
     # Looked up once: batch scoring reads them for every row.
     _specs: tuple[Instrument, ...] = attrs.field(init=False, eq=False, repr=False)
     _fields: tuple[tuple[str, ...], ...] = attrs.field(init=False, eq=False, repr=False)
@@ -191,13 +199,16 @@ class Case(NamedTuple):
     ``row``: the input's row (CSV, the header being row 1), line (JSON Lines) or
     record (JSON) number. ``results``: one per instrument, in the order of
     :attr:`Settings.keys` (``None`` where it does not apply, e.g. SRI at the first
-    visit).
+    visit). ``skipped_observations``: where the observations left out of the
+    patient's record are (read with bad observations skipped, :func:`score_reading`);
+    every result of the case was computed without them.
     """
 
     row: int
     patient_id: str
     visit_date: datetime.date | None
     results: tuple[Result | None, ...]
+    skipped_observations: tuple[str, ...] = ()
 
 
 def _block(spec: Instrument) -> str:
@@ -341,6 +352,15 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
     return cases
 
 
+def score_reading(row: int, reading: records.Reading, settings: Settings) -> list[Case]:
+    """:func:`score_patient` for a patient read with its bad observations skipped
+    (:func:`sle_scoring.records.read_patient`): each case names the observations
+    left out (:attr:`Case.skipped_observations`)."""
+    skipped = reading.skipped_locations()
+    cases = score_patient(row, reading.patient, settings)
+    return [case._replace(skipped_observations=skipped) for case in cases] if skipped else cases
+
+
 def _visit_dates(patient: Patient, sources: tuple[str, ...]) -> tuple[datetime.date, ...]:
     """The dates of the observations that feed an item of ``sources``: the visits
     of a record. A date with only, say, a glucocorticoid dose change is not a
@@ -375,6 +395,8 @@ def case_fields(settings: Settings, *, items: bool = False) -> list[str]:
             fields.extend(band_fields(settings.bands))
         if items:
             fields.extend(f"{key}.{code}" for code in spec.codes)
+    if settings.skip_bad_observations:
+        fields.append(SKIPPED_FIELD)
     return fields
 
 
@@ -438,7 +460,13 @@ def case_values(
             values.extend(_band(result, chosen).as_record().values())
         if items:
             values.extend(_item_states(result, spec.codes))
+    if chosen.skip_bad_observations:
+        values.append(_skipped(case))
     return values
+
+
+def _skipped(case: Case) -> str | None:
+    return "; ".join(case.skipped_observations) or None
 
 
 def band_fields(scheme: str | None) -> tuple[str, ...]:
@@ -528,6 +556,8 @@ def case_dict(case: Case, settings: Settings, *, items: bool = False) -> dict[st
     }
     for key, spec, result in zip(settings.keys, settings.specs, case.results, strict=True):
         data[key] = _result_dict(result, spec, items)
+    if settings.skip_bad_observations:
+        data[SKIPPED_FIELD] = _skipped(case)
     return data
 
 
@@ -538,6 +568,11 @@ def case_text(case: Case, settings: Settings | None = None) -> str:
     if case.visit_date is not None:
         heading += f", visit {case.visit_date.isoformat()}"
     heading += f" (input row {case.row}) =="
+    if case.skipped_observations:
+        heading += (
+            f"\nScored without {len(case.skipped_observations)} skipped observation(s) "
+            f"that could not be read: {'; '.join(case.skipped_observations)}"
+        )
     titles = (
         [spec.title for spec in settings.specs]
         if settings is not None

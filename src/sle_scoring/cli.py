@@ -47,13 +47,17 @@ from . import (
     batch,
     bicla,
     compare,
+    fhir,
+    lab_table,
     records,
+    reference_ranges,
     sledai_2k,
     sledai_bands,
     timeline,
 )
 from ._outcomes import Outcome
 from ._registry import instruments
+from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, instruments_in_header, read_header
 
@@ -81,8 +85,10 @@ EXIT_BROKEN_PIPE = 141
 
 PROG = "sle-scoring"
 _EXAMPLE = "bottazzi_2025.json"
+# --example with --input-format: the published case in that shape.
+_EXAMPLE_AS = {"json": _EXAMPLE, "fhir": "bottazzi_2025_fhir.json"}
 #: The bundled example files (``sle-scoring example NAME``).
-_EXAMPLES = ("bottazzi_2025.json", "patients.jsonl", "visits.csv")
+_EXAMPLES = ("bottazzi_2025.json", "bottazzi_2025_fhir.json", "patients.jsonl", "visits.csv")
 # The instruments each shortcut command applies; ``score`` takes --instrument.
 _SHORTCUTS = {
     "classify": ("eular_acr_2019",),
@@ -104,7 +110,7 @@ _SHORTCUT_FIELDS = {
         "verdict",
     ),
 }
-_INPUT_FORMATS = ("json", "jsonl", "csv")
+_INPUT_FORMATS = ("json", "jsonl", "csv", "labs", "fhir")
 _OUTPUT_FORMATS = ("text", "jsonl", "csv")
 _EXTENSIONS = {
     ".json": "json",
@@ -114,7 +120,12 @@ _EXTENSIONS = {
     ".txt": "text",
 }
 # Rows per chunk of work: item-level rows are cheap, evidence records are not.
-_CHUNK_ROWS = {"csv": 2000, "jsonl": 50, "json": 50}
+_CHUNK_ROWS = {"csv": 2000, "jsonl": 50, "json": 50, "labs": 50, "bundle": 50, "ndjson": 50}
+# The readers of laboratory and EHR data (--input-format labs and fhir), by the kind
+# of input: each yields (number of the patient's first row, patient or error).
+_LAB_KINDS = ("labs", "bundle", "ndjson")
+# --columns NAME: a column mapping shipped with the library.
+_COLUMN_MAPPINGS = {"omop": lab_table.OMOP_MEASUREMENT}
 # A CSV cell starting with one of these is read as a formula by spreadsheet programs.
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 
@@ -127,6 +138,8 @@ examples:
   sle-scoring score visits.csv --items -j 4 > results.csv
   sle-scoring score --example --instrument all --format jsonl
   sle-scoring example visits.csv -o visits.csv   write a bundled example file
+  sle-scoring score --input-format fhir bundle.json --instrument all --format jsonl
+  sle-scoring score --input-format labs --columns omop measurement.csv
   cat patients.jsonl | sle-scoring classify - --format jsonl
 
 exit status: 0 every row scored and written; 1 some rows failed (reported on
@@ -189,18 +202,42 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         default=None,
         metavar="FILE",
-        help="patient records (.json, .jsonl) or item-level visits (.csv); - or none "
-        "for standard input",
+        help="patient records (.json, .jsonl), item-level visits (.csv), a long lab "
+        "table (--input-format labs) or FHIR Observations (--input-format fhir); - or "
+        "none for standard input",
     )
     io_group.add_argument(
         "--example",
         action="store_true",
-        help="read the bundled published case (Bottazzi et al. 2025) instead of FILE",
+        help="read the bundled published case (Bottazzi et al. 2025) instead of FILE "
+        "(with --input-format fhir: as a FHIR Bundle)",
     )
     io_group.add_argument(
         "--input-format",
         choices=_INPUT_FORMATS,
-        help="format of FILE (default: from its extension; on standard input, from its first line)",
+        help="format of FILE (default: from its extension; on standard input, from its "
+        "first line): json or jsonl records, csv item-level visits, labs (a long lab "
+        "table, one row per result) or fhir (a Bundle, or bulk-export NDJSON: told "
+        "apart by the content)",
+    )
+    io_group.add_argument(
+        "--columns",
+        action="append",
+        metavar="MAPPING",
+        help="--input-format labs: the column mapping, omop (an OMOP CDM MEASUREMENT "
+        "table) or a CSV file with columns field,column (repeatable; later ones win)",
+    )
+    io_group.add_argument(
+        "--reference-ranges",
+        metavar="FILE",
+        help="evidence records: a CSV file of the laboratories' reference ranges "
+        "(columns code,unit,low,high[,isotype]) for results that have none of their own",
+    )
+    io_group.add_argument(
+        "--skip-bad-observations",
+        action="store_true",
+        help="evidence records: report a bad observation as an error, and score the "
+        "patient without it (each result says so); default: the patient fails",
     )
     io_group.add_argument(
         "--encoding",
@@ -425,6 +462,8 @@ class _Job:
     compare: bool  # --criteria all
     flat: bool  # score: flat records (case_record); the shortcuts: case_dict
     summary: bool = False  # score --summary: one time-in-state summary per patient
+    ranges: reference_ranges.ReferenceRanges | None = None  # --reference-ranges
+    skip: bool = False  # --skip-bad-observations
 
 
 class _Done(NamedTuple):
@@ -436,20 +475,31 @@ class _Done(NamedTuple):
     scored: int
     cases: int
     patients: list[tuple[int, str]]  # evidence records: (row, patient id) of each scored
+    skipped: int = 0  # observations left out (--skip-bad-observations)
 
 
-def _patient(job: _Job, number: int, raw: object) -> Any:
+def _patient(job: _Job, number: int, raw: object) -> records.Reading:
+    """The patient of one evidence record (JSON, JSON Lines, or already read from a
+    lab table or FHIR); raises InvalidEvidenceError."""
+    if isinstance(raw, records.Reading):
+        return raw
+    if isinstance(raw, Patient):
+        return records.Reading(raw)
     where = f"{'line' if job.kind == 'jsonl' else 'record'} {number}"
     if job.kind == "jsonl":
         assert isinstance(raw, str)
         raw = records.loads(raw, record=where)
-    return records.patient_from_dict(raw, where=where)
+    return records.read_patient(
+        raw, where=where, reference_ranges=job.ranges, skip_bad_observations=job.skip
+    )
 
 
-def _cases(job: _Job, number: int, raw: object) -> list[batch.Case]:
+def _cases(
+    job: _Job, number: int, raw: object, reading: records.Reading | None
+) -> list[batch.Case]:
     """The scored cases of one input row; raises InvalidEvidenceError."""
     settings = job.settings
-    if job.kind == "csv":
+    if reading is None:
         assert job.columns is not None
         # --cumulative parses (and carries criteria forward) in the reading process
         parsed = (
@@ -460,14 +510,13 @@ def _cases(job: _Job, number: int, raw: object) -> list[batch.Case]:
         if isinstance(parsed, InvalidEvidenceError):
             raise parsed
         return [batch.score_item_row(parsed, settings)]
-    patient = _patient(job, number, raw)
     if job.explain:
         once = attrs.evolve(settings, instruments=("eular_acr_2019",))
         visits = attrs.evolve(settings, instruments=("sledai_2k",))
-        return batch.score_patient(number, patient, once) + batch.score_patient(
-            number, patient, visits
+        return batch.score_reading(number, reading, once) + batch.score_reading(
+            number, reading, visits
         )
-    return batch.score_patient(number, patient, settings)
+    return batch.score_reading(number, reading, settings)
 
 
 def _csv_cells(values: Iterable[object]) -> list[object]:
@@ -489,8 +538,13 @@ def _csv_line(values: Iterable[object]) -> str:
     return buffer.getvalue()
 
 
-def _error_records(number: int, error: InvalidEvidenceError) -> list[dict[str, Any]]:
-    positions = {f"{unit} {number}" for unit in ("row", "line", "record")}
+def _error_records(
+    number: int, error: InvalidEvidenceError, *, skipped: bool = False
+) -> list[dict[str, Any]]:
+    """One error record per problem; ``skipped``: of an observation left out
+    (--skip-bad-observations), which the message says."""
+    positions = {f"{unit} {number}" for unit in ("row", "line", "record", "entry")}
+    why = "; the observation was skipped and the patient scored without it" if skipped else ""
     found = []
     for problem in error.problems:
         # A problem names the record by its position when it has no readable identifier.
@@ -501,7 +555,7 @@ def _error_records(number: int, error: InvalidEvidenceError) -> list[dict[str, A
                 "patient_id": record,
                 "location": problem.location,
                 "field": problem.field,
-                "message": problem.message,
+                "message": problem.message + why,
             }
         )
     return found
@@ -533,19 +587,25 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     writerow = csv.writer(buffer).writerow
     errors: list[dict[str, Any]] = []
     patients: list[tuple[int, str]] = []
-    scored = cases = 0
+    scored = cases = skipped = 0
     output, items, settings = job.output, job.items, job.settings
     for number, raw in chunk:
         if isinstance(raw, InvalidEvidenceError):  # the reader could not read the row
             errors.extend(_error_records(number, raw))
             continue
         try:
+            reading = None if job.kind == "csv" else _patient(job, number, raw)
+            if reading is not None and reading.skipped:
+                # Reported before scoring, so kept even when the patient then fails.
+                errors.extend(
+                    _error_records(number, InvalidEvidenceError(reading.skipped), skipped=True)
+                )
+                skipped += len(reading.skipped_locations())
             if job.compare:
-                found: list[Any] = [
-                    compare.compare_patient(_patient(job, number, raw), as_of=settings.as_of)
-                ]
+                assert reading is not None
+                found: list[Any] = [compare.compare_patient(reading.patient, as_of=settings.as_of)]
             else:
-                found = _cases(job, number, raw)
+                found = _cases(job, number, raw, reading)
         except InvalidEvidenceError as error:
             errors.extend(_error_records(number, error))
             continue
@@ -582,7 +642,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                 write(batch.case_text(case, None if job.explain else settings))
                 write("\n")
             cases += 1
-    return _Done(buffer.getvalue(), errors, len(chunk), scored, cases, patients)
+    return _Done(buffer.getvalue(), errors, len(chunk), scored, cases, patients, skipped)
 
 
 def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
@@ -661,8 +721,14 @@ def _open_input(args: argparse.Namespace, stdin: IO[str]) -> tuple[IO[str], str 
     if args.example:
         if args.input not in (None, "-"):
             raise _UsageError("give either FILE or --example, not both")
-        resource = resources.files("sle_scoring") / "examples" / _EXAMPLE
-        return io.StringIO(resource.read_text(encoding="utf-8")), _EXAMPLE
+        # The same published case, in the shape --input-format asks for.
+        example = _EXAMPLE_AS.get(args.input_format or "json")
+        if example is None:
+            raise _UsageError(
+                f"--example is the published case as JSON or FHIR, not {args.input_format}"
+            )
+        resource = resources.files("sle_scoring") / "examples" / example
+        return io.StringIO(resource.read_text(encoding="utf-8")), example
     encoding = args.encoding or "utf-8"
     errors = "surrogateescape" if encoding == "utf-8" else "strict"
     if args.input in (None, "-"):
@@ -1068,10 +1134,19 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
             if name is not None:
                 raise _UsageError(
                     f"cannot tell the format of {name} from its extension; "
-                    "give --input-format json, jsonl or csv"
+                    "give --input-format json, jsonl, csv, labs or fhir"
                 )
             kind, lines = _sniff(lines)
+        if kind == "fhir":
+            kind, lines = _fhir_kind(lines)
+        _check_reading_options(args, kind)
+        ranges = _reference_ranges(args.reference_ranges)
         compare = getattr(args, "criteria", "eular_acr_2019") == "all"
+        if compare and args.skip_bad_observations:
+            raise _UsageError(
+                "--skip-bad-observations is not available with --criteria all (the "
+                "comparison has no place to say which observations were left out)"
+            )
         if compare and kind == "csv":
             raise _UsageError("--criteria all needs evidence records (JSON or JSON Lines)")
         summary = getattr(args, "summary", False)
@@ -1120,13 +1195,145 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
                 "--cumulative applies to item-level CSV rows; an evidence record is "
                 "classified on all its evidence up to --as-of"
             )
+        elif kind in _LAB_KINDS:
+            rows = _lab_rows(args, kind, lines, ranges)
         elif kind == "json":
             rows = _json_rows("".join(lines))
         else:
             rows = _jsonl_rows(lines)
+        if args.skip_bad_observations:
+            settings = attrs.evolve(settings, skip_bad_observations=True)
         explain = args.command == "explain"
-        job = _Job(settings, kind, columns, output, items, explain, compare, _flat(args), summary)
+        job = _Job(
+            settings,
+            kind,
+            columns,
+            output,
+            items,
+            explain,
+            compare,
+            _flat(args),
+            summary,
+            None if kind in _LAB_KINDS else ranges,  # the lab readers apply them
+            args.skip_bad_observations,
+        )
         return _write(args, job, rows, stdout, stderr)
+
+
+def _check_reading_options(args: argparse.Namespace, kind: str) -> None:
+    """The options that read evidence are refused where they mean nothing."""
+    if args.columns and kind != "labs":
+        raise _UsageError("--columns maps the columns of a lab table (--input-format labs)")
+    if kind != "csv":
+        return
+    for option in ("reference_ranges", "skip_bad_observations"):
+        if getattr(args, option):
+            raise _UsageError(
+                f"--{option.replace('_', '-')} applies to evidence records (json, "
+                "jsonl, labs, fhir), not to item-level CSV rows"
+            )
+
+
+def _reference_ranges(name: str | None) -> reference_ranges.ReferenceRanges | None:
+    """--reference-ranges FILE, read before any input (a bad table stops the run)."""
+    if name is None:
+        return None
+    try:
+        with open(name, encoding="utf-8-sig", newline="") as stream:
+            return reference_ranges.read_csv(stream)
+    except OSError as error:
+        raise _UsageError(f"cannot read --reference-ranges {name}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise _UsageError(f"cannot read --reference-ranges {name} as UTF-8") from None
+    except InvalidEvidenceError as error:
+        lines = [f"--reference-ranges {name} cannot be used ({len(error.problems)} problem(s)):"]
+        lines.extend(f"  {p.location} column {p.field!r}: {p.message}" for p in error.problems)
+        raise _UsageError("\n".join(lines)) from None
+
+
+def _columns(specs: Sequence[str] | None) -> dict[str, str]:
+    """--columns: ``omop`` or a CSV file of ``field,column`` rows, later ones winning."""
+    mapping: dict[str, str] = {}
+    for spec in specs or ():
+        if spec in _COLUMN_MAPPINGS:
+            mapping.update(_COLUMN_MAPPINGS[spec])
+            continue
+        try:
+            with open(spec, encoding="utf-8-sig", newline="") as stream:
+                reader = csv.DictReader(stream)
+                if reader.fieldnames != ["field", "column"]:
+                    raise _UsageError(
+                        f"--columns {spec}: the header must be field,column (got "
+                        f"{','.join(reader.fieldnames or [])})"
+                    )
+                for number, row in enumerate(reader, start=2):
+                    field, column = (row["field"] or "").strip(), (row["column"] or "").strip()
+                    if None in row or not field or not column:
+                        raise _UsageError(
+                            f"--columns {spec} row {number}: give a field and a column"
+                        )
+                    mapping[field] = column
+        except OSError as error:
+            raise _UsageError(
+                f"--columns {spec}: not a known mapping ({', '.join(_COLUMN_MAPPINGS)}) "
+                f"and cannot be read: {error.strerror}"
+            ) from None
+    unknown = [field for field in mapping if field not in lab_table.COLUMNS]
+    if unknown:
+        raise _UsageError(
+            f"--columns: unknown lab table field(s) {', '.join(unknown)}; the fields are "
+            + ", ".join(lab_table.COLUMNS)
+        )
+    return mapping
+
+
+def _fhir_kind(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
+    """A Bundle or bulk-export NDJSON, from the content: a first non-blank line that
+    is a whole JSON resource other than a Bundle is NDJSON; anything else a Bundle."""
+    seen: list[str] = []
+    for line in lines:
+        seen.append(line)
+        if not line.strip():
+            continue
+        try:
+            first = json.loads(line)
+        except (ValueError, RecursionError):  # the start of a document over many lines
+            first = None
+        ndjson = isinstance(first, dict) and first.get("resourceType") != "Bundle"
+        return ("ndjson" if ndjson else "bundle"), itertools.chain(seen, lines)
+    return "bundle", iter(seen)
+
+
+def _lab_rows(
+    args: argparse.Namespace,
+    kind: str,
+    lines: Iterator[str],
+    ranges: reference_ranges.ReferenceRanges | None,
+) -> Iterator[tuple[int, object]]:
+    """The patients of a lab table or FHIR input, read (and grouped by patient) here,
+    in the reading process; a header or document that cannot be read stops the run."""
+    skip = args.skip_bad_observations
+    read: Iterator[tuple[int, object]]
+    if kind == "labs":
+        read = lab_table.iter_lab_table(
+            lines,
+            columns=_columns(args.columns),
+            reference_ranges=ranges,
+            skip_bad_observations=skip,
+        )
+    elif kind == "bundle":
+        read = fhir.iter_bundle(lines, reference_ranges=ranges, skip_bad_observations=skip)
+    else:
+        read = fhir.iter_ndjson(lines, reference_ranges=ranges, skip_bad_observations=skip)
+    first = next(read, None)
+    if first is None:
+        return iter(())
+    item = first[1]
+    if isinstance(item, InvalidEvidenceError) and item.problems[0].location in ("row 1", "Bundle"):
+        what = "the lab table's header" if kind == "labs" else "the FHIR Bundle"
+        problem = item.problems[0]
+        raise _UsageError(f"{what} cannot be used: field {problem.field!r}: {problem.message}")
+    return itertools.chain([first], read)
 
 
 def _refuse_same_files(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> None:
@@ -1198,20 +1405,33 @@ def _write(
         for output in outputs:
             output.discard()
         raise
-    read, scored, cases, repeated = tally
+    read, scored, cases, repeated, skipped = tally
     failed = read - scored
     if not args.quiet:
-        unit = _UNITS[job.kind]
-        where = f" (see {args.errors})" if (failed or repeated) and args.errors else ""
+        unit = _SUMMARY_UNITS.get(job.kind, _UNITS[job.kind])
+        reported = failed or repeated or skipped
+        where = f" (see {args.errors})" if reported and args.errors else ""
         split = f", {_count(repeated, 'repeated patient')}" if repeated else ""
+        left_out = f", {_count(skipped, 'observation')} skipped" if job.skip else ""
         stderr.write(
             f"{PROG}: {_count(read, unit)} read, {scored} scored, {failed} failed{split}"
-            f"{where}; {_count(cases, 'result')} written\n"
+            f"{left_out}{where}; {_count(cases, 'result')} written\n"
         )
-    return EXIT_ROWS_FAILED if failed or repeated else EXIT_OK
+    return EXIT_ROWS_FAILED if failed or repeated or skipped else EXIT_OK
 
 
-_UNITS = {"csv": "row", "jsonl": "line", "json": "record"}
+# What an error record's ``row`` counts, by the kind of input.
+_UNITS = {
+    "csv": "row",
+    "jsonl": "line",
+    "json": "record",
+    "labs": "row",
+    "bundle": "entry",
+    "ndjson": "line",
+}
+# What the summary counts, where that is not the row: the lab and FHIR readers yield
+# one record per patient (each error names the rows or resources themselves).
+_SUMMARY_UNITS = {"labs": "patient", "bundle": "patient", "ndjson": "patient"}
 
 
 def _write_rows(
@@ -1221,8 +1441,9 @@ def _write_rows(
     target: _output.Output,
     error_file: _output.Output | None,
     stderr: IO[str],
-) -> tuple[int, int, int, int]:
-    """Score and write every row: (rows read, rows scored, results, repeated patients)."""
+) -> tuple[int, int, int, int, int]:
+    """Score and write every row: (rows read, rows scored, results, repeated patients,
+    observations skipped)."""
     unit = _UNITS[job.kind]
 
     def report(record: dict[str, Any]) -> None:
@@ -1247,7 +1468,7 @@ def _write_rows(
         if args.jobs > 1
         else (_process(job, chunk) for chunk in chunks)
     )
-    read = scored = cases = 0
+    read = scored = cases = skipped = 0
     wrote_text = False
     # One record per patient: a patient split over records would be classified on
     # part of the evidence each time, so a repeated identifier is reported.
@@ -1280,10 +1501,11 @@ def _write_rows(
             read += done.read
             scored += done.scored
             cases += done.cases
+            skipped += done.skipped
             progress.update(read)
     finally:
         progress.finish()
-    return read, scored, cases, repeated
+    return read, scored, cases, repeated, skipped
 
 
 def _count(number: int, noun: str) -> str:

@@ -14,7 +14,8 @@ texts; and the extensions :data:`ISOTYPE_EXTENSION` and
 :data:`EXPLAINED_BY_EXTENSION`. Resources other than Observation carry no evidence
 and are passed over. Every Observation goes through the validation of
 :func:`sle_scoring.records.patient_from_dict`; errors name the patient, the
-resource (``Observation/<id>``) and the FHIR field (docs/lab-data.md).
+resource (``Observation/<id>``) and the FHIR field (docs/lab-data.md). The command
+line reads both with ``--input-format fhir``.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any, Literal, overload
 
 from ._lab_results import LabResult, patient
 from ._loinc import LOINC, LOINC_SYSTEM
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
+from .records import Reading
+from .reference_ranges import ReferenceRanges
 
 __all__ = [
     "EXPLAINED_BY_EXTENSION",
@@ -167,20 +170,20 @@ def _subject(resource: Mapping[str, Any]) -> str:
 
 
 def _patients(
-    numbered: Iterable[tuple[int, Mapping[str, Any] | Problem]], skip_other_codes: bool
-) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
-    """Consecutive Observations of one subject -> one patient."""
-    current: str | None = None
-    first = 0
-    results: list[LabResult] = []
-    problems: list[Problem] = []
+    numbered: Iterable[tuple[int, Mapping[str, Any] | Problem]],
+    skip_other_codes: bool,
+    ranges: ReferenceRanges | None,
+    skip: bool,
+) -> Iterator[tuple[int, Patient | Reading | InvalidEvidenceError]]:
+    """The Observations of each subject (in any order) -> one patient, in the order
+    of their first Observation; an unreadable resource is reported at its place."""
+    # subject -> (first number, results, problems of its resources)
+    groups: dict[str, tuple[int, list[LabResult], list[Problem]]] = {}
+    unreadable: list[tuple[int, Problem]] = []
     for number, item in numbered:
         if isinstance(item, Problem):
             # Unreadable: no patient to give it to, so it is reported on its own.
-            if current is not None:
-                yield first, patient(current, results, problems)
-                current, results, problems = None, [], []
-            yield number, InvalidEvidenceError([item])
+            unreadable.append((number, item))
             continue
         if item.get("resourceType") != "Observation":
             continue
@@ -188,11 +191,7 @@ def _patients(
         if skip_other_codes and not read and _other_code(item):
             continue
         identifier = _subject(item)
-        if identifier != current and current is not None:
-            yield first, patient(current, results, problems)
-            results, problems = [], []
-        if identifier != current:
-            current, first = identifier, number
+        _, results, problems = groups.setdefault(identifier, (number, [], []))
         where = f"Observation/{item.get('id', '?')}"
         if not identifier:
             problems.append(Problem(None, where, "subject", "must reference a Patient"))
@@ -204,8 +203,16 @@ def _patients(
             problems.append(Problem(identifier, where, "status", message))
         else:
             results.append(_result(item, identifier, code))
-    if current is not None:
-        yield first, patient(current, results, problems)
+    found: list[tuple[int, Patient | Reading | InvalidEvidenceError]] = [
+        (number, InvalidEvidenceError([problem])) for number, problem in unreadable
+    ]
+    for identifier, (first, results, problems) in groups.items():
+        one = patient(
+            identifier, results, problems, reference_ranges=ranges, skip_bad_observations=skip
+        )
+        found.append((first, one.patient if isinstance(one, Reading) and not skip else one))
+    # sorted() is stable, and no two entries share a number.
+    yield from sorted(found, key=lambda entry: entry[0])
 
 
 def _other_code(resource: Mapping[str, Any]) -> bool:
@@ -229,18 +236,45 @@ def _loads(text: str, location: str) -> Mapping[str, Any] | Problem:
     return document
 
 
+@overload
 def iter_bundle(
-    stream: IO[str], *, skip_other_codes: bool = False
-) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
+    stream: Iterable[str],
+    *,
+    skip_other_codes: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: Literal[False] = False,
+) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]: ...
+
+
+@overload
+def iter_bundle(
+    stream: Iterable[str],
+    *,
+    skip_other_codes: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: Literal[True],
+) -> Iterator[tuple[int, Reading | InvalidEvidenceError]]: ...
+
+
+def iter_bundle(
+    stream: Iterable[str],
+    *,
+    skip_other_codes: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: bool = False,
+) -> Iterator[tuple[int, Patient | Reading | InvalidEvidenceError]]:
     """``(entry number of the patient's first Observation, patient or error)`` per
     subject, from a FHIR R4 Bundle (``entry[].resource``); entries are numbered from 1.
+    A subject's Observations may be anywhere in the Bundle.
 
     An Observation coded only outside the library (a LOINC code not in the shipped
     table, another code system) is an error, unless ``skip_other_codes`` is set: then
     it is passed over, as a full EHR export holds many results no instrument uses.
     A coding in :data:`VOCABULARY_SYSTEM` with an unknown code is an error either way.
+    ``reference_ranges`` and ``skip_bad_observations`` as for
+    :func:`sle_scoring.lab_table.iter_lab_table` (a bad Observation is left out).
     """
-    bundle = _loads(stream.read(), "Bundle")
+    bundle = _loads("".join(stream), "Bundle")
     if isinstance(bundle, Problem) or bundle.get("resourceType") != "Bundle":
         problem = (
             bundle
@@ -255,23 +289,47 @@ def iter_bundle(
         for number, entry in enumerate(entries, start=1)
         if isinstance(entry, Mapping)
     )
-    yield from _patients(resources, skip_other_codes)
+    yield from _patients(resources, skip_other_codes, reference_ranges, skip_bad_observations)
+
+
+@overload
+def iter_ndjson(
+    stream: Iterable[str],
+    *,
+    skip_other_codes: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: Literal[False] = False,
+) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]: ...
+
+
+@overload
+def iter_ndjson(
+    stream: Iterable[str],
+    *,
+    skip_other_codes: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: Literal[True],
+) -> Iterator[tuple[int, Reading | InvalidEvidenceError]]: ...
 
 
 def iter_ndjson(
-    stream: IO[str], *, skip_other_codes: bool = False
-) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
+    stream: Iterable[str],
+    *,
+    skip_other_codes: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: bool = False,
+) -> Iterator[tuple[int, Patient | Reading | InvalidEvidenceError]]:
     """``(line number of the patient's first Observation, patient or error)`` per
-    subject, from bulk-export NDJSON (one resource per line). Streams: one patient's
-    Observations in memory at a time; a subject's lines must be consecutive.
-    ``skip_other_codes`` as for :func:`iter_bundle`.
+    subject, from bulk-export NDJSON (one resource per line). A subject's lines may
+    be anywhere in the file (it is held in memory to group them); patients come in
+    the order of their first line. The other parameters as for :func:`iter_bundle`.
     """
     lines = (
         (number, _loads(line, f"line {number}"))
         for number, line in enumerate(stream, start=1)
         if line.strip()
     )
-    yield from _patients(lines, skip_other_codes)
+    yield from _patients(lines, skip_other_codes, reference_ranges, skip_bad_observations)
 
 
 def __dir__() -> list[str]:

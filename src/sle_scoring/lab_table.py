@@ -7,20 +7,23 @@ interpretation flag, the assay, isotype, explained_by and a note. A column mappi
 reads other layouts without pre-processing, e.g. an OMOP CDM MEASUREMENT export
 (:data:`OMOP_MEASUREMENT`). Every row goes through the validation of
 :func:`sle_scoring.records.patient_from_dict`; errors name the patient, the row
-and the column (docs/lab-data.md).
+and the column (docs/lab-data.md). The command line reads it with
+``--input-format labs``.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping
-from typing import IO
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal, overload
 
 from ._items import suggest
 from ._lab_results import LabResult, patient
 from ._loinc import other_loinc
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
+from .records import Reading
+from .reference_ranges import ReferenceRanges
 
 __all__ = ["COLUMNS", "OMOP_MEASUREMENT", "iter_lab_table"]
 
@@ -61,27 +64,66 @@ OMOP_MEASUREMENT: dict[str, str] = {
 }
 
 
+@overload
 def iter_lab_table(
-    stream: IO[str],
+    stream: Iterable[str],
     *,
     columns: Mapping[str, str] | None = None,
     skip_other_loinc: bool = False,
-) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]:
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: Literal[False] = False,
+) -> Iterator[tuple[int, Patient | InvalidEvidenceError]]: ...
+
+
+@overload
+def iter_lab_table(
+    stream: Iterable[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    skip_other_loinc: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: Literal[True],
+) -> Iterator[tuple[int, Reading | InvalidEvidenceError]]: ...
+
+
+def iter_lab_table(
+    stream: Iterable[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    skip_other_loinc: bool = False,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: bool = False,
+) -> Iterator[tuple[int, Patient | Reading | InvalidEvidenceError]]:
     """``(row number of the patient's first row, patient or error)`` per patient.
 
     ``columns`` maps a field of :data:`COLUMNS` to the file's column name (fields not
     given keep their default name). The columns of ``patient``, ``date``, ``code``,
     ``value`` and of every field in ``columns`` must exist; another optional column
-    the file does not have reads as empty, and columns not named are not read. The
-    rows of one patient must be consecutive, as in a table sorted by patient; rows
-    are numbered as in a spreadsheet (the header is row 1). Streams: one patient's
-    rows in memory at a time.
+    the file does not have reads as empty, and columns not named are not read. Rows
+    are grouped by patient, in any order (the table is held in memory), and patients
+    come in the order of their first row; rows are numbered as in a spreadsheet (the
+    header is row 1).
 
     A LOINC code not in the shipped table is an error naming the row, unless
     ``skip_other_loinc`` is set: then rows with such codes (sodium, glucose, ... in a
     full laboratory export) are passed over. A code that is not written as a LOINC
     code and is not a vocabulary code is an error either way (a misspelt code).
+
+    ``reference_ranges`` fills in the limit of a result without a reference range of
+    its own (:mod:`sle_scoring.reference_ranges`). With ``skip_bad_observations``,
+    each patient comes as a :class:`sle_scoring.records.Reading`: a bad row is left
+    out, its problems kept in ``skipped``, and the patient read from the other rows.
     """
+    yield from _read(stream, columns, skip_other_loinc, reference_ranges, skip_bad_observations)
+
+
+def _read(
+    stream: Iterable[str],
+    columns: Mapping[str, str] | None,
+    skip_other_loinc: bool,
+    ranges: ReferenceRanges | None,
+    skip: bool,
+) -> Iterator[tuple[int, Patient | Reading | InvalidEvidenceError]]:
     unknown = [f for f in columns or {} if f not in COLUMNS]
     if unknown:
         raise InvalidEvidenceError([_unknown_field(field) for field in unknown])
@@ -110,17 +152,11 @@ def iter_lab_table(
         problem = Problem(None, "row 1", "(header)", f"has no column {', '.join(missing)}")
         yield 1, InvalidEvidenceError([problem])
         return
-    current: str | None = None
-    first = 0
-    results: list[LabResult] = []
-    problems: list[Problem] = []
+    # patient -> (first row, results, problems of its rows)
+    groups: dict[str, tuple[int, list[LabResult], list[Problem]]] = {}
     for number, row in enumerate(reader, start=2):
         identifier = (row.get(names["patient"]) or "").strip()
-        if identifier != current and current is not None:
-            yield first, patient(current, results, problems)
-            results, problems = [], []
-        if identifier != current:
-            current, first = identifier, number
+        _, results, problems = groups.setdefault(identifier, (number, [], []))
         if not identifier:
             problems.append(Problem(None, f"row {number}", names["patient"], "is required"))
             continue
@@ -134,8 +170,15 @@ def iter_lab_table(
         if skip_other_loinc and other_loinc(code):
             continue
         results.append(_result(row, names, fields, identifier, f"row {number}", code))
-    if current is not None:
-        yield first, patient(current, results, problems)
+    for identifier, (first, results, problems) in groups.items():
+        read = patient(
+            identifier,
+            results,
+            problems,
+            reference_ranges=ranges,
+            skip_bad_observations=skip,
+        )
+        yield first, read.patient if isinstance(read, Reading) and not skip else read
 
 
 def _cell(row: Mapping[str, str | None], column: str) -> str | None:

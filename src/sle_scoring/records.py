@@ -41,8 +41,10 @@ from ._safe import (
 )
 from .evidence import Observation, Patient
 from .exceptions import InvalidEvidenceError, Problem
+from .reference_ranges import ReferenceRanges
 
 __all__ = [
+    "Reading",
     "dumps",
     "iter_json",
     "iter_json_lines",
@@ -50,6 +52,7 @@ __all__ = [
     "parse_date",
     "patient_from_dict",
     "patient_to_dict",
+    "read_patient",
 ]
 
 _FIELDS = (
@@ -97,12 +100,71 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
+@attrs.frozen
+class Reading:
+    """A patient read with its bad observations skipped (:func:`read_patient`).
+
+    ``patient``: the patient, without them; ``skipped``: every problem of the
+    observations left out, each naming the record, the observation and the field.
+    """
+
+    patient: Patient
+    skipped: tuple[Problem, ...] = ()
+
+    def skipped_locations(self) -> tuple[str, ...]:
+        """The observations left out, once each, as the problems locate them
+        (``observations[3] (c3)``, ``row 7 (c3)``, ``Observation/abc``)."""
+        return tuple(dict.fromkeys(p.location or "(observation)" for p in self.skipped))
+
+
+def patient_from_dict(
+    raw: object,
+    *,
+    where: str | None = None,
+    reference_ranges: ReferenceRanges | None = None,
+) -> Patient:
     """A validated :class:`Patient` from a parsed JSON record.
 
     ``where`` names the record when it has no readable identifier (e.g. ``line 7``).
+    ``reference_ranges``: the caller's table, filling in the limit of a numeric
+    laboratory value that has none of its own (:mod:`sle_scoring.reference_ranges`).
     Raises :class:`InvalidEvidenceError` with every problem found.
     """
+    identifier, observations, problems, by_observation = _read(raw, where, reference_ranges)
+    if problems or by_observation:
+        raise InvalidEvidenceError(_in_order(problems, by_observation))
+    assert isinstance(identifier, str)
+    return Patient(identifier, tuple(observations))
+
+
+def read_patient(
+    raw: object,
+    *,
+    where: str | None = None,
+    reference_ranges: ReferenceRanges | None = None,
+    skip_bad_observations: bool = False,
+) -> Reading:
+    """:func:`patient_from_dict`, keeping what was skipped.
+
+    With ``skip_bad_observations``, an observation that fails validation is left
+    out and its problems are kept in :attr:`Reading.skipped`; the patient is read
+    from the others. A problem of the record itself (its identifier, an unknown
+    field, ``observations`` not a list) still raises :class:`InvalidEvidenceError`,
+    as does every problem without the option (the default stays strict).
+    """
+    identifier, observations, problems, by_observation = _read(raw, where, reference_ranges)
+    if problems or (by_observation and not skip_bad_observations):
+        raise InvalidEvidenceError(_in_order(problems, by_observation))
+    skipped = [p for found in by_observation.values() for p in found]
+    assert isinstance(identifier, str)
+    return Reading(Patient(identifier, tuple(observations)), tuple(skipped))
+
+
+def _read(
+    raw: object, where: str | None, ranges: ReferenceRanges | None
+) -> tuple[object, list[Observation], list[Problem], dict[int, list[Problem]]]:
+    """(identifier, valid observations, the problems of the record itself, the
+    problems of each bad observation by its position)."""
     if not isinstance(raw, Mapping):
         raise InvalidEvidenceError(
             [Problem(where, None, "(record)", f"must be a JSON object (got {type(raw).__name__})")]
@@ -120,19 +182,26 @@ def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
     problems.extend(_unknown_fields(raw, _RECORD_FIELDS, record, None))
     items = raw.get("observations")
     observations: list[Observation] = []
+    by_observation: dict[int, list[Problem]] = {}
     if not isinstance(items, list):
         problems.append(
             Problem(record, None, "observations", f"must be a list (got {type(items).__name__})")
         )
         items = []
     for position, item in enumerate(items):
-        observation = _observation(item, record, position, problems)
-        if observation is not None:
+        found: list[Problem] = []
+        observation = _observation(item, record, position, found, ranges)
+        if found:
+            by_observation[position] = found
+        elif observation is not None:
             observations.append(observation)
-    if problems:
-        raise InvalidEvidenceError(problems)
-    assert isinstance(identifier, str)
-    return Patient(identifier, tuple(observations))
+    return identifier, observations, problems, by_observation
+
+
+def _in_order(problems: list[Problem], by_observation: dict[int, list[Problem]]) -> list[Problem]:
+    """Every problem, as a record reports them: the record's own first (its
+    identifier and fields), then each observation's in order."""
+    return problems + [p for found in by_observation.values() for p in found]
 
 
 def _shown(code: str) -> str:
@@ -154,7 +223,11 @@ def _unknown_fields(
 
 
 def _observation(
-    item: object, record: str | None, position: int, problems: list[Problem]
+    item: object,
+    record: str | None,
+    position: int,
+    problems: list[Problem],
+    ranges: ReferenceRanges | None = None,
 ) -> Observation | None:
     if not isinstance(item, Mapping):
         problems.append(
@@ -169,6 +242,11 @@ def _observation(
     code = item.get("code")
     location = f"observations[{position}]" + (f" ({_shown(code)})" if isinstance(code, str) else "")
     found: list[Problem] = []
+    if ranges is not None:
+        try:
+            item = ranges.fill(item)  # a copy: the caller's record is not changed
+        except InvalidEvidenceError as error:
+            found.extend(attrs.evolve(p, record=record, location=location) for p in error.problems)
     found.extend(_unknown_fields(item, _FIELDS, record, location))
     for key in ("code", "value"):
         if key not in item:
