@@ -296,6 +296,12 @@ class TestAnticardiolipinUnits:
         found = eular_acr_2019.classify_patient(patient).finding("antiphospholipid_antibodies")
         assert found.status is expected
 
+    def test_above_40_units_below_the_laboratory_limit(self) -> None:
+        # "> 40 ... units, or > the 99th percentile": either suffices
+        level = obs("anticardiolipin", 45, "[GPL'U]/mL", isotype="IgG", upper_limit=50)
+        result = eular_acr_2019.classify_patient(Patient("p", (level,)))
+        assert result.finding("antiphospholipid_antibodies").status is PRESENT
+
     def test_a_censored_level_against_40_units(self) -> None:
         def status(value: str) -> ItemStatus:
             patient = Patient("p", (obs("anticardiolipin", value, "GPL", isotype="IgG"),))
