@@ -235,6 +235,17 @@ class TestLabTableErrors:
             "anti_dsdna > 200 IU/mL (upper limit 100) on 2024-01-05"
         )
 
+    def test_a_censored_value_written_in_the_value_cell(self) -> None:
+        # ">200" in the value column, no comparator column: the reference high applies
+        read = read_csv(HEADER + "P1,2024-01-05,33799-8,>200,IU/mL,,100,\n")
+        assert isinstance(read, Patient)
+        [dsdna] = read.observations
+        assert (dsdna.comparator, dsdna.upper_limit, dsdna.versus_limit(">")) == (
+            ">",
+            Decimal(100),
+            True,
+        )
+
     def test_a_comparator_with_a_call_names_the_comparator_column(self) -> None:
         assert error_lines(read_csv(HEADER + "P1,2024-01-05,33799-8,positive,,,,>\n")) == [
             "record 'P1' row 2 (anti_dsdna) field 'comparator': only allowed with a numeric "

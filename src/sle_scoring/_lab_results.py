@@ -20,7 +20,7 @@ from ._loinc import LOINC, other_loinc
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 from .records import patient_from_dict
-from .vocabulary import Kind, all_codes, concept, item_assertion
+from .vocabulary import Concept, Kind, all_codes, concept, item_assertion
 
 # A result given only as an interpretation flag (HL7 v3 ObservationInterpretation
 # codes, as FHIR and most laboratory exports write them) -> the laboratory's call.
@@ -114,7 +114,10 @@ def _raw(result: LabResult) -> tuple[dict[str, object] | None, list[Problem]]:
     raw["value"] = value
     if result.unit:
         raw["unit"] = result.unit
-    if entry_concept is not None and entry_concept.kind is Kind.LAB and isinstance(value, Decimal):
+    # A number, or text that is not one of the laboratory's calls (">200" is a
+    # censored number, which validation reads): the reference limit applies.
+    call = isinstance(value, str) and value.strip().casefold() in _calls(entry_concept)
+    if entry_concept is not None and entry_concept.kind is Kind.LAB and not call:
         limit, bound = (
             ("lower_limit", result.low)
             if entry_concept.limit == "lower"
@@ -138,6 +141,11 @@ def _raw(result: LabResult) -> tuple[dict[str, object] | None, list[Problem]]:
         if text:
             raw[key] = text
     return raw, []
+
+
+def _calls(entry: Concept | None) -> set[str]:
+    """The laboratory's calls of a concept (``low``, ``positive``), in folded case."""
+    return set() if entry is None else {v.casefold() for v in entry.values}
 
 
 _OBSERVATION_AT = re.compile(r"observations\[([0-9]+)\]")
