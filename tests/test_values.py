@@ -329,6 +329,17 @@ class TestPipelineValues:
         assert platelets.quantity() == 85 * 1000  # 85 x 10^9/L = 85,000/µL
         assert Observation("swollen_joint_count", numpy.uint8(3), unit="joints").quantity() == 3
 
+    def test_numpy_values_in_a_record(self) -> None:
+        raw = {
+            "patient": "P1",
+            "observations": [
+                {"code": "c3", "value": numpy.float64(0.58), "unit": "g/L", "lower_limit": 0.9},
+                {"code": "platelet_count", "value": numpy.int64(85), "unit": "10*9/L"},
+            ],
+        }
+        c3, platelets = records.patient_from_dict(raw).observations
+        assert (c3.value, platelets.value) == (Decimal("0.58"), Decimal(85))
+
     def test_values_from_a_data_frame(self) -> None:
         frame = pandas.DataFrame({"value": [38.3], "day": [pandas.Timestamp("2024-01-05")]})
         temperature = Observation(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import numbers
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -110,8 +111,10 @@ def _parse_date(text: object) -> datetime.date | str:
 
 def _is_number(value: object) -> bool:
     # float too: patient_to_dict writes non-integral numbers as float (read back exactly
-    # by its shortest repr, as Observation does), and callers pass json.load()ed dicts.
-    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+    # by its shortest repr, as Observation does), and callers pass json.load()ed dicts;
+    # numbers.Real for the numpy and pandas scalars of dicts built from a data frame
+    # (Observation reads them exactly, or refuses them).
+    return isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool)
 
 
 def patient_from_dict(raw: object, *, where: str | None = None) -> Patient:
