@@ -23,13 +23,21 @@ def plain(number: Fraction) -> str:
     if number.denominator == 1:
         return str(number.numerator)
     denominator = number.denominator
+    counts = {}
     for prime in (2, 5):
+        counts[prime] = 0
         while denominator % prime == 0:
             denominator //= prime
+            counts[prime] += 1
     if denominator != 1:
         return f"{number.numerator}/{number.denominator}"
-    text = format(Decimal(number.numerator) / Decimal(number.denominator), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    # Integer arithmetic, exactly: a Decimal division would round at 28 digits.
+    places = max(counts.values())
+    digits = str(abs(number.numerator) * (10**places // number.denominator))
+    digits = digits.rjust(places + 1, "0")
+    whole, fraction = digits[:-places], digits[-places:].rstrip("0")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
 
 
 def percent(share: Fraction) -> str:
