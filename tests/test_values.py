@@ -474,6 +474,11 @@ class TestComparatorErrors:
             "between 0 and 2000000 /µL"
         )
 
+    def test_a_censored_text_for_a_finding(self) -> None:
+        assert error_of("seizure", ">5", comparator=">") == (
+            "observation 'seizure' field 'comparator': only allowed with a numeric laboratory value"
+        )
+
     def test_a_comparator_with_a_call(self) -> None:
         assert error_of("c3", "low", comparator="<") == (
             "observation 'c3' field 'comparator': only allowed with a numeric laboratory value"

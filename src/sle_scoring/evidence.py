@@ -417,12 +417,13 @@ class Observation:
         """A comparator only for a laboratory result's number, and only one."""
         if isinstance(self.value, str) and len(self.value) <= _MAX_NUMBER_TEXT:
             match = _NUMBER_TEXT.fullmatch(self.value)
-            if match is not None and match.group(1) is not None and self.comparator is not None:
+            censored = None if match is None else match.group(1)
+            if censored is not None and self.comparator not in (None, censored):
                 return [
                     problem(
                         "comparator",
                         f"is {quote(self.comparator)}, but the value says "
-                        f"{match.group(1)!r} (got value {quote(self.value)})",
+                        f"{censored!r} (got value {quote(self.value)})",
                     )
                 ]
         if self.comparator is None:
@@ -476,8 +477,8 @@ class Observation:
         # Without its limit the value is kept: only the items that need the limit are
         # not assessed (missing_limit says which).
         if bound is None:
-            pass
-        elif not isinstance(bound, Decimal) or not bound.is_finite() or bound <= 0:
+            return found
+        if not isinstance(bound, Decimal) or not bound.is_finite() or bound <= 0:
             found.append(problem(wanted, f"must be a positive number (got {quote(bound)})"))
         elif (too_big := number_problem(bound)) is not None:
             found.append(problem(wanted, f"{too_big} (got {quote(bound)})"))
