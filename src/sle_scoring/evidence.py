@@ -210,6 +210,8 @@ class Observation:
         values = entry.values if entry is not None else ()
         if entry is None and item_assertion(self.code) is not None:
             values = ("present", "absent")
+        if self.value in values:
+            return  # the common case: written as the vocabulary writes it
         # Letter case only, and only where no two values differ by case alone.
         folded = {v.casefold(): v for v in values}
         wanted = folded.get(self.value.strip().casefold())
