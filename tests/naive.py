@@ -5,7 +5,7 @@ They share no code with sle_scoring: the property tests check that both agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 
 # 2019 EULAR/ACR: (domain, clinical?, points), copied from the publication's table.
@@ -242,3 +242,32 @@ def selena_flare_category(
     if any(mild_clinical + mild_treatment):
         return "mild/moderate flare"
     return "no flare"
+
+
+# Censored values: "> 200" is every number above 200. The naive judge tries the
+# definition "x sign cutoff" on numbers of the censored set, the bound and the cutoff
+# and numbers just beside them (the answer can only change at the cutoff): all
+# true is true, all false is false, a mix is undecided.
+_SIGN_TESTS: dict[str, Callable[[Fraction, Fraction], bool]] = {
+    "<": lambda x, t: x < t,
+    "<=": lambda x, t: x <= t,
+    ">=": lambda x, t: x >= t,
+    ">": lambda x, t: x > t,
+}
+
+
+def censored_compare(
+    bound: Fraction, comparator: str | None, sign: str, cutoff: Fraction
+) -> bool | None:
+    """Whether every, no, or some number of the censored set meets the definition."""
+    if comparator is None:
+        return _SIGN_TESTS[sign](bound, cutoff)
+    step = abs(bound - cutoff) / 2 or Fraction(1)
+    candidates = [
+        point
+        for centre in (bound, cutoff)
+        for point in (centre - step, centre, centre + step)
+        if _SIGN_TESTS[comparator](point, bound)
+    ]
+    answers = {_SIGN_TESTS[sign](point, cutoff) for point in candidates}
+    return answers.pop() if len(answers) == 1 else None

@@ -167,17 +167,43 @@ class TestOmopMeasurement:
         assert (c3.value, c3.unit, c3.lower_limit) == (Decimal("0.58"), "g/l", Decimal("0.9"))
         assert (ana.value, ana.assay) == ("positive", "hep2_iif")  # the HEp-2 IIF screen
 
-    def test_an_operator_is_refused_not_read_as_exact(self) -> None:
+    @pytest.mark.parametrize(
+        ("operator", "comparator"),
+        # the standard concepts of the OMOP domain "Meas Value Operator"
+        [("4171756", "<"), ("4171754", "<="), ("4171755", ">="), ("4172704", ">")],
+    )
+    def test_an_operator_is_the_comparator_of_a_censored_value(
+        self, operator: str, comparator: str
+    ) -> None:
         text = (
             OMOP.splitlines()[0]
             + "\n"
-            + "5,1003,0,2024-01-05,,32856,4172704,200,,0,,100,33799-8,IU/mL,>200\n"
+            + f"5,1003,0,2024-01-05,,32856,{operator},200,,0,,100,33799-8,IU/mL,{comparator}200\n"
+        )
+        read = read_csv(text, columns=lab_table.OMOP_MEASUREMENT)
+        assert isinstance(read, Patient)
+        [dsdna] = read.observations
+        assert (dsdna.comparator, dsdna.value) == (comparator, Decimal(200))
+
+    def test_the_equals_operator_is_an_exact_value(self) -> None:
+        text = (
+            OMOP.splitlines()[0]
+            + "\n"
+            + "5,1003,0,2024-01-05,,32856,4172703,200,,0,,100,33799-8,IU/mL,200\n"
+        )
+        read = read_csv(text, columns=lab_table.OMOP_MEASUREMENT)
+        assert isinstance(read, Patient)
+        assert read.observations[0].comparator is None
+
+    def test_an_unknown_operator_is_refused_naming_its_column(self) -> None:
+        text = (
+            OMOP.splitlines()[0]
+            + "\n"
+            + "5,1003,0,2024-01-05,,32856,4172705,200,,0,,100,33799-8,IU/mL,200\n"
         )
         assert error_lines(read_csv(text, columns=lab_table.OMOP_MEASUREMENT)) == [
-            "record '1003' row 2 (anti_dsdna) field 'value_as_number': must be one of positive, "
-            "negative (got '4172704 200')",
-            "record '1003' row 2 (anti_dsdna) field 'unit_source_value': no unit expected for "
-            "this value (got 'IU/mL')",
+            "record '1003' row 2 (anti_dsdna) field 'operator_concept_id': must be one of "
+            "<, <=, >=, > (got '4172705')"
         ]
 
 
@@ -201,19 +227,36 @@ class TestLabTableErrors:
             "record 'P1' row 2 (platelet_count) field 'unit': must be a cell count unit"
         )
 
-    def test_censored_value_is_refused(self) -> None:
-        # "> 200": not supported by the evidence model yet; never read as 200
-        lines = error_lines(read_csv(HEADER + "P1,2024-01-05,33799-8,200,IU/mL,,100,>\n"))
-        assert lines == [
-            "record 'P1' row 2 (anti_dsdna) field 'value': must be one of positive, negative "
-            "(got '>200')",
-            "record 'P1' row 2 (anti_dsdna) field 'unit': no unit expected for this value "
-            "(got 'IU/mL')",
+    def test_a_censored_value_keeps_its_comparator(self) -> None:
+        # "> 200": never read as 200
+        read = read_csv(HEADER + "P1,2024-01-05,33799-8,200,IU/mL,,100,>\n")
+        assert isinstance(read, Patient)
+        assert read.observations[0].describe() == (
+            "anti_dsdna > 200 IU/mL (upper limit 100) on 2024-01-05"
+        )
+
+    def test_a_censored_value_written_in_the_value_cell(self) -> None:
+        # ">200" in the value column, no comparator column: the reference high applies
+        read = read_csv(HEADER + "P1,2024-01-05,33799-8,>200,IU/mL,,100,\n")
+        assert isinstance(read, Patient)
+        [dsdna] = read.observations
+        assert (dsdna.comparator, dsdna.upper_limit, dsdna.versus_limit(">")) == (
+            ">",
+            Decimal(100),
+            True,
+        )
+
+    def test_a_comparator_with_a_call_names_the_comparator_column(self) -> None:
+        assert error_lines(read_csv(HEADER + "P1,2024-01-05,33799-8,positive,,,,>\n")) == [
+            "record 'P1' row 2 (anti_dsdna) field 'comparator': only allowed with a numeric "
+            "laboratory value"
         ]
 
-    def test_missing_limit_names_the_reference_column(self) -> None:
-        lines = error_lines(read_csv(HEADER + "P1,2024-01-05,4485-9,0.58,g/L,,,\n"))
-        assert lines[0].startswith("record 'P1' row 2 (c3) field 'reference_low': is required")
+    def test_a_missing_limit_is_kept_for_the_items_to_judge(self) -> None:
+        # C3 without its range: the value is read; only items needing the limit wait
+        read = read_csv(HEADER + "P1,2024-01-05,4485-9,0.58,g/L,,,\n")
+        assert isinstance(read, Patient)
+        assert read.observations[0].missing_limit() == "lower"
 
     def test_missing_header_column(self) -> None:
         assert error_lines(read_csv("patient,value\nP1,1\n")) == [
@@ -296,13 +339,25 @@ class TestFhirErrors:
     """Every Observation that cannot be read is a typed error naming the patient, the
     resource and the FHIR field."""
 
-    def test_comparator_is_refused(self) -> None:
+    def test_comparator_is_read(self) -> None:
         quantity = {
             "value": 200,
             "comparator": ">",
             "system": "http://unitsofmeasure.org",
             "code": "[IU]/mL",
         }
+        read = read_ndjson(
+            observation(
+                code=LOINC_CODE, valueQuantity=quantity, referenceRange=[{"high": {"value": 100}}]
+            )
+        )
+        assert isinstance(read, Patient)
+        [dsdna] = read.observations
+        assert (dsdna.comparator, dsdna.value, dsdna.versus_limit(">")) == (">", Decimal(200), True)
+
+    def test_an_unknown_comparator_names_the_fhir_element(self) -> None:
+        # FHIR's "ad" ("sufficient to achieve this total quantity") is not a bound
+        quantity = {"value": 200, "comparator": "ad", "unit": "IU/mL"}
         lines = error_lines(
             read_ndjson(
                 observation(
@@ -313,10 +368,8 @@ class TestFhirErrors:
             )
         )
         assert lines == [
-            "record 'P1' Observation/o1 (anti_dsdna) field 'value[x]': must be one of positive, "
-            "negative (got '>200')",
-            "record 'P1' Observation/o1 (anti_dsdna) field 'valueQuantity.code': no unit "
-            "expected for this value (got '[IU]/mL')",
+            "record 'P1' Observation/o1 (anti_dsdna) field 'valueQuantity.comparator': must be "
+            "one of <, <=, >=, > (got 'ad')"
         ]
 
     def test_uncoded_observation(self) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sle_scoring._numbers import exact, percent, plain
@@ -36,6 +36,7 @@ class TestPlain:
         assert plain(number) == "0." + format(139 * 5**37, "037d")
 
     @given(st.fractions())
+    @example(Fraction(1, 2**100))  # 100 decimal places: more than a Decimal context keeps
     def test_reads_back_exactly(self, number: Fraction) -> None:
         assert Fraction(plain(number)) == number
 

@@ -212,6 +212,14 @@ class TestEvidenceMarkers:
         _days, values = _line(figure, "p-platelet_count")
         assert values == [90 * 1000]  # 90 x 10^9/L = 90,000/µL
 
+    def test_a_censored_value_is_labelled_with_its_comparator(self) -> None:
+        # "< 20 x 10^9/L" is drawn at its bound, 20,000/µL, and says it is censored
+        patient = Patient(
+            "P4", (Observation("platelet_count", "<20", date=d(2024, 1, 1), unit="10*9/L"),)
+        )
+        found = _artists(plot.course(patient))
+        assert found["p-platelet_count-2024-01-01"].get_text() == "< 20,000"  # type: ignore[attr-defined]
+
 
 class TestArguments:
     def test_chosen_labs_get_a_panel_each_with_thresholds(self) -> None:

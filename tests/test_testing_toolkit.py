@@ -440,7 +440,8 @@ def _expected(threshold: Threshold, o: Observation) -> bool:
         # "> 40 APL, GPL, or MPL units or > the 99th percentile" (the laboratory's limit)
         assert isinstance(o.value, Decimal)
         assert o.unit is not None
-        in_units = o.unit.split()[0] in ("GPL", "MPL", "APL")
+        # the units in any accepted spelling: GPL, gpl, GPL U/mL, [GPL'U]/mL
+        in_units = re.match(r"\[?(GPL|MPL|APL)\b", o.unit, re.IGNORECASE) is not None
         above_limit = o.upper_limit is not None and o.value > o.upper_limit
         return above_limit or (in_units and threshold.met(Fraction(o.value)))
     return threshold.met(o.quantity())

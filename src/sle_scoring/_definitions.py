@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import operator
-from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -52,18 +50,20 @@ JOINTS_AT_LEAST = 2
 MORNING_STIFFNESS_AT_LEAST_MIN = 30
 
 
-def below_lower_limit(o: Observation) -> bool:
-    """The laboratory's call ``low``, or a value below its lower limit of normal."""
+def below_lower_limit(o: Observation) -> bool | None:
+    """The laboratory's call ``low``, or a value below its lower limit of normal
+    (``None``, undecided, without the limit or for a censored value that straddles it)."""
     if isinstance(o.value, str):
         return o.value == "low"
-    return o.lower_limit is not None and o.value < o.lower_limit
+    return o.versus_limit("<")
 
 
-def above_upper_limit(o: Observation) -> bool:
-    """The laboratory's call ``positive``, or a value above its upper limit of normal."""
+def above_upper_limit(o: Observation) -> bool | None:
+    """The laboratory's call ``positive``, or a value above its upper limit of normal
+    (``None``, undecided, without the limit or for a censored value that straddles it)."""
     if isinstance(o.value, str):
         return o.value == "positive"
-    return o.upper_limit is not None and o.value > o.upper_limit
+    return o.versus_limit(">")
 
 
 def ana_at_least_1_in_80(o: Observation) -> bool:
@@ -197,18 +197,28 @@ def recorded(evidence: _derive.Index, code: str, description: str) -> list[_deri
     return [_derive.present(evidence, code, description)]
 
 
-def anticardiolipin_medium_or_high(o: Observation) -> bool:
+def anticardiolipin_medium_or_high(o: Observation) -> bool | None:
     """Anticardiolipin at medium or high titre: the laboratory's category, a level
-    above its 99th percentile (``upper_limit``), or > 40 GPL/MPL/APL units."""
+    above its 99th percentile (``upper_limit``), or > 40 GPL/MPL/APL units (in any
+    accepted spelling of those units). Without a 99th percentile, a level in
+    GPL/MPL/APL units is judged by the 40 units alone."""
     if isinstance(o.value, str):
         return o.value in ("medium", "high")
-    if o.upper_limit is not None and o.value > o.upper_limit:
+    above_limit = o.versus_limit(">")
+    if not o.in_phospholipid_units():
+        return above_limit
+    above_40 = o.compare(">", Fraction(ANTICARDIOLIPIN_UNITS_ABOVE))
+    if o.upper_limit is None:
+        return above_40
+    return either(above_limit, above_40)
+
+
+def either(one: bool | None, other: bool | None) -> bool | None:
+    """ "or" of two three-valued answers: true when either is, undecided when either is
+    undecided and neither is true."""
+    if one or other:
         return True
-    return (
-        o.unit is not None
-        and o.unit.split()[0] in ("GPL", "MPL", "APL")
-        and o.value > ANTICARDIOLIPIN_UNITS_ABOVE
-    )
+    return None if one is None or other is None else False
 
 
 def written(number: int | Fraction) -> str:
@@ -224,26 +234,13 @@ def written(number: int | Fraction) -> str:
     return format(decimal, ",f")
 
 
-# The comparisons the published cut-offs use, as explanations write them.
-_COMPARISONS: dict[str, Callable[[Fraction, Fraction], bool]] = {
-    "<": operator.lt,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-def _measured(
-    evidence: _derive.Index, code: str, sign: str, cutoff: Fraction, description: str
-) -> _derive.Signal:
-    compare = _COMPARISONS[sign]
-    return _derive.measured(evidence, code, lambda n: compare(n, cutoff), description)
-
-
 def fever(evidence: _derive.Index, *, above: int | Fraction) -> _derive.Signal:
     """A temperature above ``above`` °C (SLEDAI-2K "> 38 °C"; 2019 EULAR/ACR
     "> 38.3 °C"), read in °C exactly whatever the unit."""
     cutoff = Fraction(above)
-    return _measured(evidence, "temperature", ">", cutoff, f"temperature > {written(cutoff)} °C")
+    return _derive.measured(
+        evidence, "temperature", ">", cutoff, f"temperature > {written(cutoff)} °C"
+    )
 
 
 # --- Proteinuria -----------------------------------------------------------------
@@ -281,8 +278,8 @@ def proteinuria_measures(
         f"({written(cutoff * MG_PER_MMOL_PER_G_PER_G)} mg/mmol)"
     )
     return (
-        _measured(evidence, "urine_protein_24h", sign, cutoff, urine),
-        _measured(evidence, "urine_protein_creatinine_ratio", sign, cutoff, ratio),
+        _derive.measured(evidence, "urine_protein_24h", sign, cutoff, urine),
+        _derive.measured(evidence, "urine_protein_creatinine_ratio", sign, cutoff, ratio),
     )
 
 
@@ -299,7 +296,7 @@ def proteinuria(evidence: _derive.Index, *, above: Fraction) -> _derive.Signal:
 
 
 def _count_below(evidence: _derive.Index, code: str, cells: str, below: int) -> _derive.Signal:
-    return _measured(evidence, code, "<", Fraction(below), f"{cells} < {written(below)}/mm³")
+    return _derive.measured(evidence, code, "<", Fraction(below), f"{cells} < {written(below)}/mm³")
 
 
 def leukopenia(evidence: _derive.Index, *, below: int) -> _derive.Signal:
@@ -340,7 +337,7 @@ def _clinician_joint_involvement(evidence: _derive.Index) -> _derive.Signal:
 
 
 def _joints(evidence: _derive.Index, code: str, kind: str, at_least: int) -> _derive.Signal:
-    return _measured(
+    return _derive.measured(
         evidence, code, ">=", Fraction(at_least), f">= {written(at_least)} {kind} joints"
     )
 
@@ -374,7 +371,7 @@ def joint_involvement(evidence: _derive.Index, swelling: str) -> _derive.Signal:
             f">= {n} tender joints with >= {minutes} minutes of morning stiffness",
             [
                 _joints(evidence, "tender_joint_count", "tender", n),
-                _measured(
+                _derive.measured(
                     evidence,
                     "morning_stiffness",
                     ">=",

@@ -5,6 +5,11 @@ A :class:`Signal` is what the evidence says about one feature: the occurrences t
 meet its definition, those that meet it but are explained by another cause, and
 whether it was assessed at all. Combining signals keeps the three states of missing
 data apart and the observations behind every answer.
+
+A definition may also be undecided for one observation: a censored value ("> 4"
+against "> 5") or a laboratory value without the limit it is judged against. Such an
+observation neither meets nor fails the definition; unless another observation meets
+it, the feature is not assessed, and the reason names the observation.
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class Signal:
     parts: tuple[Signal, ...] = ()
     #: the observations that assessed the feature and did not meet it
     negatives: tuple[Observation, ...] = ()
+    #: the observations that may or may not meet it (censored, or without a limit)
+    undecided: tuple[Observation, ...] = ()
 
     def account(self) -> str:
         """The status of each part of a combined definition, for explanations
@@ -58,7 +65,24 @@ class Signal:
         dates = sorted({o.date for o in self.negatives if o.date is not None})
         if self.status is ItemStatus.ABSENT and dates:
             return f"absent on {', '.join(d.isoformat() for d in dates)}"
+        if self.status is ItemStatus.NOT_ASSESSED and self.undecided:
+            return f"{self.status.value} ({self.why_undecided()})"
         return self.status.value
+
+    def why_undecided(self) -> str:
+        """Why the undecided observations decide nothing (the latest few)."""
+        return "; ".join(undecided_reason(o) for o in self.undecided[-_SHOWN_NEGATIVES:])
+
+
+def undecided_reason(observation: Observation) -> str:
+    """Why an observation neither meets nor fails a definition, naming it."""
+    reasons = []
+    if observation.comparator is not None:
+        reasons.append("is censored, so it may or may not meet the definition")
+    limit = observation.missing_limit()
+    if limit is not None:
+        reasons.append(f"has no laboratory {limit} limit")
+    return f"{observation.describe()} {' and '.join(reasons) or 'decides nothing'}"
 
 
 Index = Mapping[str, Sequence[Observation]]
@@ -72,9 +96,12 @@ def index(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
     return grouped
 
 
-def _status(hits: object, explained: object, assessed: bool) -> ItemStatus:
+def _status(hits: object, explained: object, assessed: bool, undecided: object = ()) -> ItemStatus:
     if hits:
         return ItemStatus.PRESENT
+    if undecided:
+        # an undecided observation may meet the definition, unexplained
+        return ItemStatus.NOT_ASSESSED
     if explained:
         return ItemStatus.EXPLAINED
     return ItemStatus.ABSENT if assessed else ItemStatus.NOT_ASSESSED
@@ -83,7 +110,7 @@ def _status(hits: object, explained: object, assessed: bool) -> ItemStatus:
 def test(
     evidence: Index,
     code: str,
-    meets: Callable[[Observation], bool],
+    meets: Callable[[Observation], bool | None],
     description: str,
     *,
     excludable: bool = True,
@@ -92,29 +119,40 @@ def test(
 
     An observation meeting it is a hit (or, when explained by another cause and the
     definition allows exclusion, an explained hit); one not meeting it shows the
-    feature was assessed.
+    feature was assessed; one for which ``meets`` is ``None`` is undecided.
     """
     hits: list[Occurrence] = []
     explained: list[Occurrence] = []
     negatives: list[Observation] = []
+    undecided: list[Observation] = []
     observations = evidence.get(code, ())
     for observation in observations:
-        if meets(observation):
+        met = meets(observation)
+        if met:
             occurrence = Occurrence(observation.date, (observation,))
             excluded = excludable and observation.explained_by is not None
             (explained if excluded else hits).append(occurrence)
+        elif met is None:
+            undecided.append(observation)
         else:
             negatives.append(observation)
-    status = _status(hits, explained, bool(observations))
-    return Signal(status, tuple(hits), tuple(explained), description, (), tuple(negatives))
+    status = _status(hits, explained, bool(observations), undecided)
+    return Signal(
+        status,
+        tuple(hits),
+        tuple(explained),
+        description,
+        (),
+        tuple(negatives),
+        tuple(undecided),
+    )
 
 
-def measured(
-    evidence: Index, code: str, meets: Callable[[Fraction], bool], description: str
-) -> Signal:
-    """Apply a numeric definition ("< 100,000/mm³") to every observation of ``code``,
-    read in the canonical unit of its dimension (exactly)."""
-    return test(evidence, code, lambda o: meets(o.quantity()), description)
+def measured(evidence: Index, code: str, sign: str, cutoff: Fraction, description: str) -> Signal:
+    """Apply a numeric definition ("< 100,000/mm³": ``"<"``, 100000) to every
+    observation of ``code``, read in the canonical unit of its dimension (exactly); a
+    censored value is judged three-valued (:meth:`Observation.compare`)."""
+    return test(evidence, code, lambda o: o.compare(sign, cutoff), description)
 
 
 def present(evidence: Index, code: str, description: str) -> Signal:
@@ -138,8 +176,9 @@ def any_of(description: str, *signals: Signal) -> Signal:
     explained = tuple(e for s in signals for e in s.explained)
     assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
     negatives = tuple(o for s in signals for o in s.negatives)
-    status = _status(hits, explained, assessed)
-    return Signal(status, hits, explained, description, signals, negatives)
+    undecided = tuple(o for s in signals for o in s.undecided)
+    status = _status(hits, explained, assessed, undecided)
+    return Signal(status, hits, explained, description, signals, negatives, undecided)
 
 
 def _together(
@@ -215,7 +254,13 @@ def at_least(
     else:
         status = ItemStatus.NOT_ASSESSED
     negatives = tuple(o for s in ruled_out for o in s.negatives)
-    return Signal(status, tuple(hits), tuple(explained), description, tuple(signals), negatives)
+    # Undecided parts matter only while the combination is not decided.
+    undecided = (
+        tuple(o for s in signals for o in s.undecided) if status is ItemStatus.NOT_ASSESSED else ()
+    )
+    return Signal(
+        status, tuple(hits), tuple(explained), description, tuple(signals), negatives, undecided
+    )
 
 
 def _ruled_out(
@@ -276,11 +321,12 @@ def repeated(
         status = ItemStatus.PRESENT
     elif explained:
         status = ItemStatus.EXPLAINED
-    elif signal.status is ItemStatus.NOT_ASSESSED:
-        status = ItemStatus.NOT_ASSESSED
+    elif signal.status is ItemStatus.NOT_ASSESSED or signal.undecided:
+        status = ItemStatus.NOT_ASSESSED  # an undecided occasion may be the second one
     else:
         status = ItemStatus.ABSENT
-    return Signal(status, hits, explained, description, (signal,))
+    undecided = signal.undecided if status is ItemStatus.NOT_ASSESSED else ()
+    return Signal(status, hits, explained, description, (signal,), undecided=undecided)
 
 
 # How many of the observations that did not meet a definition an explanation quotes.
@@ -298,7 +344,12 @@ def with_assertion(evidence: Index, instrument: str, code: str, signal: Signal) 
     if assertion not in evidence:
         return signal
     asserted = present(evidence, assertion, f"{code} (clinician's judgement)")
-    return any_of(signal.description, signal, asserted)
+    combined = any_of(signal.description, signal, asserted)
+    if combined.status is ItemStatus.NOT_ASSESSED and asserted.status is ItemStatus.ABSENT:
+        # The clinician judged the item absent; evidence that only may meet the
+        # definition does not outweigh that judgement (evidence that meets it does).
+        return attrs.evolve(combined, status=ItemStatus.ABSENT, undecided=())
+    return combined
 
 
 def finding(code: str, signal: Signal) -> ItemFinding:
@@ -325,7 +376,11 @@ def finding(code: str, signal: Signal) -> ItemFinding:
                 detail += f" (and {len(signal.negatives) - len(shown)} earlier)"
         reason = f"assessed, not met: {signal.description}{detail}"
         return ItemFinding(code, signal.status, reason, signal.negatives)
-    return ItemFinding(code, signal.status, f"not assessed: {signal.description}{detail}")
+    if not detail and signal.undecided:
+        detail = f": {signal.why_undecided()}"
+    return ItemFinding(
+        code, signal.status, f"not assessed: {signal.description}{detail}", signal.undecided
+    )
 
 
 def derive_findings(

@@ -9,7 +9,6 @@ record's ``observations[i]`` to the row or resource the result came from.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -21,14 +20,16 @@ from ._loinc import LOINC, other_loinc
 from .exceptions import InvalidEvidenceError, Problem
 from .records import Reading, read_patient
 from .reference_ranges import ReferenceRanges
-from .vocabulary import Kind, all_codes, concept, item_assertion
+from .vocabulary import Concept, Kind, all_codes, concept, item_assertion
 
 # A result given only as an interpretation flag (HL7 v3 ObservationInterpretation
 # codes, as FHIR and most laboratory exports write them) -> the laboratory's call.
 _INTERPRETATIONS = {"L": "low", "N": "normal", "POS": "positive", "NEG": "negative"}
-# Comparators meaning "equal": the value is exact.
-_EXACT = ("", "=")
-_SYMBOLS = ("<", "<=", ">", ">=")
+# Comparators meaning "equal": the value is exact. "4172703" is OMOP's "=".
+_EXACT = ("", "=", "4172703")
+# OMOP CDM operator_concept_id (standard concepts of the domain "Meas Value Operator")
+# -> the comparator they stand for.
+_OMOP_OPERATORS = {"4171756": "<", "4171754": "<=", "4171755": ">=", "4172704": ">"}
 
 
 @attrs.frozen
@@ -64,22 +65,6 @@ def _number(text: Decimal | str | None) -> Decimal | str | None:
     return number if number.is_finite() else text
 
 
-# A calendar date, then a time: "2024-01-05T09:30:00+01:00" or "2024-01-05 09:30:00".
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ].+")
-
-
-def _date(text: str) -> str:
-    """A timestamp's calendar date in its own offset; other text is left to validation."""
-    if not _TIMESTAMP.fullmatch(text):
-        return text
-    try:
-        # "Z" is UTC; Python 3.10 does not read it, so it is spelt as an offset.
-        stamp = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    return stamp.date().isoformat()
-
-
 def _raw(
     result: LabResult, ranges: ReferenceRanges | None = None
 ) -> tuple[dict[str, object] | None, list[Problem]]:
@@ -98,7 +83,7 @@ def _raw(
         return None, [Problem(result.patient, result.location, field("code", "code"), message)]
     raw: dict[str, object] = {"code": code}
     if result.date:
-        raw["date"] = _date(result.date)
+        raw["date"] = result.date  # a timestamp is read by records as its calendar date
     value: Decimal | str | None = result.value
     entry_concept = concept(code)
     numeric = entry_concept is not None and entry_concept.dimension is not None
@@ -106,12 +91,10 @@ def _raw(
         value = None
     if value is not None and numeric:
         value = _number(value)
-    if value is not None and (result.comparator or "").strip() not in _EXACT:
-        # Censored values are not supported by the evidence model yet: the comparator is
-        # kept with the value, so validation refuses it instead of reading it as exact.
-        comparator = (result.comparator or "").strip()
-        # ">200" as labs and FHIR write it; an OMOP operator concept id kept apart
-        value = f"{comparator}{value}" if comparator in _SYMBOLS else f"{comparator} {value}"
+    comparator = (result.comparator or "").strip()
+    if comparator not in _EXACT:
+        # a censored value; an unknown comparator is refused by validation, naming it
+        raw["comparator"] = _OMOP_OPERATORS.get(comparator, comparator)
     note = result.note or None
     if value is None and result.interpretation:
         if result.interpretation.upper() not in _INTERPRETATIONS:
@@ -134,7 +117,10 @@ def _raw(
     raw["value"] = value
     if result.unit:
         raw["unit"] = result.unit
-    if entry_concept is not None and entry_concept.kind is Kind.LAB and isinstance(value, Decimal):
+    # A number, or text that is not one of the laboratory's calls (">200" is a
+    # censored number, which validation reads): the reference limit applies.
+    call = isinstance(value, str) and value.strip().casefold() in _calls(entry_concept)
+    if entry_concept is not None and entry_concept.kind is Kind.LAB and not call:
         limit, bound = (
             ("lower_limit", result.low)
             if entry_concept.limit == "lower"
@@ -171,6 +157,11 @@ def _raw(
 
 def _given(bound: Decimal | str | None) -> bool:
     return bound is not None and not (isinstance(bound, str) and not bound.strip())
+
+
+def _calls(entry: Concept | None) -> set[str]:
+    """The laboratory's calls of a concept (``low``, ``positive``), in folded case."""
+    return set() if entry is None else {v.casefold() for v in entry.values}
 
 
 _OBSERVATION_AT = re.compile(r"observations\[([0-9]+)\]")

@@ -344,12 +344,12 @@ def _six_months_apart(earlier: datetime.date | None, later: datetime.date | None
     )
 
 
-def _anticardiolipin_abnormal(o: Observation) -> bool:
+def _anticardiolipin_abnormal(o: Observation) -> bool | None:
     # "an abnormal serum level of IgG or IgM antibodies to cardiolipin"
     if isinstance(o.value, str):
         return o.value != "negative"
     if o.upper_limit is not None:
-        return o.value > o.upper_limit
+        return o.versus_limit(">")
     return anticardiolipin_medium_or_high(o)  # no laboratory limit: > 40 GPL/MPL units
 
 

@@ -3,7 +3,7 @@
 Read with the standard library: ``code.coding`` with a LOINC code of the shipped
 table (system ``http://loinc.org``) or a vocabulary code under
 :data:`VOCABULARY_SYSTEM`; ``valueQuantity`` (the UCUM ``code`` when its system is
-UCUM, else ``unit``; ``comparator`` kept with the value), ``valueString``,
+UCUM, else ``unit``; ``comparator`` for a censored value), ``valueString``,
 ``valueCodeableConcept`` (SNOMED CT Positive 10828004 / Negative 260385009, else
 its ``text``); ``referenceRange[0]`` low/high; ``interpretation``;
 ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end, else
@@ -63,6 +63,7 @@ _FIELDS = {
     "date": "effective[x]",
     "value": "value[x]",
     "unit": "valueQuantity.code",
+    "comparator": "valueQuantity.comparator",
     "lower_limit": "referenceRange.low",
     "upper_limit": "referenceRange.high",
     "interpretation": "interpretation",

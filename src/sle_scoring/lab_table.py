@@ -49,8 +49,8 @@ _REQUIRED = ("patient", "date", "code", "value")
 
 #: The column mapping of an OMOP CDM v5.4 MEASUREMENT table: the LOINC code in
 #: ``measurement_source_value``, a number in ``value_as_number`` or text in
-#: ``value_source_value``. ``operator_concept_id`` is a comparator: any operator,
-#: even "=", makes the value refused until censored values are supported.
+#: ``value_source_value``. ``operator_concept_id`` is the comparator of a censored
+#: value: 4171756 ``<``, 4171754 ``<=``, 4172703 ``=``, 4171755 ``>=``, 4172704 ``>``.
 OMOP_MEASUREMENT: dict[str, str] = {
     "patient": "person_id",
     "date": "measurement_date",
@@ -134,6 +134,7 @@ def _read(
         "date": names["date"],
         "value": names["value"],
         "unit": names["unit"],
+        "comparator": names["comparator"],
         "lower_limit": names["reference_low"],
         "upper_limit": names["reference_high"],
         "interpretation": names["interpretation"],

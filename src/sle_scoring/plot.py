@@ -244,9 +244,11 @@ def _lab_panel(
         label=f"{entry.description} ({unit})",
         gid=f"{prefix}{code}",
     )
-    for day, value in zip(days, values, strict=True):
+    for observation, day, value in zip(numeric, days, values, strict=True):
+        # a censored value is drawn at its bound and labelled with its comparator
+        censored = f"{observation.comparator} " if observation.comparator else ""
         ax.annotate(
-            f"{_number(value)}",
+            f"{censored}{_number(value)}",
             (_x(day), float(value)),
             xytext=(0, 7),
             textcoords="offset points",

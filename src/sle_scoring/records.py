@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import numbers
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -66,8 +67,10 @@ _FIELDS = (
     "isotype",
     "explained_by",
     "note",
+    "comparator",
+    "source",
 )
-_TEXT_FIELDS = ("code", "unit", "assay", "isotype", "explained_by", "note")
+_TEXT_FIELDS = ("code", "unit", "assay", "isotype", "explained_by", "note", "comparator")
 _RECORD_FIELDS = ("patient", "observations")
 
 
@@ -86,8 +89,23 @@ def parse_date(text: object) -> datetime.date:
     raise ValueError(f"must be a date written YYYY-MM-DD (got {quote(text)})")
 
 
+# A timestamp: a date, then a time, optionally an offset ("Z" is UTC).
+_TIMESTAMP = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-]([0-9]{2}):([0-9]{2}))?"
+)
+
+
 def _parse_date(text: object) -> datetime.date | str:
-    """A date from ``YYYY-MM-DD``, or the message saying what is wrong."""
+    """A date from ``YYYY-MM-DD``, or from a timestamp (``2024-01-05T09:30:00Z``) its
+    calendar date in its own offset; else the message saying what is wrong."""
+    stamp = _TIMESTAMP.fullmatch(text) if isinstance(text, str) else None
+    if stamp is not None:
+        hour, minute, second, offset_hours, offset_minutes = (
+            int(part or 0) for part in stamp.groups()[1:]
+        )
+        if hour < 24 and minute < 60 and second < 60 and offset_hours < 24 and offset_minutes < 60:
+            text = stamp.group(1)
     try:
         return parse_date(text)
     except ValueError as error:
@@ -96,8 +114,10 @@ def _parse_date(text: object) -> datetime.date | str:
 
 def _is_number(value: object) -> bool:
     # float too: patient_to_dict writes non-integral numbers as float (read back exactly
-    # by its shortest repr, as Observation does), and callers pass json.load()ed dicts.
-    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+    # by its shortest repr, as Observation does), and callers pass json.load()ed dicts;
+    # numbers.Real for the numpy and pandas scalars of dicts built from a data frame
+    # (Observation reads them exactly, or refuses them).
+    return isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool)
 
 
 @attrs.frozen
@@ -260,7 +280,8 @@ def _observation(
             Problem(record, location, "value", f"must be a number or text (got {quote(value)})")
         )
     for key in ("lower_limit", "upper_limit"):
-        if item.get(key) is not None and not _is_number(item[key]):
+        # decimal text too ("100"): Observation reads it exactly, or refuses it
+        if item.get(key) is not None and not (_is_number(item[key]) or isinstance(item[key], str)):
             found.append(
                 Problem(record, location, key, f"must be a number (got {quote(item[key])})")
             )
@@ -288,6 +309,8 @@ def _observation(
             isotype=item.get("isotype"),
             explained_by=item.get("explained_by"),
             note=item.get("note"),
+            comparator=item.get("comparator"),
+            source=item.get("source"),
         )
     except InvalidEvidenceError as error:
         problems.extend(attrs.evolve(p, record=record, location=location) for p in error.problems)

@@ -682,13 +682,15 @@ def _descriptor_signals(evidence: _derive_module.Index) -> dict[str, Signal]:
         ),
         "hematuria": qty(
             "urine_red_cells",
-            lambda n: n > _URINE_CELLS_ABOVE,
+            ">",
+            Fraction(_URINE_CELLS_ABOVE),
             f"> {written(_URINE_CELLS_ABOVE)} red blood cells/hpf",
         ),
         "proteinuria": proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
         "pyuria": qty(
             "urine_white_cells",
-            lambda n: n > _URINE_CELLS_ABOVE,
+            ">",
+            Fraction(_URINE_CELLS_ABOVE),
             f"> {written(_URINE_CELLS_ABOVE)} white blood cells/hpf",
         ),
         "rash": d.any_of(

@@ -513,11 +513,11 @@ def _anti_dsdna_judged(o: Observation) -> bool:
     return not (_by_elisa(o) and o.value == "positive")
 
 
-def _anti_dsdna_above_range(o: Observation) -> bool:
+def _anti_dsdna_above_range(o: Observation) -> bool | None:
     if isinstance(o.value, str):
         return o.value == "positive"
     times = _ELISA_TIMES_UPPER_LIMIT if _by_elisa(o) else 1
-    return o.upper_limit is not None and o.value > times * o.upper_limit
+    return o.versus_limit(">", times=times)
 
 
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:

@@ -21,6 +21,7 @@ import attrs
 __all__ = [
     "CASE_SENSITIVE",
     "DIMENSIONS",
+    "PHOSPHOLIPID_UNITS",
     "UCUM_CODES",
     "Dimension",
     "Number",
@@ -143,6 +144,20 @@ _PER_MICROLITRE = {
     ),
 }
 
+#: The spellings of the anticardiolipin units GPL, MPL and APL (IgG, IgM and IgA
+#: phospholipid units), in which the fixed "> 40 units" cut-off of the criteria applies.
+PHOSPHOLIPID_UNITS: tuple[str, ...] = (
+    "GPL",
+    "MPL",
+    "APL",
+    "GPL U/mL",
+    "MPL U/mL",
+    "APL U/mL",
+    "[GPL'U]/mL",
+    "[MPL'U]/mL",
+    "[APL'U]/mL",
+)
+
 # °C = (°F - 32) × 5/9
 _FAHRENHEIT = (Fraction(5, 9), Fraction(-160, 9))
 
@@ -234,15 +249,7 @@ DIMENSIONS: dict[str, Dimension] = {
                 "U/mL",
                 "kIU/L",
                 "k[IU]/L",
-                "GPL",
-                "MPL",
-                "APL",
-                "GPL U/mL",
-                "MPL U/mL",
-                "APL U/mL",
-                "[GPL'U]/mL",
-                "[MPL'U]/mL",
-                "[APL'U]/mL",
+                *PHOSPHOLIPID_UNITS,
                 "%",
             )
         ),
