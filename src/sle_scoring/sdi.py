@@ -731,6 +731,14 @@ def _decide(
     return finding, entry, None
 
 
+def _events(patient: Patient, code: str, as_of: datetime.date | None) -> list[Observation]:
+    """The ``sdi.<code>`` observations dated on or before ``as_of`` (all, for None)."""
+    name = f"{_INSTRUMENT}.{code}"
+    if as_of is None:
+        return [o for o in patient.observations if o.code == name]
+    return patient.of_code(name, as_of)
+
+
 def score_patient(
     patient: Patient, *, as_of: datetime.date, lupus_onset: datetime.date | None
 ) -> DamageScore:
@@ -749,16 +757,12 @@ def score_patient(
     _args.check(
         patient=patient, as_of=_args.optional(as_of), lupus_onset=_args.optional(lupus_onset)
     )
-    by_code: dict[str, list[Observation]] = {}
-    for observation in patient.up_to(as_of):
-        prefix, _, code = observation.code.partition(".")
-        if prefix == _INSTRUMENT and code in _BY_CODE:
-            by_code.setdefault(code, []).append(observation)
     findings = []
     counted = []
     pending = []
     for item in ITEMS:
-        finding, entry, from_date = _decide(item, by_code.get(item.code, ()), as_of, lupus_onset)
+        events = _events(patient, item.code, as_of)
+        finding, entry, from_date = _decide(item, events, as_of, lupus_onset)
         findings.append(finding)
         if entry is not None:
             counted.append(entry)
