@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import types
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -72,6 +74,110 @@ def index(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
     return grouped
 
 
+# --- One record read as of each visit -------------------------------------------------
+# Classification as of a visit reads every observation up to it, so scoring each visit
+# of a long record from scratch costs the square of its length. A Prefix is a record's
+# observations up to a date that keeps, across the dates it is asked about, what each
+# definition answered for each observation: a later visit only tests what is new.
+
+
+class Outcomes:
+    """What one definition answered for a code's observations, in order: the
+    observations tested, the hits, explained hits and negatives among them, and how
+    many of each were found after the first n observations (``counts[n]``)."""
+
+    def __init__(self) -> None:
+        self.tested: list[Observation] = []
+        self.hits: list[Occurrence] = []
+        self.explained: list[Occurrence] = []
+        self.negatives: list[Observation] = []
+        self.counts: list[tuple[int, int, int]] = [(0, 0, 0)]
+
+
+class Prefix(Mapping[str, Sequence[Observation]]):
+    """A record's observations dated on or before ``as_of``, grouped by code (as
+    :func:`index` groups them), remembering each definition's answers in ``outcomes``
+    (shared by the prefixes of one record)."""
+
+    def __init__(
+        self,
+        observations: Callable[[str, datetime.date], Sequence[Observation]],
+        codes: Iterable[str],
+        as_of: datetime.date,
+        outcomes: dict[Hashable, Outcomes],
+    ) -> None:
+        self._observations = observations
+        self._codes = tuple(codes)
+        self.as_of = as_of
+        self.outcomes = outcomes
+
+    def __getitem__(self, code: str) -> Sequence[Observation]:
+        found = self._observations(code, self.as_of)
+        if not found:
+            raise KeyError(code)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (code for code in self._codes if self._observations(code, self.as_of))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+# Values a definition may capture and still be a function of the observation alone.
+_CONSTANTS = (type(None), bool, int, float, str, Fraction, Decimal, datetime.date)
+
+
+def _definition_key(meets: Callable[..., bool]) -> Hashable | None:
+    """What identifies a definition across calls (each call of an instrument's rules
+    makes its definitions again): its code and the constants it captures (a cut-off,
+    a comparison, another such definition). ``None`` when it captures anything else,
+    e.g. the evidence itself ("psychosis in the absence of delirium"): its answer for
+    an observation may change as evidence is added, so it is asked every time."""
+    if isinstance(meets, types.BuiltinFunctionType):
+        return meets
+    if not isinstance(meets, types.FunctionType) or meets.__defaults__ or meets.__kwdefaults__:
+        return None
+    key: list[Hashable] = [meets.__code__]
+    for cell in meets.__closure__ or ():
+        value = cell.cell_contents
+        if isinstance(value, _CONSTANTS):
+            key.append((type(value), value))
+            continue
+        inner = _definition_key(value) if callable(value) else None
+        if inner is None:
+            return None
+        key.append(inner)
+    return tuple(key)
+
+
+def _tested(
+    outcomes: Outcomes,
+    observations: Sequence[Observation],
+    meets: Callable[[Observation], bool],
+    excludable: bool,
+) -> tuple[int, int, int] | None:
+    """``outcomes`` brought up to ``observations`` (testing only the new ones), and
+    the counts for them; ``None`` when they do not extend what was tested."""
+    given, done = list(observations), len(outcomes.tested)
+    if len(given) <= done:
+        return outcomes.counts[len(given)] if given == outcomes.tested[: len(given)] else None
+    if given[:done] != outcomes.tested:
+        return None
+    for observation in given[done:]:
+        if meets(observation):
+            occurrence = Occurrence(observation.date, (observation,))
+            excluded = excludable and observation.explained_by is not None
+            (outcomes.explained if excluded else outcomes.hits).append(occurrence)
+        else:
+            outcomes.negatives.append(observation)
+        outcomes.tested.append(observation)
+        outcomes.counts.append(
+            (len(outcomes.hits), len(outcomes.explained), len(outcomes.negatives))
+        )
+    return outcomes.counts[-1]
+
+
 def _status(hits: object, explained: object, assessed: bool) -> ItemStatus:
     if hits:
         return ItemStatus.PRESENT
@@ -94,19 +200,27 @@ def test(
     definition allows exclusion, an explained hit); one not meeting it shows the
     feature was assessed.
     """
-    hits: list[Occurrence] = []
-    explained: list[Occurrence] = []
-    negatives: list[Observation] = []
     observations = evidence.get(code, ())
-    for observation in observations:
-        if meets(observation):
-            occurrence = Occurrence(observation.date, (observation,))
-            excluded = excludable and observation.explained_by is not None
-            (explained if excluded else hits).append(occurrence)
-        else:
-            negatives.append(observation)
-    status = _status(hits, explained, bool(observations))
-    return Signal(status, tuple(hits), tuple(explained), description, (), tuple(negatives))
+    counts = None
+    key = _definition_key(meets) if isinstance(evidence, Prefix) else None
+    if isinstance(evidence, Prefix) and key is not None:
+        # What this definition answered at an earlier date of the record is kept:
+        # only observations new since then are tested.
+        outcomes = evidence.outcomes.setdefault((code, key, excludable), Outcomes())
+        counts = _tested(outcomes, observations, meets, excludable)
+    if counts is None:
+        outcomes = Outcomes()
+        counts = _tested(outcomes, observations, meets, excludable)
+        assert counts is not None  # nothing tested before: every observation is new
+    found, excused, against = counts
+    return Signal(
+        _status(found, excused, bool(observations)),
+        tuple(outcomes.hits[:found]),
+        tuple(outcomes.explained[:excused]),
+        description,
+        (),
+        tuple(outcomes.negatives[:against]),
+    )
 
 
 def measured(
@@ -166,11 +280,12 @@ def _together(
     for day in candidates:
         evidence: list[Observation] = []
         count = 0
+        first = None if day is None or episode_days is None else days_before(day, episode_days)
         for dated, dates, undated in features:
-            if day is None or episode_days is None:
+            if day is None or first is None:
                 matching = [*dated, *undated]
             else:
-                start = bisect.bisect_left(dates, days_before(day, episode_days))
+                start = bisect.bisect_left(dates, first)
                 matching = [*dated[start : bisect.bisect_right(dates, day)], *undated]
             if matching:
                 count += 1
@@ -336,7 +451,17 @@ def derive_findings(
 ) -> tuple[ItemFinding, ...]:
     """Each code's finding from the observations: its signal, or the clinician's
     assertion ``<instrument>.<code>``."""
-    evidence = index(observations)
+    return findings_from(index(observations), instrument, codes, signals)
+
+
+def findings_from(
+    evidence: Index,
+    instrument: str,
+    codes: Iterable[str],
+    signals: Callable[[Index], Mapping[str, Signal]],
+) -> tuple[ItemFinding, ...]:
+    """Each code's finding from observations already grouped by code (:func:`index`,
+    or a :class:`Prefix` of a record)."""
     derived = signals(evidence)
     return tuple(
         finding(code, with_assertion(evidence, instrument, code, derived[code])) for code in codes

@@ -15,11 +15,13 @@ Private: batch scoring makes a :class:`Record` for the length of one patient.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 import attrs
 
+from . import _derive
 from .evidence import Patient
 
 _T = TypeVar("_T")
@@ -30,6 +32,10 @@ class Record(Patient):
     """A :class:`~sle_scoring.evidence.Patient` that remembers shared answers."""
 
     _memo: dict[Hashable, object] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    # What each definition answered for each observation (see _derive.Prefix).
+    _outcomes: dict[Hashable, _derive.Outcomes] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
 
 def remembered(patient: Patient, key: Hashable, compute: Callable[[], _T]) -> _T:
@@ -42,3 +48,13 @@ def remembered(patient: Patient, key: Hashable, compute: Callable[[], _T]) -> _T
         patient._memo[key] = compute()
     found: _T = patient._memo[key]  # type: ignore[assignment]
     return found
+
+
+def evidence_up_to(patient: Patient, as_of: datetime.date | None) -> _derive.Index:
+    """The observations dated on or before ``as_of`` grouped by code, as a
+    classification reads them: for a :class:`Record` a :class:`_derive.Prefix`
+    that tests only what is new since the last date asked about."""
+    observations = patient.up_to(as_of)  # checks the dates, as it always has
+    if not isinstance(patient, Record) or as_of is None:
+        return _derive.index(observations)
+    return _derive.Prefix(patient.of_code, patient._by_code, as_of, patient._outcomes)
