@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import operator
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain
 
 import attrs
 
@@ -248,10 +250,10 @@ def any_of(description: str, *signals: Signal) -> Signal:
     for one alternative is taken as the item having been assessed (record the item
     itself as ``absent`` to say so explicitly).
     """
-    hits = tuple(h for s in signals for h in s.hits)
-    explained = tuple(e for s in signals for e in s.explained)
+    hits = tuple(chain.from_iterable(s.hits for s in signals))
+    explained = tuple(chain.from_iterable(s.explained for s in signals))
     assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
-    negatives = tuple(o for s in signals for o in s.negatives)
+    negatives = tuple(chain.from_iterable(s.negatives for s in signals))
     status = _status(hits, explained, assessed)
     return Signal(status, hits, explained, description, signals, negatives)
 
@@ -269,28 +271,31 @@ def _together(
     # are a slice found by bisection (a long timeline has many candidate dates).
     features = []
     for feature in occurrences:
-        dated = sorted((o for o in feature if o.date is not None), key=_occurrence_date)
+        dated = sorted((o for o in feature if o.date is not None), key=_BY_DATE)
         undated = [o for o in feature if o.date is None]
         features.append((dated, [_occurrence_date(o) for o in dated], undated))
-    candidates = sorted(
-        {o.date for feature in occurrences for o in feature},
-        key=lambda d: (d is not None, d or datetime.date.min),
-    )
+    days = {o.date for feature in occurrences for o in feature}
+    candidates: list[datetime.date | None] = [None] if None in days else []
+    candidates += sorted(day for day in days if day is not None)
     found: list[Occurrence] = []
     for day in candidates:
-        evidence: list[Observation] = []
-        count = 0
         first = None if day is None or episode_days is None else days_before(day, episode_days)
+        matched: list[tuple[list[Occurrence], list[Occurrence]]] = []
         for dated, dates, undated in features:
             if day is None or first is None:
-                matching = [*dated, *undated]
+                low, high = 0, len(dated)
             else:
-                start = bisect.bisect_left(dates, first)
-                matching = [*dated[start : bisect.bisect_right(dates, day)], *undated]
-            if matching:
-                count += 1
-                evidence.extend(obs for o in matching for obs in o.evidence)
-        if count >= need:
+                low, high = bisect.bisect_left(dates, first), bisect.bisect_right(dates, day)
+            if low < high or undated:
+                matched.append((dated[low:high], undated))
+        # The evidence is gathered only for a date that counts (most do not).
+        if len(matched) >= need:
+            evidence = [
+                obs
+                for in_episode, undated in matched
+                for o in (*in_episode, *undated)
+                for obs in o.evidence
+            ]
             found.append(Occurrence(day, tuple(dict.fromkeys(evidence))))
     return found
 
@@ -298,6 +303,9 @@ def _together(
 def _occurrence_date(occurrence: Occurrence) -> datetime.date:
     assert occurrence.date is not None
     return occurrence.date
+
+
+_BY_DATE = operator.attrgetter("date")
 
 
 def at_least(
@@ -317,7 +325,8 @@ def at_least(
     ruled_out = [
         s
         for s in signals
-        if _ruled_out(
+        if s.status is ItemStatus.ABSENT
+        and _ruled_out(
             s, [h.date for other in signals if other is not s for h in other.hits], episode_days
         )
     ]
@@ -342,10 +351,17 @@ def _ruled_out(
         return False
     if not signal.negatives or not other_hits:
         return True
-    return all(
-        any(near(negative.date, day, episode_days) for negative in signal.negatives)
-        for day in other_hits
-    )
+    dates = sorted(o.date for o in signal.negatives if o.date is not None)
+    if episode_days is None or len(dates) < len(signal.negatives):
+        return True  # an undated negative, or no episode, is near every date
+    for day in other_hits:
+        if day is None:
+            continue
+        # The earliest negative on or after the episode's start must be within it.
+        position = bisect.bisect_left(dates, days_before(day, episode_days))
+        if position == len(dates) or (dates[position] - day).days > episode_days:
+            return False
+    return True
 
 
 def near(one: datetime.date | None, other: datetime.date | None, episode_days: int | None) -> bool:

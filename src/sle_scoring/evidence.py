@@ -78,7 +78,9 @@ def _normalise_limit(value: object) -> object:
     return None if value is None else _normalise_value(value)
 
 
-@attrs.frozen
+# The hash is kept: explanations gather each finding's evidence without repeats,
+# hashing the same observations at every visit of a record.
+@attrs.frozen(cache_hash=True)
 class Observation:
     """One dated observation of one patient.
 
