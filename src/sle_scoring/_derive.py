@@ -142,7 +142,10 @@ def _definition_key(meets: Callable[..., bool]) -> Hashable | None:
         return None
     key: list[Hashable] = [meets.__code__]
     for cell in meets.__closure__ or ():
-        value = cell.cell_contents
+        try:
+            value = cell.cell_contents
+        except ValueError:  # a variable not yet bound: nothing to identify it by
+            return None
         if isinstance(value, _CONSTANTS):
             key.append((type(value), value))
             continue
