@@ -99,31 +99,34 @@ class Outcomes:
 class Prefix(Mapping[str, Sequence[Observation]]):
     """A record's observations dated on or before ``as_of``, grouped by code (as
     :func:`index` groups them), remembering each definition's answers in ``outcomes``
-    (shared by the prefixes of one record)."""
+    (shared by the prefixes of one record). ``by_code``: the record's dated
+    observations of each code and their dates, in date order."""
 
     def __init__(
         self,
-        observations: Callable[[str, datetime.date], Sequence[Observation]],
-        codes: Iterable[str],
+        by_code: Mapping[str, tuple[list[Observation], list[datetime.date]]],
         as_of: datetime.date,
         outcomes: dict[Hashable, Outcomes],
     ) -> None:
-        self._observations = observations
-        self._codes = tuple(codes)
+        self._by_code = by_code
         self.as_of = as_of
         self.outcomes = outcomes
 
     def __getitem__(self, code: str) -> Sequence[Observation]:
-        found = self._observations(code, self.as_of)
-        if not found:
+        found, dates = self._by_code.get(code, _NOTHING)
+        count = bisect.bisect_right(dates, self.as_of)
+        if not count:
             raise KeyError(code)
-        return found
+        return found[:count]
 
     def __iter__(self) -> Iterator[str]:
-        return (code for code in self._codes if self._observations(code, self.as_of))
+        return (code for code in self._by_code if code in self)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+_NOTHING: tuple[list[Observation], list[datetime.date]] = ([], [])
 
 
 # Values a definition may capture and still be a function of the observation alone.
@@ -164,23 +167,36 @@ def _tested(
 ) -> tuple[int, int, int] | None:
     """``outcomes`` brought up to ``observations`` (testing only the new ones), and
     the counts for them; ``None`` when they do not extend what was tested."""
-    given, done = list(observations), len(outcomes.tested)
-    if len(given) <= done:
-        return outcomes.counts[len(given)] if given == outcomes.tested[: len(given)] else None
-    if given[:done] != outcomes.tested:
+    done, tested = len(outcomes.tested), outcomes.tested
+    if len(observations) <= done:
+        count = len(observations)
+        return outcomes.counts[count] if observations == tested[:count] else None
+    if observations[:done] != tested:
         return None
-    for observation in given[done:]:
-        if meets(observation):
-            occurrence = Occurrence(observation.date, (observation,))
-            excluded = excludable and observation.explained_by is not None
-            (outcomes.explained if excluded else outcomes.hits).append(occurrence)
-        else:
-            outcomes.negatives.append(observation)
-        outcomes.tested.append(observation)
+    for observation in observations[done:]:
+        _sort(observation, meets, excludable, outcomes.hits, outcomes.explained, outcomes.negatives)
+        tested.append(observation)
         outcomes.counts.append(
             (len(outcomes.hits), len(outcomes.explained), len(outcomes.negatives))
         )
     return outcomes.counts[-1]
+
+
+def _sort(
+    observation: Observation,
+    meets: Callable[[Observation], bool],
+    excludable: bool,
+    hits: list[Occurrence],
+    explained: list[Occurrence],
+    negatives: list[Observation],
+) -> None:
+    """Put one observation among the hits, explained hits or negatives."""
+    if meets(observation):
+        occurrence = Occurrence(observation.date, (observation,))
+        excluded = excludable and observation.explained_by is not None
+        (explained if excluded else hits).append(occurrence)
+    else:
+        negatives.append(observation)
 
 
 def _status(hits: object, explained: object, assessed: bool) -> ItemStatus:
@@ -206,26 +222,31 @@ def test(
     feature was assessed.
     """
     observations = evidence.get(code, ())
-    counts = None
     key = _definition_key(meets) if isinstance(evidence, Prefix) else None
     if isinstance(evidence, Prefix) and key is not None:
         # What this definition answered at an earlier date of the record is kept:
         # only observations new since then are tested.
-        outcomes = evidence.outcomes.setdefault((code, key, excludable), Outcomes())
+        outcomes = evidence.outcomes.get((code, key, excludable))
+        if outcomes is None:
+            outcomes = evidence.outcomes[code, key, excludable] = Outcomes()
         counts = _tested(outcomes, observations, meets, excludable)
-    if counts is None:
-        outcomes = Outcomes()
-        counts = _tested(outcomes, observations, meets, excludable)
-        assert counts is not None  # nothing tested before: every observation is new
-    found, excused, against = counts
-    return Signal(
-        _status(found, excused, bool(observations)),
-        tuple(outcomes.hits[:found]),
-        tuple(outcomes.explained[:excused]),
-        description,
-        (),
-        tuple(outcomes.negatives[:against]),
-    )
+        if counts is not None:
+            found, excused, against = counts
+            return Signal(
+                _status(found, excused, bool(observations)),
+                tuple(outcomes.hits[:found]),
+                tuple(outcomes.explained[:excused]),
+                description,
+                (),
+                tuple(outcomes.negatives[:against]),
+            )
+    hits: list[Occurrence] = []
+    explained: list[Occurrence] = []
+    negatives: list[Observation] = []
+    for observation in observations:
+        _sort(observation, meets, excludable, hits, explained, negatives)
+    status = _status(hits, explained, bool(observations))
+    return Signal(status, tuple(hits), tuple(explained), description, (), tuple(negatives))
 
 
 def measured(

@@ -57,4 +57,4 @@ def evidence_up_to(patient: Patient, as_of: datetime.date | None) -> _derive.Ind
     observations = patient.up_to(as_of)  # checks the dates, as it always has
     if not isinstance(patient, Record) or as_of is None:
         return _derive.index(observations)
-    return _derive.Prefix(patient.of_code, patient._by_code, as_of, patient._outcomes)
+    return _derive.Prefix(patient._by_code, as_of, patient._outcomes)
