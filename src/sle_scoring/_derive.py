@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import operator
+import types
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from fractions import Fraction
+from itertools import chain
 
 import attrs
 
@@ -96,6 +100,148 @@ def index(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
     return grouped
 
 
+# --- One record read as of each visit -------------------------------------------------
+# Classification as of a visit reads every observation up to it, so scoring each visit
+# of a long record from scratch costs the square of its length. A Prefix is a record's
+# observations up to a date that keeps, across the dates it is asked about, what each
+# definition answered for each observation: a later visit only tests what is new.
+
+
+class Outcomes:
+    """What one definition answered for a code's observations, in order: the
+    observations tested, the hits, explained hits, negatives and undecided among them, and how
+    many of each were found after the first n observations (``counts[n]``)."""
+
+    def __init__(self) -> None:
+        self.tested: list[Observation] = []
+        self.hits: list[Occurrence] = []
+        self.explained: list[Occurrence] = []
+        self.negatives: list[Observation] = []
+        self.undecided: list[Observation] = []
+        self.counts: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]
+
+
+class Prefix(Mapping[str, Sequence[Observation]]):
+    """A record's observations dated on or before ``as_of``, grouped by code (as
+    :func:`index` groups them), remembering each definition's answers in ``outcomes``
+    (shared by the prefixes of one record). ``by_code``: the record's dated
+    observations of each code and their dates, in date order."""
+
+    def __init__(
+        self,
+        by_code: Mapping[str, tuple[list[Observation], list[datetime.date]]],
+        as_of: datetime.date,
+        outcomes: dict[Hashable, Outcomes],
+    ) -> None:
+        self._by_code = by_code
+        self.as_of = as_of
+        self.outcomes = outcomes
+
+    def __getitem__(self, code: str) -> Sequence[Observation]:
+        found, dates = self._by_code.get(code, _NOTHING)
+        count = bisect.bisect_right(dates, self.as_of)
+        if not count:
+            raise KeyError(code)
+        return found[:count]
+
+    def __iter__(self) -> Iterator[str]:
+        return (code for code in self._by_code if code in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+_NOTHING: tuple[list[Observation], list[datetime.date]] = ([], [])
+
+
+# Values a definition may capture and still be a function of the observation alone.
+_CONSTANTS = (type(None), bool, int, float, str, Fraction, Decimal, datetime.date)
+
+
+def _definition_key(meets: Callable[..., bool | None]) -> Hashable | None:
+    """What identifies a definition across calls (each call of an instrument's rules
+    makes its definitions again): its code and the constants it captures (a cut-off,
+    a comparison, another such definition). ``None`` when it captures anything else,
+    e.g. the evidence itself ("psychosis in the absence of delirium"): its answer for
+    an observation may change as evidence is added, so it is asked every time."""
+    if isinstance(meets, types.BuiltinFunctionType):
+        return meets
+    if not isinstance(meets, types.FunctionType) or meets.__defaults__ or meets.__kwdefaults__:
+        return None
+    key: list[Hashable] = [meets.__code__]
+    for cell in meets.__closure__ or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # a variable not yet bound: nothing to identify it by
+            return None
+        if isinstance(value, _CONSTANTS):
+            key.append((type(value), value))
+            continue
+        inner = _definition_key(value) if callable(value) else None
+        if inner is None:
+            return None
+        key.append(inner)
+    return tuple(key)
+
+
+def _tested(
+    outcomes: Outcomes,
+    observations: Sequence[Observation],
+    meets: Callable[[Observation], bool | None],
+    excludable: bool,
+) -> tuple[int, int, int, int] | None:
+    """``outcomes`` brought up to ``observations`` (testing only the new ones), and
+    the counts for them; ``None`` when they do not extend what was tested."""
+    done, tested = len(outcomes.tested), outcomes.tested
+    if len(observations) <= done:
+        count = len(observations)
+        return outcomes.counts[count] if observations == tested[:count] else None
+    if observations[:done] != tested:
+        return None
+    for observation in observations[done:]:
+        _sort(
+            observation,
+            meets,
+            excludable,
+            outcomes.hits,
+            outcomes.explained,
+            outcomes.negatives,
+            outcomes.undecided,
+        )
+        tested.append(observation)
+        outcomes.counts.append(
+            (
+                len(outcomes.hits),
+                len(outcomes.explained),
+                len(outcomes.negatives),
+                len(outcomes.undecided),
+            )
+        )
+    return outcomes.counts[-1]
+
+
+def _sort(
+    observation: Observation,
+    meets: Callable[[Observation], bool | None],
+    excludable: bool,
+    hits: list[Occurrence],
+    explained: list[Occurrence],
+    negatives: list[Observation],
+    undecided: list[Observation],
+) -> None:
+    """Put one observation among the hits, explained hits, negatives or undecided
+    (``meets`` answered ``None``)."""
+    met = meets(observation)
+    if met:
+        occurrence = Occurrence(observation.date, (observation,))
+        excluded = excludable and observation.explained_by is not None
+        (explained if excluded else hits).append(occurrence)
+    elif met is None:
+        undecided.append(observation)
+    else:
+        negatives.append(observation)
+
+
 def _status(hits: object, explained: object, assessed: bool, undecided: object = ()) -> ItemStatus:
     if hits:
         return ItemStatus.PRESENT
@@ -121,21 +267,32 @@ def test(
     definition allows exclusion, an explained hit); one not meeting it shows the
     feature was assessed; one for which ``meets`` is ``None`` is undecided.
     """
+    observations = evidence.get(code, ())
+    key = _definition_key(meets) if isinstance(evidence, Prefix) else None
+    if isinstance(evidence, Prefix) and key is not None:
+        # What this definition answered at an earlier date of the record is kept:
+        # only observations new since then are tested.
+        outcomes = evidence.outcomes.get((code, key, excludable))
+        if outcomes is None:
+            outcomes = evidence.outcomes[code, key, excludable] = Outcomes()
+        counts = _tested(outcomes, observations, meets, excludable)
+        if counts is not None:
+            found, excused, against, open_ = counts
+            return Signal(
+                _status(found, excused, bool(observations), open_),
+                tuple(outcomes.hits[:found]),
+                tuple(outcomes.explained[:excused]),
+                description,
+                (),
+                tuple(outcomes.negatives[:against]),
+                tuple(outcomes.undecided[:open_]),
+            )
     hits: list[Occurrence] = []
     explained: list[Occurrence] = []
     negatives: list[Observation] = []
     undecided: list[Observation] = []
-    observations = evidence.get(code, ())
     for observation in observations:
-        met = meets(observation)
-        if met:
-            occurrence = Occurrence(observation.date, (observation,))
-            excluded = excludable and observation.explained_by is not None
-            (explained if excluded else hits).append(occurrence)
-        elif met is None:
-            undecided.append(observation)
-        else:
-            negatives.append(observation)
+        _sort(observation, meets, excludable, hits, explained, negatives, undecided)
     status = _status(hits, explained, bool(observations), undecided)
     return Signal(
         status,
@@ -172,11 +329,11 @@ def any_of(description: str, *signals: Signal) -> Signal:
     for one alternative is taken as the item having been assessed (record the item
     itself as ``absent`` to say so explicitly).
     """
-    hits = tuple(h for s in signals for h in s.hits)
-    explained = tuple(e for s in signals for e in s.explained)
+    hits = tuple(chain.from_iterable(s.hits for s in signals))
+    explained = tuple(chain.from_iterable(s.explained for s in signals))
     assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
-    negatives = tuple(o for s in signals for o in s.negatives)
-    undecided = tuple(o for s in signals for o in s.undecided)
+    negatives = tuple(chain.from_iterable(s.negatives for s in signals))
+    undecided = tuple(chain.from_iterable(s.undecided for s in signals))
     status = _status(hits, explained, assessed, undecided)
     return Signal(status, hits, explained, description, signals, negatives, undecided)
 
@@ -194,27 +351,31 @@ def _together(
     # are a slice found by bisection (a long timeline has many candidate dates).
     features = []
     for feature in occurrences:
-        dated = sorted((o for o in feature if o.date is not None), key=_occurrence_date)
+        dated = sorted((o for o in feature if o.date is not None), key=_BY_DATE)
         undated = [o for o in feature if o.date is None]
         features.append((dated, [_occurrence_date(o) for o in dated], undated))
-    candidates = sorted(
-        {o.date for feature in occurrences for o in feature},
-        key=lambda d: (d is not None, d or datetime.date.min),
-    )
+    days = {o.date for feature in occurrences for o in feature}
+    candidates: list[datetime.date | None] = [None] if None in days else []
+    candidates += sorted(day for day in days if day is not None)
     found: list[Occurrence] = []
     for day in candidates:
-        evidence: list[Observation] = []
-        count = 0
+        first = None if day is None or episode_days is None else days_before(day, episode_days)
+        matched: list[tuple[list[Occurrence], list[Occurrence]]] = []
         for dated, dates, undated in features:
-            if day is None or episode_days is None:
-                matching = [*dated, *undated]
+            if day is None or first is None:
+                low, high = 0, len(dated)
             else:
-                start = bisect.bisect_left(dates, days_before(day, episode_days))
-                matching = [*dated[start : bisect.bisect_right(dates, day)], *undated]
-            if matching:
-                count += 1
-                evidence.extend(obs for o in matching for obs in o.evidence)
-        if count >= need:
+                low, high = bisect.bisect_left(dates, first), bisect.bisect_right(dates, day)
+            if low < high or undated:
+                matched.append((dated[low:high], undated))
+        # The evidence is gathered only for a date that counts (most do not).
+        if len(matched) >= need:
+            evidence = [
+                obs
+                for in_episode, undated in matched
+                for o in (*in_episode, *undated)
+                for obs in o.evidence
+            ]
             found.append(Occurrence(day, tuple(dict.fromkeys(evidence))))
     return found
 
@@ -222,6 +383,9 @@ def _together(
 def _occurrence_date(occurrence: Occurrence) -> datetime.date:
     assert occurrence.date is not None
     return occurrence.date
+
+
+_BY_DATE = operator.attrgetter("date")
 
 
 def at_least(
@@ -241,7 +405,8 @@ def at_least(
     ruled_out = [
         s
         for s in signals
-        if _ruled_out(
+        if s.status is ItemStatus.ABSENT
+        and _ruled_out(
             s, [h.date for other in signals if other is not s for h in other.hits], episode_days
         )
     ]
@@ -272,10 +437,17 @@ def _ruled_out(
         return False
     if not signal.negatives or not other_hits:
         return True
-    return all(
-        any(near(negative.date, day, episode_days) for negative in signal.negatives)
-        for day in other_hits
-    )
+    dates = sorted(o.date for o in signal.negatives if o.date is not None)
+    if episode_days is None or len(dates) < len(signal.negatives):
+        return True  # an undated negative, or no episode, is near every date
+    for day in other_hits:
+        if day is None:
+            continue
+        # The earliest negative on or after the episode's start must be within it.
+        position = bisect.bisect_left(dates, days_before(day, episode_days))
+        if position == len(dates) or (dates[position] - day).days > episode_days:
+            return False
+    return True
 
 
 def near(one: datetime.date | None, other: datetime.date | None, episode_days: int | None) -> bool:
@@ -391,7 +563,17 @@ def derive_findings(
 ) -> tuple[ItemFinding, ...]:
     """Each code's finding from the observations: its signal, or the clinician's
     assertion ``<instrument>.<code>``."""
-    evidence = index(observations)
+    return findings_from(index(observations), instrument, codes, signals)
+
+
+def findings_from(
+    evidence: Index,
+    instrument: str,
+    codes: Iterable[str],
+    signals: Callable[[Index], Mapping[str, Signal]],
+) -> tuple[ItemFinding, ...]:
+    """Each code's finding from observations already grouped by code (:func:`index`,
+    or a :class:`Prefix` of a record)."""
     derived = signals(evidence)
     return tuple(
         finding(code, with_assertion(evidence, instrument, code, derived[code])) for code in codes

@@ -29,6 +29,7 @@ from ._items import ItemStatus
 from ._numbers import plain
 from ._results import RecordValue, iso, prefixed, unknown
 from ._safe import quote
+from ._visits import remembered
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
 from .glucocorticoids import GlucocorticoidDose, prednisone_equivalent
@@ -195,11 +196,8 @@ def not_assessed_name(codes: Iterable[str], prefix: str = "SLEDAI-2K") -> str:
 def in_force(patient: Patient, code: str, on: datetime.date) -> Observation | None:
     """The observation of ``code`` in force on ``on``: the last one dated on or before
     it (of several on one day, the last given). ``None`` when there is none."""
-    found = None
-    for observation in patient.up_to(on):
-        if observation.code == code:
-            found = observation
-    return found
+    found = patient.of_code(code, on)
+    return found[-1] if found else None
 
 
 def status_in_force(patient: Patient, code: str, on: datetime.date) -> bool | None:
@@ -211,11 +209,8 @@ def status_in_force(patient: Patient, code: str, on: datetime.date) -> bool | No
 def pga_on(patient: Patient, visit: datetime.date) -> Fraction | None:
     """The physician global assessment recorded on the visit day (the last of that
     day), or ``None``. A PGA belongs to its visit; it is never carried forward."""
-    found = None
-    for observation in patient.up_to(visit):
-        if observation.code == "physician_global_assessment" and observation.date == visit:
-            found = observation.quantity()
-    return found
+    last = in_force(patient, "physician_global_assessment", visit)
+    return last.quantity() if last is not None and last.date == visit else None
 
 
 def finding_in_window(
@@ -293,7 +288,14 @@ class DorisInputs(TypedDict):
 
 
 def read_visit(patient: Patient, visit: datetime.date, window_days: int) -> VisitInputs:
-    """The :class:`VisitInputs` of one visit."""
+    """The :class:`VisitInputs` of one visit (read once per visit in batch scoring:
+    LLDAS and DORIS remission read the same)."""
+    return remembered(
+        patient, ("visit", visit, window_days), lambda: _read(patient, visit, window_days)
+    )
+
+
+def _read(patient: Patient, visit: datetime.date, window_days: int) -> VisitInputs:
     return VisitInputs(
         pga=pga_on(patient, visit),
         glucocorticoid=prednisone_equivalent(patient, visit),

@@ -39,7 +39,7 @@ from ._definitions import (
     thrombocytopenia,
     written,
 )
-from ._derive import Signal, derive_findings
+from ._derive import Signal, derive_findings, findings_from
 from ._items import (
     Item,
     ItemFinding,
@@ -52,6 +52,7 @@ from ._items import (
 )
 from ._registry import Instrument
 from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
+from ._visits import evidence_up_to
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -481,7 +482,8 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     the date on which 4 criteria were first present.
     """
     _args.check(patient=patient, as_of=_args.optional(as_of))
-    return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
+    evidence = evidence_up_to(patient, as_of)
+    return classify_findings(findings_from(evidence, "acr_1997", _BY_CODE, _derive), as_of=as_of)
 
 
 def __dir__() -> list[str]:

@@ -38,6 +38,7 @@ from ._items import ItemStatus
 from ._registry import Instrument, Occasion, apply, instruments
 from ._results import RecordValue, Result
 from ._safe import quote
+from ._visits import Record
 from .evidence import Patient
 from .exceptions import InvalidArgumentError, InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, cell_state, read_header
@@ -340,6 +341,9 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
                 )
             ]
         )
+    # Each visit's shared answers (SLEDAI-2K at a visit, the treatment in force) are
+    # worked out once for this patient, whichever instruments read them.
+    shared = Record(patient.id, patient.observations)
     cases = []
     for number, visit in enumerate(visits):
         previous = visits[number - 1] if number else None
@@ -347,7 +351,7 @@ def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
         occasion = Occasion(
             visit, previous, baseline, window, non_standard, pga_rule=settings.pga_rule
         )
-        results = tuple(apply(spec, patient, occasion) for spec in specs)
+        results = tuple(apply(spec, shared, occasion) for spec in specs)
         cases.append(Case(row, patient.id, visit, results))
     return cases
 

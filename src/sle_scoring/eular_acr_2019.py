@@ -45,7 +45,7 @@ from ._definitions import (
     qualified,
     thrombocytopenia,
 )
-from ._derive import Signal, derive_findings
+from ._derive import Signal, derive_findings, findings_from
 from ._items import (
     Item,
     ItemFinding,
@@ -58,6 +58,7 @@ from ._items import (
 )
 from ._registry import Instrument
 from ._results import RecordValue, explained, in_order, iso, item_of, positions, prefixed
+from ._visits import evidence_up_to
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -808,7 +809,10 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     the criteria were first fulfilled.
     """
     _args.check(patient=patient, as_of=_args.optional(as_of))
-    return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
+    evidence = evidence_up_to(patient, as_of)
+    return classify_findings(
+        findings_from(evidence, "eular_acr_2019", _BY_CODE, _derive), as_of=as_of
+    )
 
 
 def __dir__() -> list[str]:

@@ -20,6 +20,7 @@ is guessed, rounded or skipped.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import numbers
 import operator
@@ -146,7 +147,9 @@ def _strip(text: object) -> object:
     return text.strip() if isinstance(text, str) else text
 
 
-@attrs.frozen
+# The hash is kept: explanations gather each finding's evidence without repeats,
+# hashing the same observations at every visit of a record.
+@attrs.frozen(cache_hash=True)
 class Observation:
     """One dated observation of one patient.
 
@@ -611,6 +614,9 @@ def _check_id(_patient: object, _attribute: attrs.Attribute[str], identifier: st
         raise InvalidEvidenceError([Problem(None, "patient", "id", wrong)])
 
 
+_NO_OBSERVATIONS: tuple[list[Observation], list[datetime.date]] = ([], [])
+
+
 @attrs.frozen
 class Patient:
     """One patient: an identifier and their observations (kept in date order).
@@ -622,13 +628,41 @@ class Patient:
 
     id: str = attrs.field(validator=_check_id)
     observations: tuple[Observation, ...] = attrs.field(converter=_in_date_order)
+    # Indexes built once, so that selecting the evidence up to a date, in a window or
+    # of one code is a bisection rather than a scan of the whole record (a record is
+    # read at every visit). Derived from observations: not compared or shown.
+    _undated: int = attrs.field(init=False, eq=False, repr=False)
+    _dates: tuple[datetime.date, ...] = attrs.field(init=False, eq=False, repr=False)
+    _by_code: dict[str, tuple[list[Observation], list[datetime.date]]] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+
+    @_undated.default
+    def _count_undated(self) -> int:
+        return sum(1 for o in self.observations if o.date is None)
+
+    @_dates.default
+    def _find_dates(self) -> tuple[datetime.date, ...]:
+        return tuple(o.date for o in self.observations[self._undated :] if o.date is not None)
+
+    @_by_code.default
+    def _group(self) -> dict[str, tuple[list[Observation], list[datetime.date]]]:
+        grouped: dict[str, tuple[list[Observation], list[datetime.date]]] = {}
+        for observation in self.observations[self._undated :]:
+            found, dates = grouped.setdefault(observation.code, ([], []))
+            found.append(observation)
+            dates.append(observation.date or datetime.date.min)
+        return grouped
+
+    # Positions found by bisection in _dates are positions in observations: any
+    # undated observation makes the selections below raise first (_require_dates).
 
     def up_to(self, as_of: datetime.date | None) -> list[Observation]:
         """The observations dated on or before ``as_of`` (all of them when ``None``)."""
         if as_of is None:
             return list(self.observations)
         self._require_dates(f"is required to select evidence up to {as_of.isoformat()}")
-        return [o for o in self.observations if o.date is not None and o.date <= as_of]
+        return list(self.observations[: bisect.bisect_right(self._dates, as_of)])
 
     def window(self, visit: datetime.date, days: int) -> list[Observation]:
         """Observations from ``days`` days before ``visit`` up to and including it.
@@ -636,20 +670,29 @@ class Patient:
         SLEDAI-2K: "present at the time of the visit or in the preceding 10 days".
         """
         self._require_dates("is required to place the observation in a SLEDAI-2K window")
-        start = days_before(visit, days)
-        return [o for o in self.observations if o.date is not None and start <= o.date <= visit]
+        start = bisect.bisect_left(self._dates, days_before(visit, days))
+        return list(self.observations[start : bisect.bisect_right(self._dates, visit)])
+
+    def of_code(self, code: str, as_of: datetime.date) -> list[Observation]:
+        """The observations of ``code`` dated on or before ``as_of``, in date order
+        (of several on one day, in the order given)."""
+        self._require_dates(f"is required to select evidence up to {as_of.isoformat()}")
+        found, dates = self._by_code.get(code, _NO_OBSERVATIONS)
+        return found[: bisect.bisect_right(dates, as_of)]
 
     def _require_dates(self, why: str) -> None:
         # Undated observations come first (date order): never guess where they belong.
-        undated = [o for o in self.observations if o.date is None]
-        if undated:
+        if self._undated:
             raise InvalidEvidenceError(
-                [Problem(self.id, f"observation {o.code!r}", "date", why) for o in undated]
+                [
+                    Problem(self.id, f"observation {o.code!r}", "date", why)
+                    for o in self.observations[: self._undated]
+                ]
             )
 
     def dates(self) -> list[datetime.date]:
         """The distinct observation dates, in order."""
-        return sorted({o.date for o in self.observations if o.date is not None})
+        return sorted(set(self._dates))
 
 
 def __dir__() -> list[str]:

@@ -215,9 +215,10 @@ def prednisone_equivalent(patient: Patient, on: datetime.date) -> Glucocorticoid
     """
     _args.check(patient=patient, on=on)
     last: dict[str, Observation] = {}
-    for observation in patient.up_to(on):
-        if observation.code in _DOSE_CODES:
-            last[observation.code] = observation
+    for code in _DOSE_CODES:
+        found = patient.of_code(code, on)
+        if found:
+            last[code] = found[-1]
     doses = []
     for code in _DOSE_CODES:
         if code not in last:

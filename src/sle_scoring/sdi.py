@@ -757,6 +757,17 @@ def _decide(
     return finding, entry, None
 
 
+def _events(
+    patient: Patient, code: str, as_of: datetime.date | None, *, prefixed: bool = True
+) -> list[Observation]:
+    """The ``sdi.<code>`` observations (``code`` itself when not ``prefixed``) dated
+    on or before ``as_of`` (all, for None)."""
+    name = f"{_INSTRUMENT}.{code}" if prefixed else code
+    if as_of is None:
+        return [o for o in patient.observations if o.code == name]
+    return patient.of_code(name, as_of)
+
+
 def score_patient(
     patient: Patient, *, as_of: datetime.date, lupus_onset: datetime.date | None
 ) -> DamageScore:
@@ -775,22 +786,15 @@ def score_patient(
     _args.check(
         patient=patient, as_of=_args.optional(as_of), lupus_onset=_args.optional(lupus_onset)
     )
-    by_code: dict[str, list[Observation]] = {}
-    forms: list[Observation] = []
-    for observation in patient.up_to(as_of):
-        prefix, _, code = observation.code.partition(".")
-        if prefix == _INSTRUMENT and code in _BY_CODE:
-            by_code.setdefault(code, []).append(observation)
-        elif observation.code == _FORM:
-            forms.append(observation)
+    forms = _events(patient, _FORM, as_of, prefixed=False)
     with_results = [o for o in forms if o.value == _FORM_WITH_RESULTS]
     findings = []
     counted = []
     pending = []
     for item in ITEMS:
         applying = with_results if item.code in _LABORATORY else forms
-        observed = by_code.get(item.code, ())
-        finding, entry, from_date = _decide(item, observed, as_of, lupus_onset, applying)
+        events = _events(patient, item.code, as_of)
+        finding, entry, from_date = _decide(item, events, as_of, lupus_onset, applying)
         findings.append(finding)
         if entry is not None:
             counted.append(entry)

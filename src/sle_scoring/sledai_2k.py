@@ -60,6 +60,7 @@ from ._results import (
     prefixed,
 )
 from ._safe import quote
+from ._visits import remembered
 from .evidence import Observation, Patient
 from .exceptions import InvalidArgumentError
 
@@ -769,10 +770,17 @@ def score_visit(
         non_standard_window=non_standard_window,
     )
     check_window(window_days, non_standard=non_standard_window)
-    observations = patient.window(visit_date, window_days)
-    return score_findings(
-        derive(observations), index=index, visit_date=visit_date, window_days=window_days
-    )
+
+    def scored() -> Score:
+        observations = patient.window(visit_date, window_days)
+        return score_findings(
+            derive(observations), index=index, visit_date=visit_date, window_days=window_days
+        )
+
+    # Batch scoring asks for the same visit's score for several instruments. The
+    # index by identity (hashing it is slow): the score remembered holds it, so no
+    # other index can take its id while the answer is kept.
+    return remembered(patient, ("sledai_2k", visit_date, window_days, id(index)), scored)
 
 
 def __dir__() -> list[str]:

@@ -48,7 +48,7 @@ from ._definitions import (
     thrombocytopenia,
     written,
 )
-from ._derive import Signal, derive_findings
+from ._derive import Signal, findings_from
 from ._items import (
     Item,
     ItemFinding,
@@ -61,6 +61,7 @@ from ._items import (
 )
 from ._registry import Instrument
 from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
+from ._visits import evidence_up_to
 from .evidence import Observation, Patient
 
 __all__ = [
@@ -652,7 +653,11 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
     criterion 9, and it still keeps the Coombs test out.
     """
     _args.check(observations=observations)
-    findings = derive_findings(observations, "slicc_2012", _BY_CODE, _derive)
+    return _findings(_derive_module.index(observations))
+
+
+def _findings(evidence: _derive_module.Index) -> tuple[ItemFinding, ...]:
+    findings = findings_from(evidence, "slicc_2012", _BY_CODE, _derive)
     by_code = {f.code: f for f in findings}
     coombs, anaemia = by_code[_COOMBS], by_code[_HEMOLYTIC_ANEMIA]
     if coombs.status is ItemStatus.PRESENT and anaemia.status is ItemStatus.EXPLAINED:
@@ -675,7 +680,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     cumulative) and reports the date on which the criteria were first fulfilled.
     """
     _args.check(patient=patient, as_of=_args.optional(as_of))
-    return classify_findings(derive(patient.up_to(as_of)), as_of=as_of)
+    return classify_findings(_findings(evidence_up_to(patient, as_of)), as_of=as_of)
 
 
 def __dir__() -> list[str]:

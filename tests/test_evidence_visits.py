@@ -1,0 +1,178 @@
+"""Scoring a record at every visit: the fast path of batch.score_patient (each
+visit's shared answers worked out once, classification tested only on what is new)
+gives exactly what the straightforward path gives, every instrument applied to the
+plain patient at each visit on its own."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sle_scoring import INSTRUMENTS, batch
+from sle_scoring._items import ItemStatus
+from sle_scoring._registry import Occasion, apply
+from sle_scoring.evidence import Observation, Patient
+from sle_scoring.exceptions import InvalidEvidenceError
+from sle_scoring.testing import strategies
+
+EVERY = tuple(INSTRUMENTS)
+AT_A_DATE = ("eular_acr_2019", "slicc_2012", "acr_1997", "sledai_2k", "sdi", "doris_remission")
+
+
+def per_visit(row: int, patient: Patient, chosen: batch.Settings) -> list[batch.Case]:
+    """The straightforward path: at each visit, every instrument's entry point on the
+    plain patient, nothing shared between visits or instruments."""
+    sources = [spec.visits_from for spec in chosen.specs if spec.visits_from is not None]
+    if not sources and not chosen.visits:
+        occasion = Occasion(chosen.as_of, None, None, chosen.window_days, pga_rule=chosen.pga_rule)
+        return [
+            batch.Case(
+                row, patient.id, None, tuple(apply(s, patient, occasion) for s in chosen.specs)
+            )
+        ]
+    # The visit dates as batch scoring finds them (what is compared is the results).
+    visits = chosen.visits or tuple(
+        c.visit_date for c in batch.score_patient(row, patient, chosen) if c.visit_date
+    )
+    cases = []
+    for number, visit in enumerate(visits):
+        occasion = Occasion(
+            visit,
+            visits[number - 1] if number else None,
+            visits[0] if number else None,
+            chosen.window_days,
+            chosen.non_standard_window,
+            pga_rule=chosen.pga_rule,
+        )
+        results = tuple(apply(spec, patient, occasion) for spec in chosen.specs)
+        cases.append(batch.Case(row, patient.id, visit, results))
+    return cases
+
+
+records = strategies.timelines(
+    around_threshold=True,
+    explained=True,
+    item_assertions=True,
+    span_days=200,
+    max_visits=8,
+    max_observations=30,
+)
+
+
+def _same(patient: Patient, chosen: batch.Settings) -> None:
+    failed: list[InvalidEvidenceError] = []
+    try:
+        fast = batch.score_patient(3, patient, chosen)
+    except InvalidEvidenceError as error:  # e.g. no observation dated at a visit
+        failed.append(error)
+    if failed:
+        with pytest.raises(InvalidEvidenceError) as plain:
+            per_visit(3, patient, chosen)
+        assert plain.value.problems == failed[0].problems
+        return
+    assert fast == per_visit(3, patient, chosen)
+    # The explanations too: every reason and every piece of evidence behind it.
+    assert [batch.case_text(c, chosen) for c in fast] == [
+        batch.case_text(c, chosen) for c in per_visit(3, patient, chosen)
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(records, st.sampled_from([10, 30]))
+def test_every_instrument_at_every_visit_as_on_its_own(patient: Patient, window: int) -> None:
+    _same(patient, batch.Settings(instruments=EVERY, window_days=window))
+
+
+@settings(max_examples=20, deadline=None)
+@given(records, st.randoms(use_true_random=False))
+def test_visits_given_in_any_order(patient: Patient, rng: random.Random) -> None:
+    # A classification asked about an earlier date after a later one still reads
+    # only the evidence up to it.
+    # Instruments that compare with an earlier visit need the visits in order.
+    dates = [*patient.dates(), datetime.date(2019, 12, 1), datetime.date(2021, 6, 1)]
+    rng.shuffle(dates)
+    _same(patient, batch.Settings(instruments=AT_A_DATE, visits=tuple(dates)))
+
+
+@settings(max_examples=20, deadline=None)
+@given(records)
+def test_classification_as_of_a_date(patient: Patient) -> None:
+    classifications = ("eular_acr_2019", "slicc_2012", "acr_1997")
+    for as_of in (None, datetime.date(2020, 4, 1)):
+        _same(patient, batch.Settings(instruments=classifications, as_of=as_of))
+
+
+@settings(max_examples=40, deadline=None)
+@given(records, st.dates(datetime.date(2019, 12, 1), datetime.date(2020, 8, 1)), st.integers(0, 40))
+def test_selections_are_the_plain_filters(patient: Patient, day: datetime.date, days: int) -> None:
+    # Patient selects by bisection; these are the definitions it must agree with.
+    dated = [(o.date, o) for o in patient.observations if o.date is not None]
+    assert patient.up_to(day) == [o for date, o in dated if date <= day]
+    start = day - datetime.timedelta(days=days)
+    assert patient.window(day, days) == [o for date, o in dated if start <= date <= day]
+    for code in {o.code for o in patient.observations} | {"platelet_count"}:
+        assert patient.of_code(code, day) == [
+            o for date, o in dated if o.code == code and date <= day
+        ]
+    assert patient.dates() == sorted({date for date, _ in dated})
+
+
+def test_a_definition_reading_later_evidence_is_asked_again() -> None:
+    # 2019 EULAR/ACR psychosis counts "in the absence of delirium": delirium five days
+    # later, within one episode, takes back what the first visit counted.
+    first, second = datetime.date(2024, 3, 1), datetime.date(2024, 3, 6)
+    patient = Patient(
+        "P1",
+        (
+            Observation("psychosis", "present", date=first),
+            Observation("delirium", "present", date=second),
+        ),
+    )
+    chosen = batch.Settings(instruments=("eular_acr_2019",), visits=(first, second))
+    cases = batch.score_patient(1, patient, chosen)
+    assert cases == per_visit(1, patient, chosen)
+    psychosis = [case.results[0].finding("psychosis").status for case in cases]  # type: ignore[union-attr]
+    assert psychosis == [ItemStatus.PRESENT, ItemStatus.ABSENT]
+
+
+def test_an_undated_observation_is_refused_as_before() -> None:
+    patient = Patient(
+        "P1",
+        (
+            Observation("platelet_count", 50_000, date=datetime.date(2024, 1, 2), unit="/µL"),
+            Observation("seizure", "present"),
+        ),
+    )
+    chosen = batch.Settings(instruments=EVERY, visits=(datetime.date(2024, 1, 2),))
+    with pytest.raises(InvalidEvidenceError) as fast:
+        batch.score_patient(1, patient, chosen)
+    with pytest.raises(InvalidEvidenceError) as plain:
+        per_visit(1, patient, chosen)
+    assert fast.value.problems == plain.value.problems
+    assert [p.location for p in fast.value.problems] == ["observation 'seizure'"]
+
+
+def test_the_benchmark_runs() -> None:
+    # The benchmark's own code path once, at a tiny size (not timed): it cannot rot.
+    path = Path(__file__).parent.parent / "benchmarks" / "evidence_bench.py"
+    spec = importlib.util.spec_from_file_location("evidence_bench", path)
+    assert spec is not None
+    assert spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["evidence_bench"] = bench
+    spec.loader.exec_module(bench)
+    rows = bench.measure([1, 3], rounds=1, visits_per_round=3, seed=1)
+    assert [row.visits for row in rows] == [1, 3]
+    text = bench.report(rows)
+    assert "per visit at 3 / at 3 visits" in text
+    assert "constructing the observations" in text
+    # Its records are valid and scored at every visit (3 monthly visits: 3 cases).
+    patient = bench.build("P", bench.raw_record(3, 1))
+    assert len(batch.score_patient(1, patient, batch.Settings())) == 3
