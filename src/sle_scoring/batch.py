@@ -315,7 +315,7 @@ _PLAIN = _PLAIN_PRESENT | frozenset(ABSENT_SPELLINGS) | _PLAIN_NOT_ASSESSED
 #: How many blocks of cells each instrument remembers (the oldest is forgotten
 #: first): a block's output is a few short strings, so this bounds the memory to a
 #: few MiB, reached within the first 10,000 rows.
-MEMO_SIZE = 8192
+MEMO_SIZE = 4096
 
 
 def _one_cell(position: int) -> Callable[[Sequence[str]], tuple[str, ...]]:
