@@ -1,48 +1,58 @@
 #!/usr/bin/env python3
-"""Benchmark of the item-level batch path (a script, not a test).
+"""Benchmark of the item-level batch path and of per-call scoring (a script, not a test).
+
+One interleaved run: every measurement of a round is taken before the next round
+starts, so a change in the machine's load touches all of them alike; each figure
+is the median over the rounds. CPU time (user + system) and peak resident memory
+come from the OS (``os.wait4`` of each command's process and the workers it
+waited for); wall time from ``time.perf_counter``; per-call figures are CPU time
+of this process (``time.process_time``).
 
 For each size N it writes N seeded synthetic item-level rows (patient_id,
 visit_date, the 24 SLEDAI-2K descriptors and the 22 EULAR/ACR 2019 criteria, as
-1 / 0 / blank) and measures, each in a fresh subprocess (wall time with
-time.perf_counter, peak resident memory from os.wait4 of that process and its
-workers):
+1 / 0 / blank) and runs, each in a fresh process:
 
   (a) the floor: a stdlib csv read + write pass-through of the same file;
-  (b) the command line scoring SLEDAI-2K and classifying EULAR/ACR 2019 on it:
-      ``python -m sle_scoring score FILE -o OUT.csv --quiet`` (and with ``--jobs``);
+  (b) ``python -m sle_scoring score FILE -o OUT.csv --quiet`` (SLEDAI-2K and
+      2019 EULAR/ACR, CSV out, ``--jobs 1``), then with ``--items``, with JSON
+      Lines out, and with ``--jobs 2`` (its output checked byte for byte).
 
-and once, in this process, on a seeded sample of visits:
+Then, in this process, on a seeded sample of visits (c): ``sledai_2k.score``
+against a hand-written weight sum, and ``sledai_2k.score`` +
+``eular_acr_2019.classify`` against a hand-written loop computing the same
+numbers (both give the same classifications; checked). Peers' per-call figures
+are measured when their files are given (``--peer``; no peer code is vendored).
 
-  (c) item-level scoring per visit with full result objects
-      (``sledai_2k.score`` + ``eular_acr_2019.classify``) against a minimal
-      hand-written loop computing the same totals (weight sum; highest criterion
-      per domain, entry criterion, >= 1 clinical, >= 10 points).
+It prints every ratio of the targets (issue 14) and whether each is met::
 
-It prints b/a, c/loop and peak memory at each size. Targets (issue 4): b/a <= 2.0 at
-1,000,000 rows; peak memory at 1,000,000 rows within 1.2x of that at 10,000;
-c/loop <= 3. Usage::
-
-    python benchmarks/bench.py                    # sizes 10,000 and 1,000,000
-    python benchmarks/bench.py --sizes 1000 20000 # quicker
+    python benchmarks/bench.py                   # 10,000, 100,000 and 1,000,000 rows
+    python benchmarks/bench.py --rows 20000      # sizes capped at 20,000 rows: quick
+    python benchmarks/bench.py --peer nobra=adapter.py:sledai
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import filecmp
+import functools
+import importlib.util
+import io
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from sle_scoring import batch, eular_acr_2019, sledai_2k
+from sle_scoring import batch, eular_acr_2019, item_csv, sledai_2k
 
+OUTPUTS = {"a.csv", "b.csv", "items.csv", "b.jsonl", "jobs2.csv"}  # in the run's folder
 PASS_THROUGH = """
 import csv, sys
 with open(sys.argv[1], newline="", encoding="utf-8") as i, \\
@@ -52,6 +62,13 @@ with open(sys.argv[1], newline="", encoding="utf-8") as i, \\
 
 SLEDAI = sledai_2k.INSTRUMENT.codes
 EULAR = eular_acr_2019.INSTRUMENT.codes
+
+# Targets of issue 14 (ratios; "<=" unless the name says otherwise).
+CSV_TARGET = 2.5  # CLI CSV out / pass-through, CPU, 1,000,000 rows, --jobs 1
+ITEMS_TARGET = 4.0  # with --items, or JSON Lines out
+MEMORY_TARGET = 1.2  # peak memory at the largest size / at the smallest
+JOBS_TARGET = 1.7  # throughput of --jobs 2 / --jobs 1: at least
+CALL_TARGET = 3.0  # sledai_2k.score / weight sum; score + classify / loop
 
 
 def cell(rng: random.Random) -> str:
@@ -84,19 +101,19 @@ class Run(NamedTuple):
     peak: float  # MiB, the largest resident set of the process or one of its workers
 
 
-def run(command: Sequence[str], repeat: int) -> Run:
-    """The fastest of ``repeat`` runs of a command, with its peak memory."""
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        process = subprocess.Popen(command)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{' '.join(command)} exited with {status}")
-        peak = usage.ru_maxrss / 1024  # Linux reports KiB
-        runs.append(Run(elapsed, usage.ru_utime + usage.ru_stime, peak))
-    return min(runs)
+def run(command: Sequence[str]) -> Run:
+    """One run of a command, its times and peak memory from the OS."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} exited with {status}")
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # KiB
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(*(statistics.median(values) for values in zip(*runs, strict=True)))
 
 
 def visits(count: int, seed: int) -> list[tuple[frozenset[str], ...]]:
@@ -113,12 +130,34 @@ def visits(count: int, seed: int) -> list[tuple[frozenset[str], ...]]:
     return sample
 
 
-# The minimal hand-written loop: the same totals, no validation, no result object.
+# The minimal hand-written code: the same totals, no validation, no result object.
 WEIGHT = {item.code: item.weight for item in sledai_2k.DESCRIPTORS}
 CRITERION = {item.code: (item.domain, item.kind, item.weight) for item in eular_acr_2019.CRITERIA}
 
+Sample = list[tuple[frozenset[str], ...]]
 
-def hand_loop(sample: list[tuple[frozenset[str], ...]]) -> int:
+
+def weight_sum(sample: Sample) -> int:
+    """The SLEDAI-2K total of each visit, by hand."""
+    checksum = 0
+    for s_present, _, _, _ in sample:
+        total = 0
+        for code in s_present:
+            total += WEIGHT[code]
+        checksum += total
+    return checksum
+
+
+def sledai_score(sample: Sample) -> int:
+    checksum = 0
+    for s_present, s_missing, _, _ in sample:
+        checksum += sledai_2k.score(s_present, not_assessed=s_missing).total
+    return checksum
+
+
+def hand_loop(sample: Sample) -> int:
+    """Both instruments by hand: weight sum; highest criterion per domain, entry
+    criterion, >= 1 clinical criterion, >= 10 points."""
     classified = 0
     for s_present, _, e_present, _ in sample:
         total = 0
@@ -139,7 +178,7 @@ def hand_loop(sample: list[tuple[frozenset[str], ...]]) -> int:
     return classified
 
 
-def library(sample: list[tuple[frozenset[str], ...]]) -> int:
+def library(sample: Sample) -> int:
     classified = 0
     for s_present, s_missing, e_present, e_missing in sample:
         sledai_2k.score(s_present, not_assessed=s_missing)
@@ -147,121 +186,179 @@ def library(sample: list[tuple[frozenset[str], ...]]) -> int:
     return classified
 
 
-def best_of(function: object, sample: list[tuple[frozenset[str], ...]], repeat: int = 5) -> float:
-    assert callable(function)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(sample)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def stages(rows: int, seed: int) -> None:
-    """Where the time of (b) goes, per row, in this process (CPU time, best of 5)."""
-    import io
-
-    from sle_scoring import item_csv
-
-    buffer = io.StringIO()
-    path = Path(tempfile.mkdtemp()) / "stages.csv"
-    generate(path, rows, seed)
-    text = path.read_text(encoding="utf-8")
-    path.unlink()
-    settings = batch.Settings()
-    table = list(csv.reader(io.StringIO(text)))
-    columns = item_csv.read_header(table[0], settings.item_codes)
-    data = list(enumerate(table[1:], start=2))
-    parsed = [columns.parse(number, cells) for number, cells in data]
-    items = [row for row in parsed if isinstance(row, item_csv.ItemRow)]
-    cases = [batch.score_item_row(row, settings) for row in items]
-    values = [batch.case_values(case) for case in cases]
-    writer = csv.writer(buffer)
-    # Each step's results are dropped as they come, as in the command line (keeping
-    # 20,000 result objects alive would time the garbage collector instead).
-    steps = {
-        "csv.reader": lambda: deque(csv.reader(io.StringIO(text)), maxlen=0),
-        "read item cells (item_csv)": lambda: deque(
-            (columns.parse(n, c) for n, c in data), maxlen=0
-        ),
-        "score + classify (batch)": lambda: deque(
-            (batch.score_item_row(r, settings) for r in items), maxlen=0
-        ),
-        "flat values (batch)": lambda: deque(map(batch.case_values, cases), maxlen=0),
-        "csv.writer": lambda: writer.writerows(values),
-    }
-    print(f"\nwhere (b) spends its time, in-process, {rows:,} rows, CPU µs per row, best of 5")
-    for name, step in steps.items():
-        best = min(_cpu(step) for _ in range(5))
-        print(f"  {name:<28} {best * 1e6 / rows:8.2f}")
-
-
-def _cpu(step: object) -> float:
-    assert callable(step)
+def cpu(step: Callable[[], object]) -> float:
     start = time.process_time()
     step()
     return time.process_time() - start
 
 
+def peer(text: str) -> tuple[str, str, Callable[[frozenset[str]], object]]:
+    """``NAME=FILE[:FUNCTION[:INSTRUMENT]]`` -> (name, instrument, function)."""
+    name, _, rest = text.partition("=")
+    file, _, rest = rest.partition(":")
+    function, _, instrument = rest.partition(":")
+    if not name or not file or instrument not in ("", "sledai_2k", "eular_acr_2019"):
+        raise argparse.ArgumentTypeError(
+            f"--peer {text!r}: NAME=FILE[:FUNCTION[:sledai_2k|eular_acr_2019]]"
+        )
+    spec = importlib.util.spec_from_file_location(f"peer_{name}", file)
+    if spec is None or spec.loader is None:
+        raise argparse.ArgumentTypeError(f"--peer {text!r}: cannot load {file}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return name, instrument or "sledai_2k", getattr(module, function or "score")
+
+
+def peer_loop(function: Callable[[frozenset[str]], object], instrument: str) -> Callable[..., int]:
+    column = 0 if instrument == "sledai_2k" else 2
+
+    def loop(sample: Sample) -> int:
+        for visit in sample:
+            function(visit[column])
+        return 0
+
+    return loop
+
+
+def stages(path: Path) -> None:
+    """Where the CLI's time goes, in this process, on the rows of ``path``."""
+    text = path.read_text(encoding="utf-8")
+    settings = batch.Settings()
+    table = list(csv.reader(io.StringIO(text)))
+    columns = item_csv.read_header(table[0], settings.item_codes)
+    data = table[1:]
+    parsed = [columns.parse(number, cells) for number, cells in enumerate(data, start=2)]
+    items = [row for row in parsed if isinstance(row, item_csv.ItemRow)]
+    cases = [batch.score_item_row(row, settings) for row in items]
+    misses = [0]
+
+    def count(keys: tuple[str, ...], values: Sequence[object]) -> Sequence[object]:
+        misses[0] += 1
+        return values
+
+    def remembered() -> None:
+        fast = batch.ItemRows(columns, settings, count)
+        deque(map(fast, data), maxlen=0)
+
+    steps: dict[str, Callable[[], object]] = {
+        "csv.reader": lambda: deque(csv.reader(io.StringIO(text)), maxlen=0),
+        "ItemRows (the CLI's path)": remembered,
+        "full path: parse (item_csv)": lambda: deque(
+            (columns.parse(2, cells) for cells in data), maxlen=0
+        ),
+        "full path: score + classify": lambda: deque(
+            (batch.score_item_row(row, settings) for row in items), maxlen=0
+        ),
+        "full path: flat values": lambda: deque(map(batch.case_values, cases), maxlen=0),
+    }
+    print(f"\nwhere (b) spends its time, in-process, {len(data):,} rows, CPU µs per row, best of 3")
+    for name, step in steps.items():
+        best = min(cpu(step) for _ in range(3))
+        print(f"  {name:<30} {best * 1e6 / len(data):8.2f}")
+    per_block = 1 - misses[0] / 3 / (2 * len(data))
+    print(f"  block memo: {per_block:.0%} of the blocks found remembered")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--rows", type=int, help="cap every size at this many rows (quick runs)")
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="also run (b) with --jobs N"
-    )
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (best)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the CLI runs (median)")
     parser.add_argument("--visits", type=int, default=100_000, help="sample size for (c)")
+    parser.add_argument("--peer", type=peer, action="append", default=[], metavar="NAME=FILE")
     options = parser.parse_args()
+    sizes = sorted({min(size, options.rows or size) for size in options.sizes})
 
-    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs")
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs, ", end="")
+    print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}".rstrip())
-    memory: dict[int, float] = {}
-    ratios: dict[int, float] = {}
+    found: dict[int, dict[str, Run]] = {}
     with tempfile.TemporaryDirectory() as directory:
-        for size in options.sizes:
-            data = Path(directory) / f"visits_{size}.csv"
+        folder = Path(directory)
+        for size in sizes:
+            data = folder / f"visits_{size}.csv"
             generate(data, size, options.seed)
-            out = Path(directory) / "out.csv"
-            a = run([sys.executable, "-c", PASS_THROUGH, str(data), str(out)], options.repeat)
-            base = [sys.executable, "-m", "sle_scoring", "score", str(data), "-o", str(out)]
-            b = run([*base, "--quiet"], options.repeat)
-            rows = sum(1 for _ in out.open(encoding="utf-8")) - 1
-            assert rows == size, (rows, size)
-            bj = run([*base, "--quiet", "--jobs", str(options.jobs)], options.repeat)
-            memory[size], ratios[size] = b.peak, b.wall / a.wall
+            base = [sys.executable, "-m", "sle_scoring", "score", str(data), "--quiet"]
+            commands = {
+                "(a) csv pass-through": [sys.executable, "-c", PASS_THROUGH, str(data), "a.csv"],
+                "(b) CSV out": [*base, "-o", "b.csv", "--jobs", "1"],
+                "(b) CSV out --items": [*base, "-o", "items.csv", "--items", "--jobs", "1"],
+                "(b) JSON Lines out": [*base, "-o", "b.jsonl", "--jobs", "1"],
+                "(b) CSV out --jobs 2": [*base, "-o", "jobs2.csv", "--jobs", "2"],
+            }
+            runs: dict[str, list[Run]] = {name: [] for name in commands}
+            for _ in range(options.repeat):  # interleaved: one of each per round
+                for name, command in commands.items():
+                    runs[name].append(
+                        run([str(folder / p) if p in OUTPUTS else p for p in command])
+                    )
+            if not filecmp.cmp(folder / "b.csv", folder / "jobs2.csv", shallow=False):
+                raise SystemExit("--jobs 2 wrote other bytes than --jobs 1")
+            with (folder / "b.csv").open(encoding="utf-8") as written:
+                assert sum(1 for _ in written) - 1 == size
+            found[size] = {name: median(values) for name, values in runs.items()}
+            a = found[size]["(a) csv pass-through"]
             mib = data.stat().st_size / 2**20
-            print(f"\n{size:,} rows ({mib:,.1f} MiB CSV), best of {options.repeat}")
+            print(f"\n{size:,} rows ({mib:,.1f} MiB CSV), median of {options.repeat}")
             print("                            wall s    cpu s   peak MiB   b/a wall  b/a cpu")
-            for name, result in (
-                ("(a) csv pass-through", a),
-                ("(b) score --jobs 1", b),
-                (f"(b) score --jobs {options.jobs}", bj),
-            ):
+            for name, result in found[size].items():
                 print(
                     f"  {name:<24} {result.wall:8.2f} {result.cpu:8.2f} {result.peak:10.1f}"
                     f" {result.wall / a.wall:9.2f} {result.cpu / a.cpu:8.2f}"
                 )
-
+            if size != sizes[0]:
+                data.unlink()  # the smallest is kept for the stages below
+        stages(folder / f"visits_{sizes[0]}.csv")
     sample = visits(options.visits, options.seed)
-    loop = best_of(hand_loop, sample)
-    lib = best_of(library, sample)
     assert hand_loop(sample) == library(sample)  # the same classifications
-    per = 1e6 / len(sample)
-    print(f"\n(c) in-process, {len(sample):,} visits, best of 5")
-    print(f"  hand-written loop         {loop * per:8.2f} µs per visit")
-    print(f"  score + classify          {lib * per:8.2f} µs per visit  c/loop = {lib / loop:.2f}")
+    assert weight_sum(sample) == sledai_score(sample)  # the same totals
+    loops: dict[str, Callable[[Sample], int]] = {
+        "weight sum (SLEDAI-2K by hand)": weight_sum,
+        "sledai_2k.score": sledai_score,
+        "loop (both instruments by hand)": hand_loop,
+        "score + classify": library,
+    }
+    for name, instrument, function in options.peer:
+        loops[f"peer {name} ({instrument})"] = peer_loop(function, instrument)
+    times: dict[str, list[float]] = {name: [] for name in loops}
+    for _ in range(5):  # interleaved rounds
+        for name, loop in loops.items():
+            times[name].append(cpu(functools.partial(loop, sample)) * 1e6 / len(sample))
+    per_call = {name: statistics.median(values) for name, values in times.items()}
+    print(f"\n(c) in-process, {len(sample):,} visits, CPU µs per visit, median of 5")
+    for name, value in per_call.items():
+        print(f"  {name:<36} {value:8.2f}")
+    for name, instrument, _ in options.peer:
+        ours = per_call["sledai_2k.score"]
+        if instrument == "eular_acr_2019":
+            ours = per_call["score + classify"] - per_call["sledai_2k.score"]
+        print(f"  peer {name}: {per_call[f'peer {name} ({instrument})'] / ours:.1f}x ours")
 
-    stages(min(20_000, max(options.sizes)), options.seed)
-
-    print("\nsummary")
-    largest, smallest = max(options.sizes), min(options.sizes)
-    print(f"  b/a at {largest:,} rows: {ratios[largest]:.2f} (target <= 2.0)")
-    print(
-        f"  peak memory {largest:,} / {smallest:,} rows: "
-        f"{memory[largest] / memory[smallest]:.2f}x (target <= 1.2)"
-    )
-    print(f"  c/loop: {lib / loop:.2f} (target <= 3)")
+    largest, smallest = max(sizes), min(sizes)
+    print("\ntargets (issue 14)")
+    rows = []
+    for size in sizes:
+        a = found[size]["(a) csv pass-through"]
+        for name, target in (
+            ("(b) CSV out", CSV_TARGET),
+            ("(b) CSV out --items", ITEMS_TARGET),
+            ("(b) JSON Lines out", ITEMS_TARGET),
+        ):
+            rows.append(
+                (f"{name} / (a), CPU, {size:,} rows", found[size][name].cpu / a.cpu, target)
+            )
+    peak = found[largest]["(b) CSV out"].peak / found[smallest]["(b) CSV out"].peak
+    rows.append((f"peak memory {largest:,} / {smallest:,} rows", peak, MEMORY_TARGET))
+    jobs = found[largest]["(b) CSV out"].wall / found[largest]["(b) CSV out --jobs 2"].wall
+    rows.append((f"throughput --jobs 2 / --jobs 1, {largest:,} rows (>=)", jobs, JOBS_TARGET))
+    call = per_call["sledai_2k.score"] / per_call["weight sum (SLEDAI-2K by hand)"]
+    rows.append(("sledai_2k.score / weight sum", call, CALL_TARGET))
+    both = per_call["score + classify"] / per_call["loop (both instruments by hand)"]
+    rows.append(("score + classify / loop (c/loop)", both, CALL_TARGET))
+    for name, value, target in rows:
+        met = value >= target if "(>=)" in name else value <= target
+        print(f"  {name:<52} {value:7.2f}  target {target:<4} {'met' if met else 'MISSED'}")
 
 
 if __name__ == "__main__":

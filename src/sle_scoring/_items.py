@@ -72,6 +72,7 @@ class ItemFinding:
 
 # Plain collections take the fast path of canonical_codes (exact types only).
 _COLLECTIONS = (frozenset, set, list, tuple)
+_EMPTY: frozenset[str] = frozenset()
 
 
 def canonical_codes(
@@ -116,6 +117,8 @@ def canonical_codes(
 
 def check_disjoint(present: frozenset[str], not_assessed: frozenset[str], vocabulary: str) -> None:
     """Check that no code is both present and not assessed (a contradiction)."""
+    if present.isdisjoint(not_assessed):  # the usual case, without building a set
+        return
     both = present & not_assessed
     if both:
         raise InvalidItemsError(
@@ -128,6 +131,21 @@ def item_codes(
     items: object, not_assessed: object, codes: Mapping[str, str], vocabulary: str
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Item-level input checked: the codes present and those not assessed."""
+    if type(items) in _COLLECTIONS and type(not_assessed) in _COLLECTIONS:
+        # The per-call hot path, in one function: plain collections of known codes
+        # (one C-level pass each), nothing both present and not assessed.
+        try:
+            present = frozenset(map(codes.__getitem__, items))  # type: ignore[call-overload]
+            missing = (
+                frozenset(map(codes.__getitem__, not_assessed))  # type: ignore[call-overload]
+                if not_assessed
+                else _EMPTY
+            )
+        except (KeyError, TypeError):
+            pass  # the checks below name the first bad item
+        else:
+            if present.isdisjoint(missing):
+                return present, missing
     present = canonical_codes(items, codes, vocabulary, "items")
     missing = canonical_codes(not_assessed, codes, vocabulary, "not_assessed")
     check_disjoint(present, missing, vocabulary)

@@ -19,7 +19,8 @@ Private: :class:`Result` is exported as ``sle_scoring.Result``.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, TypeAlias
 
 from ._items import ItemFinding, ItemStatus, item_finding, suggest
@@ -79,6 +80,22 @@ def in_order(codes: Iterable[str], position: Mapping[str, int]) -> str:
     """``codes`` in table order (``position``: :func:`positions` of the table),
     separated by spaces; ``""`` for none."""
     return " ".join(sorted(codes, key=position.__getitem__))
+
+
+def ordered_by(position: Mapping[str, int]) -> Callable[[Iterable[str]], str]:
+    """:func:`in_order` for one table, remembered for the (bounded) most recent sets
+    of codes: a batch writes the same few code lists on most rows."""
+
+    @functools.lru_cache(maxsize=4096)
+    def remembered(codes: frozenset[str]) -> str:
+        return in_order(codes, position)
+
+    def ordered(codes: Iterable[str]) -> str:
+        if codes.__class__ is frozenset:
+            return remembered(codes)
+        return in_order(codes, position)
+
+    return ordered
 
 
 def prefixed(instrument: str, fields: Mapping[str, RecordValue]) -> dict[str, RecordValue]:

@@ -28,8 +28,11 @@ Results classify and score for research; they are never a diagnosis.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Literal, NamedTuple
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import compress
+from operator import itemgetter
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
@@ -41,12 +44,23 @@ from ._safe import quote
 from ._visits import Record
 from .evidence import Patient
 from .exceptions import InvalidArgumentError, InvalidEvidenceError, Problem
-from .item_csv import Columns, ItemRow, cell_state, read_header
+from .item_csv import (
+    ABSENT_SPELLINGS,
+    NOT_ASSESSED_SPELLINGS,
+    PRESENT_SPELLINGS,
+    Columns,
+    ItemRow,
+    cell_state,
+    read_header,
+)
+from .records import parse_date
 
 __all__ = [
     "DEFAULT_INSTRUMENTS",
+    "MEMO_SIZE",
     "SKIPPED_FIELD",
     "Case",
+    "ItemRows",
     "Settings",
     "band_fields",
     "carry_forward",
@@ -305,6 +319,121 @@ def score_item_row(row: ItemRow, settings: Settings) -> Case:
     return Case(row.row, row.patient_id, row.visit_date, tuple(results))
 
 
+# The cell spellings a remembered block may hold: exactly as the CSV layout lists
+# them (lower case, no spaces). Any other cell ("Yes", " 1") takes the full path.
+_PLAIN_PRESENT = frozenset(PRESENT_SPELLINGS)
+_PLAIN_NOT_ASSESSED = frozenset(NOT_ASSESSED_SPELLINGS)
+_PLAIN = _PLAIN_PRESENT | frozenset(ABSENT_SPELLINGS) | _PLAIN_NOT_ASSESSED
+#: How many blocks of cells each instrument remembers (the oldest is forgotten
+#: first): a block's output is a few short strings, so this bounds the memory to a
+#: few MiB, reached within the first 10,000 rows.
+MEMO_SIZE = 4096
+
+
+def _one_cell(position: int) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    def cell(cells: Sequence[str]) -> tuple[str, ...]:
+        return (cells[position],)
+
+    return cell
+
+
+def _block_key(positions: tuple[int, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A function taking the cells at ``positions`` out of a row, as a tuple."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    if positions:
+        return _one_cell(positions[0])
+    return lambda cells: ()
+
+
+class ItemRows:
+    """Item-level CSV rows to output values, each instrument's block of item cells
+    remembered: what the command line runs on each row.
+
+    Calling it with a row's cells gives ``(patient_id, visit date, parts)``: the
+    ``parts`` are, for each result of ``settings`` in order, ``render(keys, values)``
+    of its :func:`case_values` (``keys`` the matching :func:`case_fields`). Each part
+    is remembered by the raw cells of the instrument's block (at most
+    :data:`MEMO_SIZE` blocks per instrument), so a block seen before costs one
+    look-up; a part is a pure function of those cells, so the output is the same as
+    scoring the row (:func:`score_item_row`). ``None`` for a row that needs the full
+    path (:meth:`~sle_scoring.item_csv.Columns.parse`, :func:`score_item_row`): a
+    cell not spelt exactly as the layout lists it, a blank patient, a date to check
+    or report, a row of the wrong width.
+    """
+
+    def __init__(
+        self,
+        columns: Columns,
+        settings: Settings,
+        render: Callable[[tuple[str, ...], list[RecordValue]], Any],
+        *,
+        items: bool = False,
+    ) -> None:
+        if columns.instruments != tuple(settings.item_codes):
+            raise ValueError("columns must be read with settings.item_codes")
+        self._columns, self._settings, self._items = columns, settings, items
+        self._render = render
+        fields = case_fields(settings, items=items)[3:]
+        self._parts = []
+        start = 0
+        for position, spec in enumerate(settings.specs):
+            if spec.from_items is None:
+                raise ValueError(f"{spec.name} has no item-level input; it needs evidence records")
+            block = columns.blocks[settings._blocks[_block(spec)]]
+            width = len(_result_values(settings, position, None, items))
+            keys = tuple(fields[start : start + width])
+            start += width
+            memo: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+            self._parts.append((position, spec, block, _block_key(block.positions), keys, memo))
+        self._dates: dict[str, str | None] = {"": None}
+
+    def __call__(self, cells: Sequence[str]) -> tuple[str, str | None, list[Any]] | None:
+        """``(patient_id, visit date, parts)`` of one data row, or ``None`` (see above)."""
+        columns = self._columns
+        if len(cells) != columns.width:
+            return None
+        patient_id = cells[columns.patient].strip()
+        if not patient_id:
+            return None
+        text = cells[columns.visit]
+        if text not in self._dates and not self._date(text):
+            return None
+        visit = self._dates[text]
+        parts = []
+        for position, spec, block, key_of, keys, memo in self._parts:
+            key = key_of(cells)
+            part = memo.get(key)
+            if part is None:
+                if not _PLAIN.issuperset(key):
+                    return None
+                present = frozenset(compress(block.codes, map(_PLAIN_PRESENT.__contains__, key)))
+                missing = block.not_assessed.union(
+                    compress(block.codes, map(_PLAIN_NOT_ASSESSED.__contains__, key))
+                )
+                assert spec.from_items is not None
+                result = spec.from_items(present, not_assessed=missing)
+                values = _result_values(self._settings, position, result, self._items)
+                part = self._render(keys, values)
+                if len(memo) >= MEMO_SIZE:
+                    memo.popitem(last=False)
+                memo[key] = part
+            parts.append(part)
+        return patient_id, visit, parts
+
+    def _date(self, text: str) -> bool:
+        """Remember how a plain visit date is written out; False for any other (the
+        full path strips it, or reports it)."""
+        try:
+            visit = parse_date(text).isoformat()
+        except ValueError:
+            return False
+        if len(self._dates) >= MEMO_SIZE:
+            self._dates = {"": None}
+        self._dates[text] = visit
+        return True
+
+
 def score_patient(row: int, patient: Patient, settings: Settings) -> list[Case]:
     """Score one patient's evidence record.
 
@@ -442,30 +571,37 @@ def case_values(
     """
     chosen = settings if settings is not None else _DEFAULT
     values: list[RecordValue] = [case.row, case.patient_id, _visit(case)]
-    for position, (keys, spec, result) in enumerate(
-        zip(chosen._keys, chosen._specs, case.results, strict=True)
-    ):
-        banded = spec.name == "sledai_2k" and chosen.bands is not None
-        if result is None:
-            values.extend(None for _ in keys)
-            if banded:
-                values.extend(None for _ in band_fields(chosen.bands))
-            if items:
-                values.extend(None for _ in spec.codes)
-            continue
-        fields = chosen._fields[position]
-        record_values = getattr(result, "record_values", None)
-        if record_values is not None:
-            # Only the fields written are formatted (the defaults write 3-7 of them).
-            values.extend(record_values(fields))
-        else:
-            values.extend(map(result.as_record().__getitem__, keys))
-        if banded:
-            values.extend(_band(result, chosen).as_record().values())
-        if items:
-            values.extend(_item_states(result, spec.codes))
+    for position, result in enumerate(case.results):
+        values.extend(_result_values(chosen, position, result, items))
     if chosen.skip_bad_observations:
         values.append(_skipped(case))
+    return values
+
+
+def _result_values(
+    settings: Settings, position: int, result: Result | None, items: bool
+) -> list[RecordValue]:
+    """The flat values of the result of ``settings.specs[position]`` in a case."""
+    spec, keys = settings._specs[position], settings._keys[position]
+    banded = spec.name == "sledai_2k" and settings.bands is not None
+    values: list[RecordValue]
+    if result is None:
+        values = [None for _ in keys]
+        if banded:
+            values.extend(None for _ in band_fields(settings.bands))
+        if items:
+            values.extend(None for _ in spec.codes)
+        return values
+    record_values = getattr(result, "record_values", None)
+    if record_values is not None:
+        # Only the fields written are formatted (the defaults write 3-7 of them).
+        values = record_values(settings._fields[position])
+    else:
+        values = list(map(result.as_record().__getitem__, keys))
+    if banded:
+        values.extend(_band(result, settings).as_record().values())
+    if items:
+        values.extend(_item_states(result, spec.codes))
     return values
 
 

@@ -27,6 +27,7 @@ import datetime
 import io
 import itertools
 import json
+import json.encoder
 import multiprocessing
 import os
 import re
@@ -34,7 +35,7 @@ import sys
 import textwrap
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from typing import IO, Any, NamedTuple
 
@@ -57,6 +58,7 @@ from . import (
 )
 from ._outcomes import Outcome
 from ._registry import instruments
+from ._results import RecordValue
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
 from .item_csv import Columns, ItemRow, instruments_in_header, read_header
@@ -121,6 +123,8 @@ _EXTENSIONS = {
 }
 # Rows per chunk of work: item-level rows are cheap, evidence records are not.
 _CHUNK_ROWS = {"csv": 2000, "jsonl": 50, "json": 50, "labs": 50, "bundle": 50, "ndjson": 50}
+# A string as json.dumps(..., ensure_ascii=False) writes it (the C encoder it uses).
+_json_text = json.encoder.encode_basestring
 # The readers of laboratory and EHR data (--input-format labs and fhir), by the kind
 # of input: each yields (number of the patient's first row, patient or error).
 _LAB_KINDS = ("labs", "bundle", "ndjson")
@@ -576,6 +580,42 @@ def _internal_error(number: int, error: Exception) -> dict[str, Any]:
     }
 
 
+def _csv_part(keys: tuple[str, ...], values: list[RecordValue]) -> list[object]:
+    return _csv_cells(values)
+
+
+def _json_part(keys: tuple[str, ...], values: list[RecordValue]) -> str:
+    # A JSON Lines record without its braces: json.dumps(case_record) is the parts
+    # joined by ", " inside them.
+    return json.dumps(dict(zip(keys, values, strict=True)), ensure_ascii=False)[1:-1]
+
+
+# The item-level rows of the job this process last scored: its memo of blocks lives
+# across chunks (a worker gets the job again with every chunk).
+_ITEM_ROWS: dict[str, tuple[_Job, batch.ItemRows]] = {}
+
+
+def _item_rows(job: _Job) -> batch.ItemRows | None:
+    """The remembering reader of item-level rows for ``job``, or ``None`` where it
+    does not apply (text output, the nested JSON of the shortcuts)."""
+    if job.kind != "csv" or job.compare or job.columns is None:
+        return None
+    render: Callable[[tuple[str, ...], list[RecordValue]], object]
+    if job.output == "csv":
+        render = _csv_part
+    elif job.output == "jsonl" and job.flat:
+        render = _json_part
+    else:
+        return None
+    cached = _ITEM_ROWS.get("job")
+    if cached is None or cached[0] != job:
+        cached = _ITEM_ROWS["job"] = (
+            job,
+            batch.ItemRows(job.columns, job.settings, render, items=job.items),
+        )
+    return cached[1]
+
+
 def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     """Score one chunk of ``(row number, raw row)``: the unit of work of ``--jobs``.
 
@@ -589,7 +629,31 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     patients: list[tuple[int, str]] = []
     scored = cases = skipped = 0
     output, items, settings = job.output, job.items, job.settings
-    for number, raw in chunk:
+    fast = _item_rows(job)
+    for number, raw in _read_cells(chunk) if job.kind == "csv" else chunk:
+        if fast is not None and raw.__class__ is list:
+            # Item-level cells (not yet parsed): the remembered blocks, when plain.
+            found_fast = fast(raw)
+            if found_fast is not None:
+                patient_id, visit, parts = found_fast
+                if output == "csv":
+                    if patient_id[:1] in _FORMULA_STARTS:
+                        patient_id = "'" + patient_id
+                    line: list[object] = [number, patient_id, visit]
+                    for part in parts:
+                        line.extend(part)
+                    writerow(line)
+                else:
+                    write(f'{{"row": {number}, "patient_id": {_json_text(patient_id)}, ')
+                    write(f'"visit_date": {_json_text(visit) if visit else "null"}')
+                    for part in parts:
+                        if part:
+                            write(", ")
+                            write(part)
+                    write("}\n")
+                scored += 1
+                cases += 1
+                continue
         if isinstance(raw, InvalidEvidenceError):  # the reader could not read the row
             errors.extend(_error_records(number, raw))
             continue
@@ -842,34 +906,66 @@ def _sniff(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
 
 
 def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
-    """Each CSV record's cells with its row number, read by the csv module itself.
+    """Each CSV record with its row number: the line itself when it holds no quote
+    character (the csv module reads such a line as exactly one record; the worker
+    reads its cells, see :func:`_read_cells`), else its cells, read here by the csv
+    module itself.
 
     Row numbers count records as a spreadsheet shows them (a quoted cell holding a
     line break stays in its record), blank lines included but not yielded. A record
     the csv module cannot read (a cell over its field size limit) is yielded as the
-    error naming it, and reading goes on with the next record.
+    error naming it, and reading goes on with the next record. Sending lines rather
+    than lists of cells makes ``--jobs`` cheap: this process only splits the input.
     """
-    reader = csv.reader(lines)
+    source = iter(lines)
     number = 0
-    while True:
+    for line in source:
+        number += 1
+        if '"' not in line and ("," in line or line.strip()):  # not blank either
+            yield number, line
+            continue
         try:
-            for cells in reader:
-                number += 1
-                if len(cells) > 1 or (cells and cells[0].strip()):
-                    yield number, cells
-            return
+            # One record: the reader takes continuation lines of a quoted cell from
+            # the same source, and no more.
+            cells = next(csv.reader(itertools.chain((line,), source)), [])
         except csv.Error as error:
-            number += 1
-            problem = Problem(None, f"row {number}", "(row)", f"unreadable CSV: {error}")
-            yield number, InvalidEvidenceError([problem])
+            yield number, _unreadable(number, error)
+            continue
+        if len(cells) > 1 or (cells and cells[0].strip()):
+            yield number, cells
+
+
+def _unreadable(number: int, error: csv.Error) -> InvalidEvidenceError:
+    return InvalidEvidenceError(
+        [Problem(None, f"row {number}", "(row)", f"unreadable CSV: {error}")]
+    )
+
+
+def _read_cells(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
+    """The chunk with each line of :func:`_csv_records` read into its cells (by one
+    csv reader: a line without quotes is one record), or into the error naming it."""
+    lines = [raw for _, raw in chunk if raw.__class__ is str]
+    if not lines:
+        yield from chunk
+        return
+    reader = csv.reader(lines)
+    for number, raw in chunk:
+        if raw.__class__ is str:
+            try:
+                yield number, next(reader)
+            except csv.Error as error:  # the reader goes on with the next line
+                yield number, _unreadable(number, error)
+        else:
+            yield number, raw
 
 
 def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, object]]]:
-    """The header and ``(row number, cells)`` for each data row (or the error naming
-    an unreadable one): cells are read here, in the reading process, so that with
-    ``--jobs`` workers get lists of cells."""
+    """The header and ``(row number, line or cells)`` for each data row (or the
+    error naming an unreadable one), as :func:`_csv_records` gives them."""
     records = _csv_records(lines)
     first = next(records, None)
+    if first is not None:
+        first = next(_read_cells([first]))
     if first is None:
         raise _UsageError("the CSV input is empty; expected a header row")
     if isinstance(first[1], InvalidEvidenceError):
@@ -885,7 +981,7 @@ def _carried(
     numbers: list[int] = []
 
     def parsed() -> Iterator[ItemRow | InvalidEvidenceError]:
-        for number, cells in rows:
+        for number, cells in _read_cells_one_by_one(rows):
             numbers.append(number)
             if isinstance(cells, InvalidEvidenceError):
                 yield cells
@@ -894,6 +990,11 @@ def _carried(
 
     for row in batch.carry_forward(parsed(), settings):
         yield numbers.pop(0), row
+
+
+def _read_cells_one_by_one(rows: Iterable[tuple[int, object]]) -> Iterator[tuple[int, object]]:
+    for row in rows:
+        yield from _read_cells([row])
 
 
 def _json_rows(text: str) -> Iterator[tuple[int, object]]:

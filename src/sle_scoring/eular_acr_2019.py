@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Callable, Collection, Iterable
 from fractions import Fraction
 
@@ -57,7 +58,7 @@ from ._items import (
     ordered_findings,
 )
 from ._registry import Instrument
-from ._results import RecordValue, explained, in_order, iso, item_of, positions, prefixed
+from ._results import RecordValue, explained, iso, item_of, ordered_by, positions, prefixed
 from ._visits import evidence_up_to
 from .evidence import Observation, Patient
 
@@ -280,6 +281,7 @@ MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAI
 _VOCABULARY = "EULAR/ACR 2019"
 _ORDER = tuple(_BY_CODE)
 _POSITION = positions(_ORDER)
+_IN_ORDER = ordered_by(_POSITION)
 _ENTRY = ENTRY_CRITERION.code
 
 
@@ -307,7 +309,10 @@ _SCORING: dict[str, tuple[str, int, bool]] = {
 }
 
 
-def _tally(present: Iterable[str]) -> tuple[int, int]:
+# A few hundred sets of criteria present make up most visits: each is tallied once
+# (bounded; the tally is a pure function of the set).
+@functools.lru_cache(maxsize=4096)
+def _tally(present: frozenset[str]) -> tuple[int, int]:
     """(clinical points, immunologic points): the highest criterion per domain."""
     best: dict[str, tuple[int, bool]] = {}
     for code in present:
@@ -358,7 +363,8 @@ class DomainResult:
         return self.counted.weight if self.counted is not None else 0
 
 
-@attrs.frozen
+# Not slotted, as sledai_2k.Score: built twice as fast, once for every visit of a batch.
+@attrs.frozen(slots=False)
 class Classification:
     """The result of applying the 2019 EULAR/ACR criteria.
 
@@ -466,30 +472,15 @@ class Classification:
         return self._verdict(self._possible())
 
     def _verdict(self, possible: tuple[int, int]) -> str:
-        if self.classified:
-            verdict = "classified as SLE (2019 EULAR/ACR)"
-            if self.first_fulfilled is not None:
-                verdict += f"; criteria first fulfilled on {self.first_fulfilled.isoformat()}"
-            return verdict
-        if not self.entry_criterion_met:
-            reason = (
-                "entry criterion (ANA >= 1:80) not assessed"
-                if not self.entry_criterion_assessed
-                else "entry criterion (ANA >= 1:80) not met"
-            )
-        elif not self.has_clinical_criterion:
-            reason = "no clinical criterion"
-        else:
-            reason = f"{self.points} points < {CLASSIFICATION_THRESHOLD}"
-        verdict = f"not classified ({reason})"
-        entry_possible = self.entry_criterion_met or not self.entry_criterion_assessed
-        if _meets_rule(entry_possible, *possible):
-            missing = sum(possible) - self.points
-            if missing:
-                verdict += f"; up to {missing} points not assessed could change this"
-            else:
-                verdict += "; the entry criterion, not assessed, could change this"
-        return verdict
+        return _verdict(
+            self.classified,
+            self.first_fulfilled,
+            self.entry_criterion_met,
+            self.entry_criterion_assessed,
+            self.has_clinical_criterion,
+            self.points,
+            possible,
+        )
 
     def finding(self, code: str | Criterion) -> ItemFinding:
         """How one criterion was decided (item level: from the codes given); raises
@@ -563,6 +554,44 @@ class Classification:
         return self.explain()
 
 
+# The verdict depends on these few values only: each sentence is built once (a
+# batch writes the same few sentences on most rows).
+@functools.lru_cache(maxsize=4096)
+def _verdict(
+    classified: bool,
+    first_fulfilled: datetime.date | None,
+    entry_met: bool,
+    entry_assessed: bool,
+    has_clinical: bool,
+    points: int,
+    possible: tuple[int, int],
+) -> str:
+    if classified:
+        verdict = "classified as SLE (2019 EULAR/ACR)"
+        if first_fulfilled is not None:
+            verdict += f"; criteria first fulfilled on {first_fulfilled.isoformat()}"
+        return verdict
+    if not entry_met:
+        reason = (
+            "entry criterion (ANA >= 1:80) not assessed"
+            if not entry_assessed
+            else "entry criterion (ANA >= 1:80) not met"
+        )
+    elif not has_clinical:
+        reason = "no clinical criterion"
+    else:
+        reason = f"{points} points < {CLASSIFICATION_THRESHOLD}"
+    verdict = f"not classified ({reason})"
+    entry_possible = entry_met or not entry_assessed
+    if _meets_rule(entry_possible, *possible):
+        missing = sum(possible) - points
+        if missing:
+            verdict += f"; up to {missing} points not assessed could change this"
+        else:
+            verdict += "; the entry criterion, not assessed, could change this"
+    return verdict
+
+
 # Each field of Classification.as_record(), in record order: the one definition of
 # the record (as_record builds them all, record_values only those a batch writes).
 _RECORD: dict[str, Callable[[Classification], RecordValue]] = {
@@ -576,8 +605,8 @@ _RECORD: dict[str, Callable[[Classification], RecordValue]] = {
     "max_possible": lambda c: c.max_possible,
     "as_of": lambda c: iso(c.as_of),
     "first_fulfilled": lambda c: iso(c.first_fulfilled),
-    "present": lambda c: in_order(c.present, _POSITION),
-    "not_assessed": lambda c: in_order(c.not_assessed, _POSITION),
+    "present": lambda c: _IN_ORDER(c.present),
+    "not_assessed": lambda c: _IN_ORDER(c.not_assessed),
     "explained": lambda c: explained(c.findings, _POSITION),
     "verdict": lambda c: c.verdict,
 }
