@@ -24,6 +24,7 @@ import codecs
 import contextlib
 import csv
 import datetime
+import importlib
 import io
 import itertools
 import json
@@ -103,6 +104,7 @@ _SHORTCUT_FIELDS = {
     ),
 }
 _INPUT_FORMATS = ("json", "jsonl", "csv")
+_ENGINES = ("python", "columnar")
 _OUTPUT_FORMATS = ("text", "jsonl", "csv")
 _EXTENSIONS = {
     ".json": "json",
@@ -236,6 +238,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="spread the work over N processes (0: one per CPU); the output is the "
         "same, byte for byte, as with 1",
+    )
+    run.add_argument(
+        "--engine",
+        choices=_ENGINES,
+        default="python",
+        help="python (the default): the library row by row; columnar: item-level CSV "
+        "read, scored and written column-wise with Polars (needs sle-scoring[frame]), "
+        "the same output byte for byte; what it cannot read goes row by row",
     )
     run.add_argument(
         "--no-progress",
@@ -403,6 +413,8 @@ class _Job:
     explain: bool  # evidence records: classification once, then SLEDAI-2K per visit
     compare: bool  # --criteria all
     flat: bool  # score: flat records (case_record); the shortcuts: case_dict
+    # --engine columnar: the CSV file it reads; None: the Python engine
+    columnar: str | None = None
 
 
 class _Done(NamedTuple):
@@ -639,7 +651,9 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 _UTF_16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")
 
 
-def _decoded(lines: Iterable[str], name: str | None, encoding: str) -> Iterator[str]:
+def _decoded(
+    lines: Iterable[str], name: str | None, encoding: str, start: tuple[int, int] = (0, 0)
+) -> Iterator[str]:
     """The text lines of the input, a UTF-8 byte-order mark left out.
 
     Input that is not text in ``encoding`` stops the run with a usage error naming
@@ -647,7 +661,7 @@ def _decoded(lines: Iterable[str], name: str | None, encoding: str) -> Iterator[
     wrongly throughout, so no row of it is scored on a guess.
     """
     where = name if name is not None else "standard input"
-    number = 0
+    number, offset = start  # the lines and bytes before these (the columnar engine's)
     if encoding != "utf-8":
         try:
             for line in lines:
@@ -665,7 +679,6 @@ def _decoded(lines: Iterable[str], name: str | None, encoding: str) -> Iterator[
                 "give the file's --encoding"
             ) from None
         return
-    offset = 0  # bytes before the line
     for line in lines:
         number += 1
         if line.isascii():  # the common case, checked in constant time
@@ -721,7 +734,7 @@ def _sniff(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
     return "jsonl", iter(seen)
 
 
-def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
+def _csv_records(lines: Iterable[str], start: int = 0) -> Iterator[tuple[int, object]]:
     """Each CSV record's cells with its row number, read by the csv module itself.
 
     Row numbers count records as a spreadsheet shows them (a quoted cell holding a
@@ -730,7 +743,7 @@ def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
     error naming it, and reading goes on with the next record.
     """
     reader = csv.reader(lines)
-    number = 0
+    number = start  # the records before these (the columnar engine's)
     while True:
         try:
             for cells in reader:
@@ -972,6 +985,7 @@ def _item_level(
 def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: IO[str]) -> int:
     if args.command == "example":
         return _write_example(args, stdout)
+    columnar = _columnar_engine() if getattr(args, "engine", "python") == "columnar" else None
     settings = _settings(args)
     _refuse_same_files(args, stdin, stdout)  # before anything is read or written
     stream, name = _open_input(args, stdin)
@@ -998,6 +1012,7 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         output = _output_format(args, kind, stdout)
         items = getattr(args, "items", False)
         columns: Columns | None = None
+        header: list[str] = []
         if kind == "csv":
             header, rows = _csv_rows(lines)
             settings = _item_level(args, settings, header)
@@ -1034,7 +1049,81 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
             rows = _jsonl_rows(lines)
         explain = args.command == "explain"
         job = _Job(settings, kind, columns, output, items, explain, compare, _flat(args))
+        if columnar is not None and _columnar_allows(args, job, name, header):
+            job = attrs.evolve(job, columnar=name)
         return _write(args, job, rows, stdout, stderr)
+
+
+def _columnar_engine() -> Any:
+    """``--engine columnar``'s module, or a usage error saying how to install it.
+
+    Imported by name here, only when asked for: a bare install has no Polars, and
+    the other commands never pay for loading it."""
+    try:
+        return importlib.import_module("sle_scoring._columnar")
+    except ImportError as error:
+        raise _UsageError(
+            f"--engine columnar needs the frame extra ({error.name or 'polars'} is not "
+            "installed): pip install 'sle-scoring[frame]', or use --engine python"
+        ) from None
+
+
+def _columnar_allows(
+    args: argparse.Namespace, job: _Job, name: str | None, header: Sequence[str]
+) -> bool:
+    """Whether ``--engine columnar`` reads this run; otherwise the Python engine
+    does, with the same output: item-level CSV from a named UTF-8 file, written as
+    CSV, SLEDAI-2K and 2019 EULAR/ACR only, without --items, --cumulative or --bands,
+    the header one plain first line."""
+    columnar = sys.modules["sle_scoring._columnar"]
+    if (
+        job.kind != "csv"
+        or job.output != "csv"
+        or name is None
+        or args.example
+        or (args.encoding or "utf-8") != "utf-8"
+        or job.items
+        or getattr(args, "cumulative", False)
+        or job.settings.bands is not None
+        or any(key not in columnar.COLUMNAR for key in job.settings.keys)
+    ):
+        return False
+    with open(name, "rb") as stream:
+        first = stream.readline()
+    text = first.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
+    return b'"' not in first and text.split(b",") == [cell.encode() for cell in header]
+
+
+def _columnar_results(job: _Job, args: argparse.Namespace) -> Iterator[_Done]:
+    """``--engine columnar``: the file's rows, scored column-wise where the engine
+    reads them and row by row (:func:`_process`) where it does not."""
+    assert job.columnar is not None and job.columns is not None
+    columnar = sys.modules["sle_scoring._columnar"]
+    fields = {key: job.settings.record_fields(key) for key in job.settings.keys}
+    with open(job.columnar, "rb") as stream:
+        stream.readline()  # the header, read already
+        blocks = columnar.csv_blocks(stream, job.columns, job.settings.specs, fields)
+        for block in blocks:
+            if isinstance(block, columnar.Scored):
+                yield _Done(block.text, [], block.rows, block.rows, block.rows, [])
+            elif isinstance(block, columnar.Left):
+                yield _process(job, block.rows)
+            else:  # the rest of the file, row by row
+                yield from _rest(job, args, block.offset, block.number)
+
+
+def _rest(job: _Job, args: argparse.Namespace, offset: int, number: int) -> Iterator[_Done]:
+    assert job.columnar is not None
+    with open(job.columnar, "rb") as raw:
+        raw.seek(offset)
+        stream = io.TextIOWrapper(raw, "utf-8", "surrogateescape", newline="")
+        lines = _decoded(stream, job.columnar, "utf-8", (number - 1, offset))
+        chunks = _chunks(_csv_records(lines, number - 1), _CHUNK_ROWS["csv"])
+        python = attrs.evolve(job, columnar=None)
+        if args.jobs > 1:
+            yield from _run_parallel(python, chunks, args.jobs)
+        else:
+            yield from (_process(python, chunk) for chunk in chunks)
 
 
 def _refuse_same_files(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> None:
@@ -1149,7 +1238,9 @@ def _write_rows(
     progress = _Progress(stderr, stderr.isatty() and not args.no_progress and not args.quiet)
     chunks = _chunks(rows, _CHUNK_ROWS[job.kind])
     results = (
-        _run_parallel(job, chunks, args.jobs)
+        _columnar_results(job, args)
+        if job.columnar is not None
+        else _run_parallel(job, chunks, args.jobs)
         if args.jobs > 1
         else (_process(job, chunk) for chunk in chunks)
     )
