@@ -30,6 +30,7 @@ from ._registry import Instrument
 from ._results import RecordValue
 
 __all__ = [
+    "BLOCK_BYTES",
     "COLUMNAR",
     "READABLE",
     "Block",
@@ -459,6 +460,8 @@ class Rest(NamedTuple):
 
 
 Block = Scored | Left | Rest
+#: Bytes of CSV read at a time (then to the end of the line): about 40,000 rows.
+BLOCK_BYTES = 1 << 22
 
 # A patient identifier written as it is read: printable ASCII, no quote or comma
 # (nothing the csv module would quote), no surrounding space (nothing strip() would
@@ -543,18 +546,17 @@ def csv_blocks(
     columns: item_csv.Columns,
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]],
-    size: int = 1 << 22,
 ) -> Iterator[Block]:
     """Item-level CSV from ``stream`` (positioned after a header line of one record,
     row 1), read ``size`` bytes at a time, as :class:`Scored` and :class:`Left`
     pieces in row order, ending with a :class:`Rest` where the file holds what is
-    not read here. Memory holds one block."""
+    not read here. Memory holds one block (:data:`BLOCK_BYTES`)."""
     offset = stream.tell()
     number = 2
     names = [f"column_{position}" for position in range(columns.width)]
     limit = csv.field_size_limit()
     while True:
-        block = stream.read(size)
+        block = stream.read(BLOCK_BYTES)
         if not block:
             return
         if not block.endswith(b"\n"):
