@@ -197,9 +197,12 @@ def _table(chunk: tuple[str, ...], separator: str) -> pl.Series:
 _TABLES: dict[tuple[tuple[str, ...], str], pl.Series] = {}
 
 
-def _listed(masks: Sequence[pl.Expr], codes: Sequence[str], separator: str) -> pl.Expr:
-    """The codes whose bit is set, in table order, joined by ``separator``: each
-    chunk's text looked up in a table of every combination, then joined."""
+def _listed(
+    masks: Sequence[pl.Expr], codes: Sequence[str], separator: str, empty: str | None
+) -> pl.Expr:
+    """The codes whose bit is set, in table order, joined by ``separator`` (none:
+    ``empty``): each chunk's text looked up in a table of every combination, then
+    joined."""
     parts = [
         pl.lit(_table(tuple(codes[number * _CHUNK : (number + 1) * _CHUNK]), separator)).gather(
             mask
@@ -207,8 +210,11 @@ def _listed(masks: Sequence[pl.Expr], codes: Sequence[str], separator: str) -> p
         for number, mask in enumerate(masks)
     ]
     if len(parts) == 1:
-        return parts[0].fill_null("")
-    return pl.concat_str(parts, separator=separator, ignore_nulls=True).fill_null("")
+        return parts[0] if empty is None else parts[0].fill_null(empty)
+    # (concat_str writes "" for no codes at all)
+    none = pl.sum_horizontal(masks) == 0
+    joined = pl.concat_str(parts, separator=separator, ignore_nulls=True)
+    return pl.when(none).then(pl.lit(empty, pl.String)).otherwise(joined)
 
 
 class _Items(NamedTuple):
@@ -231,7 +237,9 @@ def _items(spec: Instrument, block: item_csv.ColumnBlock, states: Mapping[str, s
 # --- The instruments -----------------------------------------------------------------
 
 
-def _sledai(items: _Items, masks: Mapping[str, list[pl.Expr]]) -> dict[str, pl.Expr]:
+def _sledai(
+    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None
+) -> dict[str, pl.Expr]:
     """SLEDAI-2K's record fields: the weighted sum of the descriptors present."""
     index = sledai_2k.SLEDAI_2K
     total = pl.sum_horizontal(
@@ -248,13 +256,13 @@ def _sledai(items: _Items, masks: Mapping[str, list[pl.Expr]]) -> dict[str, pl.E
         [f"{index.name} {n} of {index.max_score}" for n in range(index.max_score + 1)]
     )
     head = pl.lit(heads).gather(total)
-    not_assessed = _listed(masks["missing"], items.codes, " ")
-    listed = not_assessed.str.replace_all(" ", ", ", literal=True)
+    not_assessed = _listed(masks["missing"], items.codes, " ", empty)
+    listed = _listed(masks["missing"], items.codes, ", ", empty)
     incomplete = pl.concat_str([head, pl.lit("; incomplete, not assessed: "), listed])
     return {
         "total": total,
         "complete": complete,
-        "present": _listed(masks["present"], items.codes, " "),
+        "present": _listed(masks["present"], items.codes, " ", empty),
         "not_assessed": not_assessed,
         "verdict": pl.when(complete).then(head).otherwise(incomplete),
     }
@@ -284,7 +292,9 @@ _RULED = ("classified", "could_change_verdict", "max_possible", "verdict")
 _POINTS = 64
 
 
-def _eular(items: _Items, masks: Mapping[str, list[pl.Expr]]) -> dict[str, pl.Expr]:
+def _eular(
+    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None
+) -> dict[str, pl.Expr]:
     """The 2019 EULAR/ACR fields that need no rule, and ``key``: what the rule reads
     (Aringer 2019: the entry criterion, at least one clinical criterion, >= 10
     points), of the criteria present and were every criterion not assessed present
@@ -307,40 +317,60 @@ def _eular(items: _Items, masks: Mapping[str, list[pl.Expr]]) -> dict[str, pl.Ex
         "immunologic_points": immunologic,
         "entry_criterion_met": present[entry],
         "complete": pl.sum_horizontal(masks["missing"]) == 0,
-        "present": _listed(masks["present"], items.codes, " "),
-        "not_assessed": _listed(masks["missing"], items.codes, " "),
+        "present": _listed(masks["present"], items.codes, " ", empty),
+        "not_assessed": _listed(masks["missing"], items.codes, " ", empty),
         "key": key,
     }
 
 
 def _eular_ruled(
-    frame: pl.DataFrame, prefix: str, types: Mapping[str, pl.DataType]
+    frame: pl.DataFrame, prefix: str, types: Mapping[str, pl.DataType], masks: int
 ) -> dict[str, pl.Expr]:
     """The ruled fields, asked of ``classify`` once per distinct key (on any row
-    with that key: the key holds all the rule reads) and looked up for every row."""
-    key, present, missing = f"{prefix}key", f"{prefix}present", f"{prefix}not_assessed"
-    seen = (
-        frame.lazy()
-        .filter(pl.col(READABLE))
-        .select(key, present, missing)
-        .unique(key, keep="any")
-        .collect()
-    )
-    keys: list[int] = []
-    answers: dict[str, list[RecordValue]] = {field: [] for field in _RULED}
-    for code, codes, not_assessed in seen.iter_rows():
-        result = eular_acr_2019.classify(codes.split(), not_assessed=not_assessed.split())
-        keys.append(code)
-        for field, value in zip(_RULED, result.record_values(_RULED), strict=True):
-            answers[field].append(value)
+    with that key: the key holds all the rule reads; the answers are kept for the
+    next block) and looked up for every row."""
+    key = f"{prefix}key"
+    chunks = [f"{prefix}mask.{kind}.{n}" for kind in ("present", "missing") for n in range(masks)]
+    seen = frame.lazy().filter(pl.col(READABLE)).select(key).unique().collect()
+    keys = seen.get_column(key).to_list()
+    new = set(keys).difference(_ANSWERS)
+    if new:
+        codes = eular_acr_2019.INSTRUMENT.codes
+        rows = (
+            frame.lazy()
+            .filter(pl.col(key).is_in(new))
+            .select(key, *chunks)
+            .unique(key, keep="any")
+            .collect()
+        )
+        for found, *bits in rows.iter_rows():
+            present, missing = _codes(bits[:masks], codes), _codes(bits[masks:], codes)
+            result = eular_acr_2019.classify(present, not_assessed=missing)
+            _ANSWERS[found] = tuple(result.record_values(_RULED))
     # A key not seen (a row left to the row path) looks up null.
     position = pl.col(key).replace_strict(
         keys, range(len(keys)), default=None, return_dtype=pl.Int64
     )
     return {
-        field: pl.lit(pl.Series(values, dtype=types[f"{prefix}{field}"])).gather(position)
-        for field, values in answers.items()
+        field: pl.lit(
+            pl.Series([_ANSWERS[k][number] for k in keys], dtype=types[f"{prefix}{field}"])
+        ).gather(position)
+        for number, field in enumerate(_RULED)
     }
+
+
+# Classification fields by key (_eular): the key holds all the rule reads.
+_ANSWERS: dict[int, tuple[RecordValue, ...]] = {}
+
+
+def _codes(masks: Sequence[int], codes: Sequence[str]) -> list[str]:
+    """The codes whose bits are set in ``masks`` (:func:`_masks`)."""
+    return [
+        code
+        for number, mask in enumerate(masks)
+        for bit, code in enumerate(codes[number * _CHUNK : (number + 1) * _CHUNK])
+        if mask >> bit & 1
+    ]
 
 
 def _constants(spec: Instrument) -> dict[str, RecordValue]:
@@ -357,30 +387,25 @@ def _constants(spec: Instrument) -> dict[str, RecordValue]:
     }
 
 
-def score_columns(
-    frame: pl.DataFrame,
+class _Plan(NamedTuple):
+    """The expressions of :func:`score_columns` for one header and frame schema."""
+
+    prepared: list[pl.Expr]  # the state of each item cell
+    readable: list[pl.Expr]  # the cells read here
+    later: list[pl.Expr]  # the fields computed from the states
+    wanted: dict[str, pl.DataType]  # the fields returned, in order
+    keyed: list[tuple[str, dict[str, pl.DataType], int]]  # (prefix, types, masks)
+
+
+def _plan(
+    schema: Mapping[str, pl.DataType],
     read: Sequence[str],
     columns: item_csv.Columns,
     specs: Sequence[Instrument],
-    fields: Mapping[str, Sequence[str]] | None = None,
-) -> pl.DataFrame:
-    """The record columns of ``specs`` (all in :data:`COLUMNAR`) for every row of
-    ``frame``, :data:`READABLE`, and ``visit_date`` as ``YYYY-MM-DD`` (null: none).
-
-    ``read`` names the frame's columns in the order of the header ``columns`` was
-    read from; ``fields`` the record fields wanted per instrument (default: all).
-    Values are meaningless where :data:`READABLE` is false: those rows are the row
-    path's.
-    """
-    visit = _dates(frame, read[columns.visit])
-    readable: list[pl.Expr] = [
-        _patient(frame, read[columns.patient]),
-        visit.fill_null("") != "\0unreadable",
-    ]
-    prepared: list[pl.Expr] = []
-    later: list[pl.Expr] = []
-    wanted: dict[str, pl.DataType] = {}
-    keyed: list[tuple[str, dict[str, pl.DataType]]] = []
+    fields: Mapping[str, Sequence[str]] | None,
+    empty: str | None,
+) -> _Plan:
+    plan = _Plan([], [], [], {}, [])
     for spec, block in zip(specs, columns.blocks, strict=True):
         if spec.name not in COLUMNAR:
             raise ValueError(f"{spec.name} is not computed column-wise")
@@ -388,51 +413,88 @@ def score_columns(
         states = {code: f"__sle_scoring_state.{prefix}{code}" for code in block.codes}
         for code, position in zip(block.codes, block.positions, strict=True):
             source = read[position]
-            state = _state(pl.col(source), frame.schema[source])
-            prepared.append(state.alias(states[code]))
-            readable.append(pl.col(states[code]).is_not_null())
+            plan.prepared.append(_state(pl.col(source), schema[source]).alias(states[code]))
+            plan.readable.append(pl.col(states[code]).is_not_null())
         items = _items(spec, block, states)
         masks = {
             "present": _masks([items.present[code] for code in items.codes]),
             "missing": _masks([items.missing[code] for code in items.codes]),
         }
-        computed = (_sledai if spec.name == "sledai_2k" else _eular)(items, masks)
+        computed = (_sledai if spec.name == "sledai_2k" else _eular)(items, masks, empty)
         types = record_types(spec)
         chosen = [f"{prefix}{f}" for f in (fields or {}).get(spec.name, spec.fields)]
-        wanted.update({name: types[name] for name in chosen})
+        plan.wanted.update({name: types[name] for name in chosen})
         constants = _constants(spec)
         for name in chosen:
             field = name.removeprefix(prefix)
             if field in computed:
-                later.append(computed[field].cast(types[name]).alias(name))
-            elif name in constants:
-                later.append(pl.lit(constants[name], types[name]).alias(name))
+                plan.later.append(computed[field].cast(types[name]).alias(name))
+            elif name in constants:  # (an empty text as empty)
+                value = None if constants[name] == "" and empty is None else constants[name]
+                plan.later.append(pl.lit(value, types[name]).alias(name))
             elif field not in _RULED:
                 raise ValueError(f"{name} is not computed column-wise")
         if "key" in computed:
-            later.append(computed["key"].alias(f"{prefix}key"))
-            for field in ("present", "not_assessed"):  # the ruled fields are asked on them
-                if f"{prefix}{field}" not in chosen:
-                    later.append(computed[field].alias(f"{prefix}{field}"))
-            keyed.append((prefix, types))
+            plan.later.append(computed["key"].alias(f"{prefix}key"))
+            for kind, chunks in masks.items():  # the ruled fields are asked on them
+                plan.later.extend(
+                    mask.alias(f"{prefix}mask.{kind}.{n}") for n, mask in enumerate(chunks)
+                )
+            plan.keyed.append((prefix, types, len(masks["present"])))
+    return plan
+
+
+# Plans by header, schema and fields: a file's blocks share one.
+_PLANS: dict[object, _Plan] = {}
+
+
+def score_columns(
+    frame: pl.DataFrame,
+    read: Sequence[str],
+    columns: item_csv.Columns,
+    specs: Sequence[Instrument],
+    fields: Mapping[str, Sequence[str]] | None = None,
+    empty: str | None = "",
+) -> pl.DataFrame:
+    """The record columns of ``specs`` (all in :data:`COLUMNAR`) for every row of
+    ``frame``, :data:`READABLE`, and ``visit_date`` as ``YYYY-MM-DD`` (null: none).
+
+    ``read`` names the frame's columns in the order of the header ``columns`` was
+    read from; ``fields`` the record fields wanted per instrument (default: all);
+    ``empty`` is an empty code list (as ``as_record()``: ``""``; ``None`` leaves it
+    null, as a CSV writes both). Values are meaningless where :data:`READABLE` is
+    false: those rows are the row path's.
+    """
+    wanted_fields = None if fields is None else tuple((k, tuple(v)) for k, v in fields.items())
+    key = (tuple(frame.schema.items()), tuple(read), columns, tuple(specs), wanted_fields, empty)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 16:  # frames of many layouts: keep the newest few
+            _PLANS.clear()
+        plan = _PLANS[key] = _plan(frame.schema, read, columns, specs, fields, empty)
+    visit = _dates(frame, read[columns.visit])
+    readable = [
+        _patient(frame, read[columns.patient]),
+        visit.fill_null("") != "\0unreadable",
+        *plan.readable,
+    ]
     # The states first, once: every field reads them.
-    states_read = frame.with_columns(prepared)
-    scored = states_read.select(
+    scored = frame.with_columns(plan.prepared).select(
         pl.all_horizontal(readable).alias(READABLE),
         visit.alias("visit_date"),
-        *later,
+        *plan.later,
     )
     ruled: list[pl.Expr] = []
-    for prefix, types in keyed:
-        answers = _eular_ruled(scored, prefix, types)
+    for prefix, types, masks in plan.keyed:
+        answers = _eular_ruled(scored, prefix, types, masks)
         ruled.extend(
             expression.alias(f"{prefix}{field}")
             for field, expression in answers.items()
-            if f"{prefix}{field}" in wanted
+            if f"{prefix}{field}" in plan.wanted
         )
     if ruled:
         scored = scored.with_columns(ruled)
-    return scored.select(READABLE, "visit_date", *wanted)
+    return scored.select(READABLE, "visit_date", *plan.wanted)
 
 
 # --- The command line's columnar engine ---------------------------------------------
@@ -489,10 +551,9 @@ def _plain(block: bytes, lines: int, width: int) -> bool:
 
 
 def _rendered(frame: pl.DataFrame) -> str:
-    """CSV lines as ``csv.writer`` writes them: minimal quoting, ``\\r\\n``, empty
-    text as empty (Polars would quote it, to tell it from a null)."""
-    text = pl.col(pl.String)
-    return frame.with_columns(pl.when(text != "").then(text)).write_csv(
+    """CSV lines as ``csv.writer`` writes them: minimal quoting, ``\\r\\n``. (No
+    text is empty, see score_columns: Polars would quote it, to tell it from null.)"""
+    return frame.write_csv(
         include_header=False, line_terminator="\r\n", quote_style="necessary", null_value=""
     )
 
@@ -505,7 +566,7 @@ def _scored_blocks(
     fields: Mapping[str, Sequence[str]],
 ) -> Iterator[Block]:
     names = frame.columns
-    scored = score_columns(frame, names, columns, specs, fields)
+    scored = score_columns(frame, names, columns, specs, fields, empty=None)
     patient = pl.col(names[columns.patient])
     good = frame.select(
         patient.str.contains(_PLAIN_PATIENT).fill_null(False) & scored.get_column(READABLE)
@@ -573,11 +634,10 @@ def csv_blocks(
                 )
             except pl.exceptions.PolarsError:  # a line of another width: the csv module's
                 frame = None
-        if (
-            frame is None
-            or frame.height != lines
-            or (frame.select(pl.max_horizontal(pl.all().str.len_bytes())).max().item() or 0) > limit
-        ):
+        # A cell longer than the csv module's limit is an error there: such a block
+        # is the Python engine's (a line that long is looked for only in a block so).
+        too_long = len(block) > limit and max(map(len, block.split(b"\n"))) > limit
+        if frame is None or frame.height != lines or too_long:
             yield Rest(offset, number)
             return
         yield from _scored_blocks(frame, number, columns, specs, fields)
