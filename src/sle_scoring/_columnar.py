@@ -26,6 +26,7 @@ from typing import IO, NamedTuple
 import polars as pl
 
 from . import eular_acr_2019, item_csv, records, sledai_2k
+from ._items import ItemStatus
 from ._registry import Instrument
 from ._results import RecordValue
 
@@ -119,6 +120,20 @@ def _state(cell: pl.Expr, dtype: pl.DataType) -> pl.Expr:
             .cast(pl.Int8)
         )
     return pl.lit(None, pl.Int8)  # any other type: every row through the row path
+
+
+def _quick_state(cell: pl.Expr) -> pl.Expr:
+    """The state of a text cell written ``1``, ``0`` or blank (null otherwise): most
+    cells, compared as they are, without a look-up (:func:`_state` reads the rest)."""
+    return (
+        pl.when(cell.is_null())
+        .then(_NOT_ASSESSED)
+        .when(cell == "0")
+        .then(_ABSENT)
+        .when(cell == "1")
+        .then(_PRESENT)
+        .cast(pl.Int8)
+    )
 
 
 def _dates(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -391,6 +406,7 @@ class _Plan(NamedTuple):
     """The expressions of :func:`score_columns` for one header and frame schema."""
 
     prepared: list[pl.Expr]  # the state of each item cell
+    others: dict[str, pl.Expr]  # the state of a text cell in another spelling
     readable: list[pl.Expr]  # the cells read here
     later: list[pl.Expr]  # the fields computed from the states
     wanted: dict[str, pl.DataType]  # the fields returned, in order
@@ -404,16 +420,22 @@ def _plan(
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]] | None,
     empty: str | None,
+    items_too: bool,
 ) -> _Plan:
-    plan = _Plan([], [], [], {}, [])
+    plan = _Plan([], {}, [], [], {}, [])
     for spec, block in zip(specs, columns.blocks, strict=True):
         if spec.name not in COLUMNAR:
             raise ValueError(f"{spec.name} is not computed column-wise")
         prefix = f"{spec.name}."
         states = {code: f"__sle_scoring_state.{prefix}{code}" for code in block.codes}
         for code, position in zip(block.codes, block.positions, strict=True):
-            source = read[position]
-            plan.prepared.append(_state(pl.col(source), schema[source]).alias(states[code]))
+            source, name = read[position], states[code]
+            if schema[source] == pl.String:
+                plan.prepared.append(_quick_state(pl.col(source)).alias(name))
+                state = _state(pl.col(source), schema[source])
+                plan.others[name] = pl.coalesce(pl.col(name), state).alias(name)
+            else:
+                plan.prepared.append(_state(pl.col(source), schema[source]).alias(name))
             plan.readable.append(pl.col(states[code]).is_not_null())
         items = _items(spec, block, states)
         masks = {
@@ -434,6 +456,18 @@ def _plan(
                 plan.later.append(pl.lit(value, types[name]).alias(name))
             elif field not in _RULED:
                 raise ValueError(f"{name} is not computed column-wise")
+        if items_too:  # each item's state, as the results' findings name it
+            for code in items.codes:
+                name = f"{prefix}{code}"
+                state = (
+                    pl.when(items.present[code])
+                    .then(pl.lit(ItemStatus.PRESENT.value))
+                    .when(items.missing[code])
+                    .then(pl.lit(ItemStatus.NOT_ASSESSED.value))
+                    .otherwise(pl.lit(ItemStatus.ABSENT.value))
+                )
+                plan.later.append(state.alias(name))
+                plan.wanted[name] = pl.String()
         if "key" in computed:
             plan.later.append(computed["key"].alias(f"{prefix}key"))
             for kind, chunks in masks.items():  # the ruled fields are asked on them
@@ -455,6 +489,7 @@ def score_columns(
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]] | None = None,
     empty: str | None = "",
+    items: bool = False,
 ) -> pl.DataFrame:
     """The record columns of ``specs`` (all in :data:`COLUMNAR`) for every row of
     ``frame``, :data:`READABLE`, and ``visit_date`` as ``YYYY-MM-DD`` (null: none).
@@ -462,24 +497,41 @@ def score_columns(
     ``read`` names the frame's columns in the order of the header ``columns`` was
     read from; ``fields`` the record fields wanted per instrument (default: all);
     ``empty`` is an empty code list (as ``as_record()``: ``""``; ``None`` leaves it
-    null, as a CSV writes both). Values are meaningless where :data:`READABLE` is
-    false: those rows are the row path's.
+    null, as a CSV writes both); ``items``: each item's state after its instrument's
+    fields (``sledai_2k.rash``: ``present``, ``absent``, ``not assessed``), as
+    ``--items`` writes them. Values are meaningless where :data:`READABLE` is false:
+    those rows are the row path's.
     """
     wanted_fields = None if fields is None else tuple((k, tuple(v)) for k, v in fields.items())
-    key = (tuple(frame.schema.items()), tuple(read), columns, tuple(specs), wanted_fields, empty)
+    key = (
+        tuple(frame.schema.items()),
+        tuple(read),
+        columns,
+        tuple(specs),
+        wanted_fields,
+        empty,
+        items,
+    )
     plan = _PLANS.get(key)
     if plan is None:
         if len(_PLANS) > 16:  # frames of many layouts: keep the newest few
             _PLANS.clear()
-        plan = _PLANS[key] = _plan(frame.schema, read, columns, specs, fields, empty)
+        plan = _PLANS[key] = _plan(frame.schema, read, columns, specs, fields, empty, items)
     visit = _dates(frame, read[columns.visit])
     readable = [
         _patient(frame, read[columns.patient]),
         visit.fill_null("") != "\0unreadable",
         *plan.readable,
     ]
-    # The states first, once: every field reads them.
-    scored = frame.with_columns(plan.prepared).select(
+    # The states first, once: every field reads them. Text in a spelling other than
+    # 1, 0 or blank is looked up in the columns that have some.
+    states = frame.with_columns(plan.prepared)
+    if plan.others:
+        unread = states.select(list(plan.others)).null_count().row(0, named=True)
+        spelled = [plan.others[name] for name, count in unread.items() if count]
+        if spelled:
+            states = states.with_columns(spelled)
+    scored = states.select(
         pl.all_horizontal(readable).alias(READABLE),
         visit.alias("visit_date"),
         *plan.later,
@@ -522,8 +574,8 @@ class Rest(NamedTuple):
 
 
 Block = Scored | Left | Rest
-#: Bytes of CSV read at a time (then to the end of the line): about 40,000 rows.
-BLOCK_BYTES = 1 << 22
+#: Bytes of CSV read at a time (then to the end of the line): about 20,000 rows.
+BLOCK_BYTES = 1 << 21
 
 # A patient identifier written as it is read: printable ASCII, no quote or comma
 # (nothing the csv module would quote), no surrounding space (nothing strip() would
@@ -564,9 +616,10 @@ def _scored_blocks(
     columns: item_csv.Columns,
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]],
+    items: bool,
 ) -> Iterator[Block]:
     names = frame.columns
-    scored = score_columns(frame, names, columns, specs, fields, empty=None)
+    scored = score_columns(frame, names, columns, specs, fields, empty=None, items=items)
     patient = pl.col(names[columns.patient])
     good = frame.select(
         patient.str.contains(_PLAIN_PATIENT).fill_null(False) & scored.get_column(READABLE)
@@ -576,7 +629,14 @@ def _scored_blocks(
             pl.int_range(first, first + frame.height, dtype=pl.Int64).alias("row"),
             frame.get_column(names[columns.patient]).alias("patient_id"),
             "visit_date",
-            *(f"{spec.name}.{field}" for spec in specs for field in fields[spec.name]),
+            *(
+                name
+                for spec in specs
+                for name in (
+                    *(f"{spec.name}.{field}" for field in fields[spec.name]),
+                    *(f"{spec.name}.{code}" for code in (spec.codes if items else ())),
+                )
+            ),
         )
         if frame.height
         else scored
@@ -607,6 +667,7 @@ def csv_blocks(
     columns: item_csv.Columns,
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]],
+    items: bool = False,
 ) -> Iterator[Block]:
     """Item-level CSV from ``stream`` (positioned after a header line of one record,
     row 1), read ``size`` bytes at a time, as :class:`Scored` and :class:`Left`
@@ -640,6 +701,6 @@ def csv_blocks(
         if frame is None or frame.height != lines or too_long:
             yield Rest(offset, number)
             return
-        yield from _scored_blocks(frame, number, columns, specs, fields)
+        yield from _scored_blocks(frame, number, columns, specs, fields, items)
         offset += len(block)
         number += lines

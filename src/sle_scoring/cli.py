@@ -1073,7 +1073,7 @@ def _columnar_allows(
 ) -> bool:
     """Whether ``--engine columnar`` reads this run; otherwise the Python engine
     does, with the same output: item-level CSV from a named UTF-8 file, written as
-    CSV, SLEDAI-2K and 2019 EULAR/ACR only, without --items, --cumulative or --bands,
+    CSV, SLEDAI-2K and 2019 EULAR/ACR only, without --cumulative or --bands,
     the header one plain first line."""
     columnar = sys.modules["sle_scoring._columnar"]
     if (
@@ -1082,7 +1082,6 @@ def _columnar_allows(
         or name is None
         or args.example
         or (args.encoding or "utf-8") != "utf-8"
-        or job.items
         or getattr(args, "cumulative", False)
         or job.settings.bands is not None
         or any(key not in columnar.COLUMNAR for key in job.settings.keys)
@@ -1102,7 +1101,9 @@ def _columnar_results(job: _Job, args: argparse.Namespace) -> Iterator[_Done]:
     fields = {key: job.settings.record_fields(key) for key in job.settings.keys}
     with open(job.columnar, "rb") as stream:
         stream.readline()  # the header, read already
-        blocks = columnar.csv_blocks(stream, job.columns, job.settings.specs, fields)
+        blocks = columnar.csv_blocks(
+            stream, job.columns, job.settings.specs, fields, items=job.items
+        )
         for block in blocks:
             if isinstance(block, columnar.Scored):
                 yield _Done(block.text, [], block.rows, block.rows, block.rows, [])
