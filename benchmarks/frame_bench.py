@@ -81,19 +81,20 @@ def run(command: list[str], repeat: int) -> Run:
     return min(runs)
 
 
-def best_wall(work: Callable[[], object], repeat: int) -> float:
-    """The fastest of ``repeat`` timed runs, after one untimed run."""
+def best(work: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """(wall, CPU) seconds of the fastest of ``repeat`` timed runs, after one untimed
+    run; CPU time counts every thread of this process."""
     work()
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         work()
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - wall, time.process_time() - cpu))
     return min(times)
 
 
-def engine(sizes: list[int], seed: int, repeat: int) -> tuple[float, float]:
-    """(1): (wall ratio at the largest size, peak memory largest / smallest)."""
+def engine(sizes: list[int], seed: int, repeat: int) -> tuple[float, float, float]:
+    """(1): (wall and CPU ratios at the largest size, peak memory largest / smallest)."""
     runs: dict[int, tuple[Run, Run]] = {}
     with tempfile.TemporaryDirectory() as directory:
         for size in sorted(sizes):
@@ -110,27 +111,29 @@ def engine(sizes: list[int], seed: int, repeat: int) -> tuple[float, float]:
             runs[size] = floor, columnar
             mib = data.stat().st_size / 2**20
             print(f"\n{size:,} item-level rows ({mib:,.1f} MiB CSV), best of {repeat}")
-            print("                                 wall s    cpu s   peak MiB   ratio wall")
+            print("                             wall s    cpu s   peak MiB  ratio wall  ratio cpu")
             for name, result in (("csv pass-through", floor), ("--engine columnar", columnar)):
                 print(
-                    f"  {name:<28} {result.wall:8.2f} {result.cpu:8.2f} {result.peak:10.1f}"
-                    f" {result.wall / floor.wall:12.2f}"
+                    f"  {name:<24} {result.wall:8.2f} {result.cpu:8.2f} {result.peak:10.1f}"
+                    f" {result.wall / floor.wall:11.2f} {result.cpu / floor.cpu:10.2f}"
                 )
     largest, smallest = max(sizes), min(sizes)
     wall = runs[largest][1].wall / runs[largest][0].wall
-    return wall, runs[largest][1].peak / runs[smallest][1].peak
+    cpu = runs[largest][1].cpu / runs[largest][0].cpu
+    return wall, cpu, runs[largest][1].peak / runs[smallest][1].peak
 
 
-def frame_score(rows: int, repeat: int) -> float:
-    """(2): frame.score time / the weighted sum's."""
+def frame_score(rows: int, repeat: int) -> tuple[float, float]:
+    """(2): frame.score time / the weighted sum's, (wall, CPU)."""
     df = table(rows)
     weighted = pl.sum_horizontal(pl.col(n).fill_null(0) * w for n, w in WEIGHTS.items())
-    floor = best_wall(lambda: df.select(weighted.alias("sum")), repeat)
-    scored = best_wall(lambda: frame.score(df), repeat)
+    floor = best(lambda: df.select(weighted.alias("sum")), repeat)
+    scored = best(lambda: frame.score(df), repeat)
     print(f"\nframe.score on a {rows:,}-row Polars frame, best of {repeat} after a warm-up")
-    print(f"  Polars weighted sum   wall {floor:8.3f} s")
-    print(f"  frame.score           wall {scored:8.3f} s   ratio {scored / floor:.1f}")
-    return scored / floor
+    print("                          wall s    cpu s")
+    for name, (wall, cpu) in (("Polars weighted sum", floor), ("frame.score", scored)):
+        print(f"  {name:<22} {wall:8.3f} {cpu:8.3f}")
+    return scored[0] / floor[0], scored[1] / max(floor[1], 1e-9)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -142,14 +145,19 @@ def main(argv: list[str] | None = None) -> None:
     options = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, polars {pl.__version__}, {os.cpu_count()} CPUs")
     print(f"command: python benchmarks/frame_bench.py {' '.join(sys.argv[1:])}".rstrip())
-    wall, memory = engine(options.sizes, options.seed, options.repeat)
-    ratio = frame_score(options.rows, options.repeat)
+    wall, cpu, memory = engine(options.sizes, options.seed, options.repeat)
+    ratio, ratio_cpu = frame_score(options.rows, options.repeat)
     largest, smallest = max(options.sizes), min(options.sizes)
     print("\nsummary")
-    print(f"  --engine columnar / csv pass-through at {largest:,} rows: {wall:.2f} (target <= 1.5)")
+    # The target is on wall time; CPU time is what a busy machine inflates least.
+    print(
+        f"  --engine columnar / csv pass-through at {largest:,} rows: {wall:.2f} wall"
+        f" (target <= 1.5), {cpu:.2f} CPU"
+    )
     print(f"  peak memory {largest:,} / {smallest:,} rows: {memory:.2f}x (target <= 1.5)")
     print(
-        f"  frame.score / Polars weighted sum at {options.rows:,} rows: {ratio:.1f} (target <= 3)"
+        f"  frame.score / Polars weighted sum at {options.rows:,} rows: {ratio:.1f} wall"
+        f" (target <= 3), {ratio_cpu:.1f} CPU"
     )
 
 

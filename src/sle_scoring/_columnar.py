@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, NamedTuple
 
 import polars as pl
@@ -226,10 +226,10 @@ def _listed(
     ]
     if len(parts) == 1:
         return parts[0] if empty is None else parts[0].fill_null(empty)
-    # (concat_str writes "" for no codes at all)
-    none = pl.sum_horizontal(masks) == 0
     joined = pl.concat_str(parts, separator=separator, ignore_nulls=True)
-    return pl.when(none).then(pl.lit(empty, pl.String)).otherwise(joined)
+    if empty == "":  # what concat_str writes for no codes at all
+        return joined
+    return pl.when(pl.sum_horizontal(masks) == 0).then(pl.lit(empty, pl.String)).otherwise(joined)
 
 
 class _Items(NamedTuple):
@@ -252,16 +252,22 @@ def _items(spec: Instrument, block: item_csv.ColumnBlock, states: Mapping[str, s
 # --- The instruments -----------------------------------------------------------------
 
 
+Stage = Callable[[str, pl.Expr], pl.Expr]
+
+
 def _sledai(
-    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None
+    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None, stage: Stage
 ) -> dict[str, pl.Expr]:
     """SLEDAI-2K's record fields: the weighted sum of the descriptors present."""
     index = sledai_2k.SLEDAI_2K
-    total = pl.sum_horizontal(
-        _zeros(),
-        *(
-            pl.when(items.present[item.code]).then(item.weight).otherwise(0)
-            for item in index.descriptors
+    total = stage(
+        "total",
+        pl.sum_horizontal(
+            _zeros(),
+            *(
+                pl.when(items.present[item.code]).then(item.weight).otherwise(0)
+                for item in index.descriptors
+            ),
         ),
     )
     complete = pl.sum_horizontal(masks["missing"]) == 0
@@ -308,7 +314,7 @@ _POINTS = 64
 
 
 def _eular(
-    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None
+    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None, stage: Stage
 ) -> dict[str, pl.Expr]:
     """The 2019 EULAR/ACR fields that need no rule, and ``key``: what the rule reads
     (Aringer 2019: the entry criterion, at least one clinical criterion, >= 10
@@ -317,8 +323,11 @@ def _eular(
     the same with every criterion not assessed present)."""
     present, missing = items.present, items.missing
     possible = {code: present[code] | missing[code] for code in present}
-    clinical, immunologic = _domain_points(present)
-    possible_clinical, possible_immunologic = _domain_points(possible)
+    found = (*_domain_points(present), *_domain_points(possible))
+    clinical, immunologic, possible_clinical, possible_immunologic = (
+        stage(name, expression)
+        for name, expression in zip(("c", "i", "pc", "pi"), found, strict=True)
+    )
     entry = eular_acr_2019.ENTRY_CRITERION.code
     key = present[entry].cast(pl.Int64) * 2 + missing[entry].cast(pl.Int64)
     for flag, points in (
@@ -407,6 +416,7 @@ class _Plan(NamedTuple):
 
     prepared: list[pl.Expr]  # the state of each item cell
     others: dict[str, pl.Expr]  # the state of a text cell in another spelling
+    staged: list[pl.Expr]  # what several fields read (masks, points), computed once
     readable: list[pl.Expr]  # the cells read here
     later: list[pl.Expr]  # the fields computed from the states
     wanted: dict[str, pl.DataType]  # the fields returned, in order
@@ -422,7 +432,7 @@ def _plan(
     empty: str | None,
     items_too: bool,
 ) -> _Plan:
-    plan = _Plan([], {}, [], [], {}, [])
+    plan = _Plan([], {}, [], [], [], {}, [])
     for spec, block in zip(specs, columns.blocks, strict=True):
         if spec.name not in COLUMNAR:
             raise ValueError(f"{spec.name} is not computed column-wise")
@@ -438,11 +448,20 @@ def _plan(
                 plan.prepared.append(_state(pl.col(source), schema[source]).alias(name))
             plan.readable.append(pl.col(states[code]).is_not_null())
         items = _items(spec, block, states)
+
+        def stage(name: str, expression: pl.Expr, prefix: str = prefix) -> pl.Expr:
+            plan.staged.append(expression.alias(f"__sle_scoring_stage.{prefix}{name}"))
+            return pl.col(f"__sle_scoring_stage.{prefix}{name}")
+
         masks = {
-            "present": _masks([items.present[code] for code in items.codes]),
-            "missing": _masks([items.missing[code] for code in items.codes]),
+            kind: [
+                stage(f"mask.{kind}.{n}", mask)
+                for n, mask in enumerate(_masks([flags[code] for code in items.codes]))
+            ]
+            for kind, flags in (("present", items.present), ("missing", items.missing))
         }
-        computed = (_sledai if spec.name == "sledai_2k" else _eular)(items, masks, empty)
+        instrument = _sledai if spec.name == "sledai_2k" else _eular
+        computed = instrument(items, masks, empty, stage)
         types = record_types(spec)
         chosen = [f"{prefix}{f}" for f in (fields or {}).get(spec.name, spec.fields)]
         plan.wanted.update({name: types[name] for name in chosen})
@@ -531,6 +550,7 @@ def score_columns(
         spelled = [plan.others[name] for name, count in unread.items() if count]
         if spelled:
             states = states.with_columns(spelled)
+    states = states.with_columns(plan.staged)
     scored = states.select(
         pl.all_horizontal(readable).alias(READABLE),
         visit.alias("visit_date"),
