@@ -11,14 +11,16 @@ column kept, in order, followed by the ``as_record()`` columns of each instrumen
 of the added columns; they are the same whatever the data (a column null in every
 row keeps its type).
 
-SLEDAI-2K and the 2019 EULAR/ACR criteria are computed column-wise from the
-instruments' own tables (:data:`sle_scoring.sledai_2k.DESCRIPTORS` weights,
+SLEDAI-2K and the 2019 EULAR/ACR criteria are computed column-wise, in Polars (a
+pandas frame or Arrow table goes in through Arrow), from the instruments' own tables
+(:data:`sle_scoring.sledai_2k.DESCRIPTORS` weights,
 :data:`sle_scoring.eular_acr_2019.CRITERIA` domains, kinds and weights); what
 depends on the classification rule (``classified``, ``could_change_verdict``,
 ``max_possible``, ``verdict``) is asked of :func:`sle_scoring.eular_acr_2019.classify`
-once per distinct combination of points, so no rule is written twice. Rows the
-column path cannot read (an unreadable cell, a blank patient, a bad date) and the
-other item-level instruments go through the row path: the cells as the CSV layout
+once per distinct input of the rule, so no rule is written twice (see
+:mod:`sle_scoring._columnar`). Rows the column path cannot read (an unreadable cell
+or one in an unusual spelling, a blank patient, a bad date) and the other
+item-level instruments go through the row path: the cells as the CSV layout
 spells them, :meth:`sle_scoring.item_csv.Columns.parse` and the registry's
 ``from_items``, exactly as the command line reads a CSV row. A row that cannot be
 scored keeps its input columns, has null scores and says why in ``error``.
