@@ -93,6 +93,16 @@ class TestSameOutputAsThePythonEngine:
         assert python == columnar
         assert python[0] == cli.EXIT_ROWS_FAILED
 
+    @pytest.mark.parametrize("cell", ["01", "+1", "-0", "2", "1.0", "Yes"])
+    def test_cells_that_look_like_numbers(self, tmp_path: Path, cell: str) -> None:
+        # Read as digits where every item cell is one digit or blank; "01" or "+1" is
+        # not a spelling of present, however a number parser reads it.
+        lines = [",".join(HEADER), *_rows(3, "1"), *_rows(2, cell), *_rows(3, "")]
+        python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode())
+        assert python == columnar
+        readable = cell in ("1.0", "Yes")  # the others are errors naming the cell
+        assert python[0] == (cli.EXIT_OK if readable else cli.EXIT_ROWS_FAILED)
+
     @pytest.mark.parametrize(
         "odd",
         [

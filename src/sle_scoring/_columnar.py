@@ -672,7 +672,8 @@ def _scored_blocks(
             yield Scored(_rendered(lines.slice(start, end - start)), end - start)
         yield Left(
             [
-                (first + row, ["" if cell is None else cell for cell in frame.row(row)])
+                # (an item cell read as a digit is that digit written)
+                (first + row, ["" if cell is None else str(cell) for cell in frame.row(row)])
                 for row in bad[:run]
             ]
         )
@@ -680,6 +681,38 @@ def _scored_blocks(
         bad = bad[run:]
     if start < frame.height:
         yield Scored(_rendered(lines.slice(start)), frame.height - start)
+
+
+def _read(block: bytes, schema: Mapping[str, pl.DataType]) -> pl.DataFrame | None:
+    """The block's cells, or None where Polars cannot read it so (a line of another
+    width, a cell that is not of the type asked for: the csv module's then)."""
+    try:
+        return pl.read_csv(io.BytesIO(block), has_header=False, schema=schema, quote_char=None)
+    except pl.exceptions.PolarsError:
+        return None
+
+
+def _digits(block: bytes, names: Sequence[str], columns: item_csv.Columns) -> pl.DataFrame | None:
+    """The block with its item cells read as small integers, when every item cell is
+    one digit or blank (most files: 1, 0, blank); None otherwise. Reading digits is
+    much cheaper than reading text. Polars would also read ``01`` or ``+1`` as 1, so
+    the cells' length is checked: the text cells' bytes, one byte per item cell not
+    blank, and the separators make up the block exactly."""
+    items = {position for block in columns.blocks for position in block.positions}
+    schema = {
+        name: pl.Int8() if position in items else pl.String() for position, name in enumerate(names)
+    }
+    frame = _read(block, schema)
+    if frame is None:
+        return None
+    text = [name for position, name in enumerate(names) if position not in items]
+    cells = [name for position, name in enumerate(names) if position in items]
+    found = frame.select(
+        pl.sum_horizontal(pl.col(text).str.len_bytes().fill_null(0)).sum(),
+        pl.sum_horizontal(pl.col(cells).is_not_null().cast(pl.Int64)).sum() if cells else 0,
+    ).row(0)
+    separators = block.count(b",") + block.count(b"\n") + block.count(b"\r")
+    return frame if sum(found) == len(block) - separators else None
 
 
 def csv_blocks(
@@ -690,7 +723,7 @@ def csv_blocks(
     items: bool = False,
 ) -> Iterator[Block]:
     """Item-level CSV from ``stream`` (positioned after a header line of one record,
-    row 1), read ``size`` bytes at a time, as :class:`Scored` and :class:`Left`
+    row 1), read :data:`BLOCK_BYTES` at a time, as :class:`Scored` and :class:`Left`
     pieces in row order, ending with a :class:`Rest` where the file holds what is
     not read here. Memory holds one block (:data:`BLOCK_BYTES`)."""
     offset = stream.tell()
@@ -706,15 +739,9 @@ def csv_blocks(
         lines = block.count(b"\n") + (not block.endswith(b"\n"))
         frame = None
         if _plain(block, lines, columns.width):
-            try:
-                frame = pl.read_csv(
-                    io.BytesIO(block),
-                    has_header=False,
-                    schema=dict.fromkeys(names, pl.String()),
-                    quote_char=None,
-                )
-            except pl.exceptions.PolarsError:  # a line of another width: the csv module's
-                frame = None
+            frame = _digits(block, names, columns)
+            if frame is None:
+                frame = _read(block, dict.fromkeys(names, pl.String()))
         # A cell longer than the csv module's limit is an error there: such a block
         # is the Python engine's (a line that long is looked for only in a block so).
         too_long = len(block) > limit and max(map(len, block.split(b"\n"))) > limit
