@@ -41,6 +41,8 @@ TEXT_CELLS: list[object] = [
 ]
 BOOL_CELLS: list[object] = [True, False, None]
 FLOAT_CELLS: list[object] = [1.0, 0.0, math.nan, None, 0.5]
+# A column null in every row (Polars and Arrow type it Null): nothing assessed.
+NULL_CELLS: list[object] = [None]
 
 
 def cell_text(value: object) -> str:
@@ -101,7 +103,8 @@ def agrees(native: Any, data: Mapping[str, Sequence[object]], names: Sequence[st
 
 @st.composite
 def item_frames(draw: st.DrawFn) -> dict[str, list[object]]:
-    """An item-level table: some item columns, each of text, boolean or float cells."""
+    """An item-level table: some item columns, each of text, boolean or float cells,
+    or null in every row."""
     length = draw(st.integers(1, 6))
     chosen = draw(st.lists(st.sampled_from(COLUMNS), unique=True, max_size=12))
     data: dict[str, list[object]] = {
@@ -118,7 +121,7 @@ def item_frames(draw: st.DrawFn) -> dict[str, list[object]]:
         "site": ["s"] * length,
     }
     for column in chosen:
-        cells = draw(st.sampled_from([TEXT_CELLS, BOOL_CELLS, FLOAT_CELLS]))
+        cells = draw(st.sampled_from([TEXT_CELLS, BOOL_CELLS, FLOAT_CELLS, NULL_CELLS]))
         data[column] = draw(st.lists(st.sampled_from(cells), min_size=length, max_size=length))
     return data
 

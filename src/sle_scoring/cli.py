@@ -24,6 +24,7 @@ import codecs
 import contextlib
 import csv
 import datetime
+import importlib
 import io
 import itertools
 import json
@@ -113,6 +114,7 @@ _SHORTCUT_FIELDS = {
     ),
 }
 _INPUT_FORMATS = ("json", "jsonl", "csv", "labs", "fhir")
+_ENGINES = ("python", "columnar")
 _OUTPUT_FORMATS = ("text", "jsonl", "csv")
 _EXTENSIONS = {
     ".json": "json",
@@ -287,6 +289,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="spread the work over N processes (0: one per CPU); the output is the "
         "same, byte for byte, as with 1",
+    )
+    run.add_argument(
+        "--engine",
+        choices=_ENGINES,
+        default="python",
+        help="python (the default): the library row by row; columnar: item-level CSV "
+        "read, scored and written column-wise with Polars (needs sle-scoring[frame]), "
+        "the same output byte for byte; what it cannot read goes row by row",
     )
     run.add_argument(
         "--no-progress",
@@ -468,6 +478,8 @@ class _Job:
     summary: bool = False  # score --summary: one time-in-state summary per patient
     ranges: reference_ranges.ReferenceRanges | None = None  # --reference-ranges
     skip: bool = False  # --skip-bad-observations
+    # --engine columnar: the CSV file it reads; None: the Python engine
+    columnar: str | None = None
 
 
 class _Done(NamedTuple):
@@ -823,7 +835,9 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 _UTF_16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")
 
 
-def _decoded(lines: Iterable[str], name: str | None, encoding: str) -> Iterator[str]:
+def _decoded(
+    lines: Iterable[str], name: str | None, encoding: str, start: tuple[int, int] = (0, 0)
+) -> Iterator[str]:
     """The text lines of the input, a UTF-8 byte-order mark left out.
 
     Input that is not text in ``encoding`` stops the run with a usage error naming
@@ -831,7 +845,7 @@ def _decoded(lines: Iterable[str], name: str | None, encoding: str) -> Iterator[
     wrongly throughout, so no row of it is scored on a guess.
     """
     where = name if name is not None else "standard input"
-    number = 0
+    number, offset = start  # the lines and bytes before these (the columnar engine's)
     if encoding != "utf-8":
         try:
             for line in lines:
@@ -849,7 +863,6 @@ def _decoded(lines: Iterable[str], name: str | None, encoding: str) -> Iterator[
                 "give the file's --encoding"
             ) from None
         return
-    offset = 0  # bytes before the line
     for line in lines:
         number += 1
         if line.isascii():  # the common case, checked in constant time
@@ -905,11 +918,11 @@ def _sniff(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
     return "jsonl", iter(seen)
 
 
-def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
+def _csv_records(lines: Iterable[str], start: int = 0) -> Iterator[tuple[int, object]]:
     """Each CSV record with its row number: the line itself when it holds no quote
     character (the csv module reads such a line as exactly one record; the worker
     reads its cells, see :func:`_read_cells`), else its cells, read here by the csv
-    module itself.
+    module itself. ``start``: the records before these (read by the columnar engine).
 
     Row numbers count records as a spreadsheet shows them (a quoted cell holding a
     line break stays in its record), blank lines included but not yielded. A record
@@ -918,7 +931,7 @@ def _csv_records(lines: Iterable[str]) -> Iterator[tuple[int, object]]:
     than lists of cells makes ``--jobs`` cheap: this process only splits the input.
     """
     source = iter(lines)
-    number = 0
+    number = start
     for line in source:
         number += 1
         if '"' not in line and ("," in line or line.strip()):  # not blank either
@@ -1225,6 +1238,7 @@ def _item_level(
 def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: IO[str]) -> int:
     if args.command == "example":
         return _write_example(args, stdout)
+    columnar = _columnar_engine() if getattr(args, "engine", "python") == "columnar" else None
     settings = _settings(args)
     _refuse_same_files(args, stdin, stdout)  # before anything is read or written
     stream, name = _open_input(args, stdin)
@@ -1266,6 +1280,7 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         output = _output_format(args, kind, stdout)
         items = getattr(args, "items", False)
         columns: Columns | None = None
+        header: list[str] = []
         if kind == "csv":
             header, rows = _csv_rows(lines)
             settings = _item_level(args, settings, header)
@@ -1318,6 +1333,8 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
             None if kind in _LAB_KINDS else ranges,  # the lab readers apply them
             args.skip_bad_observations,
         )
+        if columnar is not None and _columnar_allows(args, job, name, header):
+            job = attrs.evolve(job, columnar=name)
         return _write(args, job, rows, stdout, stderr)
 
 
@@ -1435,6 +1452,79 @@ def _lab_rows(
         problem = item.problems[0]
         raise _UsageError(f"{what} cannot be used: field {problem.field!r}: {problem.message}")
     return itertools.chain([first], read)
+
+
+def _columnar_engine() -> Any:
+    """``--engine columnar``'s module, or a usage error saying how to install it.
+
+    Imported by name here, only when asked for: a bare install has no Polars, and
+    the other commands never pay for loading it."""
+    try:
+        return importlib.import_module("sle_scoring._columnar")
+    except ImportError as error:
+        raise _UsageError(
+            f"--engine columnar needs the frame extra ({error.name or 'polars'} is not "
+            "installed): pip install 'sle-scoring[frame]', or use --engine python"
+        ) from None
+
+
+def _columnar_allows(
+    args: argparse.Namespace, job: _Job, name: str | None, header: Sequence[str]
+) -> bool:
+    """Whether ``--engine columnar`` reads this run; otherwise the Python engine
+    does, with the same output: item-level CSV from a named UTF-8 file, written as
+    CSV, SLEDAI-2K and 2019 EULAR/ACR only, without --cumulative or --bands,
+    the header one plain first line."""
+    columnar = sys.modules["sle_scoring._columnar"]
+    if (
+        job.kind != "csv"
+        or job.output != "csv"
+        or name is None
+        or args.example
+        or (args.encoding or "utf-8") != "utf-8"
+        or getattr(args, "cumulative", False)
+        or job.settings.bands is not None
+        or any(key not in columnar.COLUMNAR for key in job.settings.keys)
+    ):
+        return False
+    with open(name, "rb") as stream:
+        first = stream.readline()
+    text = first.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
+    return b'"' not in first and text.split(b",") == [cell.encode() for cell in header]
+
+
+def _columnar_results(job: _Job, args: argparse.Namespace) -> Iterator[_Done]:
+    """``--engine columnar``: the file's rows, scored column-wise where the engine
+    reads them and row by row (:func:`_process`) where it does not."""
+    assert job.columnar is not None and job.columns is not None
+    columnar = sys.modules["sle_scoring._columnar"]
+    fields = {key: job.settings.record_fields(key) for key in job.settings.keys}
+    with open(job.columnar, "rb") as stream:
+        stream.readline()  # the header, read already
+        blocks = columnar.csv_blocks(
+            stream, job.columns, job.settings.specs, fields, items=job.items
+        )
+        for block in blocks:
+            if isinstance(block, columnar.Scored):
+                yield _Done(block.text, [], block.rows, block.rows, block.rows, [])
+            elif isinstance(block, columnar.Left):
+                yield _process(job, block.rows)
+            else:  # the rest of the file, row by row
+                yield from _rest(job, args, block.offset, block.number)
+
+
+def _rest(job: _Job, args: argparse.Namespace, offset: int, number: int) -> Iterator[_Done]:
+    assert job.columnar is not None
+    with open(job.columnar, "rb") as raw:
+        raw.seek(offset)
+        stream = io.TextIOWrapper(raw, "utf-8", "surrogateescape", newline="")
+        lines = _decoded(stream, job.columnar, "utf-8", (number - 1, offset))
+        chunks = _chunks(_csv_records(lines, number - 1), _CHUNK_ROWS["csv"])
+        python = attrs.evolve(job, columnar=None)
+        if args.jobs > 1:
+            yield from _run_parallel(python, chunks, args.jobs)
+        else:
+            yield from (_process(python, chunk) for chunk in chunks)
 
 
 def _refuse_same_files(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> None:
@@ -1565,7 +1655,9 @@ def _write_rows(
     progress = _Progress(stderr, stderr.isatty() and not args.no_progress and not args.quiet)
     chunks = _chunks(rows, _CHUNK_ROWS[job.kind])
     results = (
-        _run_parallel(job, chunks, args.jobs)
+        _columnar_results(job, args)
+        if job.columnar is not None
+        else _run_parallel(job, chunks, args.jobs)
         if args.jobs > 1
         else (_process(job, chunk) for chunk in chunks)
     )

@@ -1,0 +1,188 @@
+"""``sle-scoring score --engine columnar``: the same output as the Python engine, byte
+for byte, whatever the file holds (odd rows go row by row, odd files the rest of the
+way); and a bare install never loads Polars."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from golden import record
+from sle_scoring import INSTRUMENTS, _columnar, cli
+
+OUT = Path(__file__).parent / "golden" / "out"
+SLEDAI = INSTRUMENTS["sledai_2k"].codes
+EULAR = INSTRUMENTS["eular_acr_2019"].codes
+HEADER = ["patient_id", "visit_date"] + [f"sledai_2k.{c}" for c in SLEDAI[:6]]
+HEADER += [f"eular_acr_2019.{c}" for c in EULAR[:6]]
+# The item-level golden commands (CSV input).
+ITEM_LEVEL = sorted(
+    name
+    for name in record.COMMANDS
+    if name.startswith(("visits-", "corpus_sledai", "corpus_eular"))
+)
+
+
+@pytest.mark.parametrize("name", ITEM_LEVEL)
+def test_golden_item_level_commands_with_the_columnar_engine(name: str) -> None:
+    expected = (OUT / f"{name}.txt").read_text(encoding="utf-8")
+    args = [*record.COMMANDS[name], "--engine", "columnar"]
+    assert _recorded(args) == expected
+
+
+def _recorded(args: list[str]) -> str:
+    # As golden/record.py records a command (paths relative to tests/golden).
+    done = subprocess.run(
+        [sys.executable, "-m", "sle_scoring", *record.arguments(args), "--no-progress"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    text = f"--- rc {done.returncode}\n--- stdout\n{done.stdout}--- stderr\n{done.stderr}"
+    for key, path in record._FILES.items():
+        text = text.replace(str(path), key)
+    return text
+
+
+def _both(tmp_path: Path, data: bytes, *options: str) -> tuple[tuple[int, bytes, bytes], ...]:
+    """(exit status, output bytes, error records) of each engine on ``data``."""
+    source = tmp_path / "visits.csv"
+    source.write_bytes(data)
+    found = []
+    for engine in ("python", "columnar"):
+        out, errors = tmp_path / f"{engine}.csv", tmp_path / f"{engine}.jsonl"
+        arguments = ["score", str(source), "-o", str(out), "--errors", str(errors), "-q"]
+        status = cli.main([*arguments, *options, "--engine", engine])
+        read = out.read_bytes() if out.exists() else b""
+        found.append((status, read, errors.read_bytes() if errors.exists() else b""))
+    return tuple(found)
+
+
+def _rows(count: int, cell: str = "0") -> list[str]:
+    return [
+        ",".join([f"P{n:03d}", f"2024-01-{1 + n % 28:02d}"] + [cell] * (len(HEADER) - 2))
+        for n in range(count)
+    ]
+
+
+class TestSameOutputAsThePythonEngine:
+    """Every row scored or reported as the Python engine does, in the same order."""
+
+    def test_plain_rows(self, tmp_path: Path) -> None:
+        lines = [",".join(HEADER), *_rows(5, "1"), *_rows(5, ""), *_rows(5, "0")]
+        python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode())
+        assert python == columnar
+        assert python[1].count(b"\r\n") == 1 + 15  # the header and every row, scored
+
+    def test_odd_rows_go_row_by_row(self, tmp_path: Path) -> None:
+        lines = [",".join(HEADER), *_rows(3)]
+        lines.append(",".join(["=cmd", "2024-01-01"] + ["1"] * (len(HEADER) - 2)))  # a formula
+        lines.append(",".join([" P9 ", "2024-01-01"] + [" Yes "] * (len(HEADER) - 2)))
+        lines.append(",".join(["P10", "2024-02-30"] + ["0"] * (len(HEADER) - 2)))  # bad date
+        lines.append(",".join(["", ""] + ["maybe"] * (len(HEADER) - 2)))  # no patient, bad cells
+        lines.extend(_rows(3, "1"))
+        python, columnar = _both(tmp_path, ("\r\n".join(lines) + "\r\n").encode())
+        assert python == columnar
+        assert python[0] == cli.EXIT_ROWS_FAILED
+
+    @pytest.mark.parametrize("cell", ["01", "+1", "-0", "2", "1.0", "Yes"])
+    def test_cells_that_look_like_numbers(self, tmp_path: Path, cell: str) -> None:
+        # Read as digits where every item cell is one digit or blank; "01" or "+1" is
+        # not a spelling of present, however a number parser reads it.
+        lines = [",".join(HEADER), *_rows(3, "1"), *_rows(2, cell), *_rows(3, "")]
+        python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode())
+        assert python == columnar
+        readable = cell in ("1.0", "Yes")  # the others are errors naming the cell
+        assert python[0] == (cli.EXIT_OK if readable else cli.EXIT_ROWS_FAILED)
+
+    @pytest.mark.parametrize(
+        "odd",
+        [
+            '"P1",2024-01-01' + ",0" * 12,  # a quoted cell
+            "",  # a blank line
+            "P1,2024-01-01,0",  # too few cells
+            "P1,2024-01-01" + ",0" * 13,  # too many
+        ],
+    )
+    def test_odd_files_go_the_rest_of_the_way_row_by_row(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str
+    ) -> None:
+        monkeypatch.setattr(_columnar, "BLOCK_BYTES", 200)  # several blocks before the odd line
+        lines = [",".join(HEADER), *_rows(12), odd, *_rows(4, "1")]
+        python, columnar = _both(tmp_path, ("\n".join(lines)).encode())  # no final line break
+        assert python == columnar
+
+    def test_bytes_not_utf_8_stop_the_run_as_in_the_python_engine(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(_columnar, "BLOCK_BYTES", 200)
+        lines = [",".join(HEADER).encode(), *(row.encode() for row in _rows(12))]
+        lines.append(b"P\xe9," + b",".join([b"2024-01-01"] + [b"0"] * 12))
+        python, columnar = _both(tmp_path, b"\n".join(lines) + b"\n")
+        assert python == columnar
+        assert python[0] == cli.EXIT_USAGE
+        messages = capsys.readouterr().err.splitlines()
+        assert len(messages) == 2
+        assert messages[0] == messages[1]  # the same line and offset
+
+    def test_a_bom_and_default_fields(self, tmp_path: Path) -> None:
+        lines = [",".join(HEADER), *_rows(4, "1")]
+        data = b"\xef\xbb\xbf" + ("\n".join(lines) + "\n").encode()
+        assert len(set(_both(tmp_path, data))) == 1
+        assert len(set(_both(tmp_path, data, "--instrument", "eular_acr_2019"))) == 1
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.lists(
+            st.lists(st.sampled_from(["0", "1", "", "yes", "N", " 1", "x", "NA"]), min_size=12),
+            min_size=1,
+            max_size=8,
+        ),
+        st.lists(st.sampled_from(["P1", "P2", "", " P3", "+1"]), min_size=8, max_size=8),
+    )
+    def test_generated_files(self, cells: list[list[str]], patients: list[str]) -> None:
+        lines = [",".join(HEADER)]
+        for patient, row in zip(patients, cells, strict=False):
+            lines.append(",".join([patient, "2024-03-01", *row[:12]]))
+        with tempfile.TemporaryDirectory() as directory:
+            python, columnar = _both(Path(directory), ("\n".join(lines) + "\n").encode())
+        assert python == columnar
+
+
+def test_without_the_frame_extra_a_usage_error_names_it(tmp_path: Path) -> None:
+    source = tmp_path / "visits.csv"
+    source.write_text(",".join(HEADER) + "\n" + "\n".join(_rows(2)) + "\n", encoding="utf-8")
+    program = (
+        "import sys; sys.modules['polars'] = None\n"  # as if Polars were not installed
+        "from sle_scoring.cli import main\n"
+        f"sys.exit(main(['score', {str(source)!r}, '--engine', 'columnar']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == cli.EXIT_USAGE
+    assert "pip install 'sle-scoring[frame]'" in done.stderr
+    assert done.stdout == ""
+
+
+def test_the_python_engine_never_loads_a_frame_library(tmp_path: Path) -> None:
+    source = tmp_path / "visits.csv"
+    source.write_text(",".join(HEADER) + "\n" + "\n".join(_rows(2)) + "\n", encoding="utf-8")
+    program = (
+        "import sys\n"
+        "from sle_scoring.cli import main\n"
+        f"main(['score', {str(source)!r}, '-o', {str(tmp_path / 'out.csv')!r}, '-q'])\n"
+        "print(sorted(m for m in ('polars', 'narwhals', 'pandas', 'pyarrow') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n"
