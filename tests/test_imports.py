@@ -112,7 +112,8 @@ def _call_time_imports() -> set[str]:
 
 def test_the_one_call_time_import_is_the_catalogues() -> None:
     # The one documented lazy import: _catalogue.load, of the instrument modules
-    # (the registry's list) and of the report (the plot extra).
+    # (the registry's list), of the report (the plot extra) and of the columnar
+    # engine (the frame extra).
     assert _call_time_imports() == {"sle_scoring._catalogue"}
 
 

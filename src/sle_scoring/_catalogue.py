@@ -11,7 +11,9 @@ used for two things, both documented here:
   only when first asked for, once :mod:`sle_scoring` itself is imported;
 - :mod:`sle_scoring.report`, by the report command
   (:mod:`sle_scoring._report_command`): it needs the plot extra (matplotlib, about
-  a second to load), which only ``sle-scoring report`` pays for.
+  a second to load), which only ``sle-scoring report`` pays for;
+- :mod:`sle_scoring._columnar`, by ``sle-scoring score --engine columnar``: it needs
+  the frame extra (Polars), which a bare install does not have.
 
 This module imports no other module of the package, so the lowest layers can ask
 it for item codes. :mod:`sle_scoring._registry` describes an instrument
@@ -48,7 +50,7 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
 )
 
 #: The modules :func:`load` imports: the instrument modules and the report.
-_LOADABLE = frozenset(module for module, _ in _ENTRIES) | {"report"}
+_LOADABLE = frozenset(module for module, _ in _ENTRIES) | {"report", "_columnar"}
 
 
 class Entry(Protocol):

@@ -24,7 +24,6 @@ import codecs
 import contextlib
 import csv
 import datetime
-import importlib
 import io
 import itertools
 import json
@@ -44,6 +43,7 @@ import attrs
 
 from . import (
     __version__,
+    _catalogue,
     _output,
     _report_command,
     batch,
@@ -1460,7 +1460,7 @@ def _columnar_engine() -> Any:
     Imported by name here, only when asked for: a bare install has no Polars, and
     the other commands never pay for loading it."""
     try:
-        return importlib.import_module("sle_scoring._columnar")
+        return _catalogue.load("_columnar")
     except ImportError as error:
         raise _UsageError(
             f"--engine columnar needs the frame extra ({error.name or 'polars'} is not "
