@@ -9,6 +9,7 @@ import datetime
 import importlib.util
 import random
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,43 @@ def test_the_benchmark_runs() -> None:
     # Its records are valid and scored at every visit (3 monthly visits: 3 cases).
     patient = bench.build("P", bench.raw_record(3, 1))
     assert len(batch.score_patient(1, patient, batch.Settings())) == 3
+
+
+# Censored laboratory results (">200", "<10") are undecided against some cut-offs and
+# limits; the fast path keeps what a definition answered, so undecided answers must be
+# kept apart from the negatives there as in the plain path.
+# (code, unit, limit field, limits, values around the cut-offs and limits)
+_CENSORED: list[tuple[str, str, str | None, list[Decimal], list[str]]] = [
+    ("anti_dsdna", "IU/mL", "upper_limit", [Decimal(30), Decimal(100)], ["4", "30", "200"]),
+    ("c3", "g/L", "lower_limit", [Decimal("0.9")], ["0.5", "0.9", "1.2"]),
+    ("platelet_count", "10*3/uL", None, [], ["50", "100", "150"]),
+    ("urine_protein_24h", "g/(24.h)", None, [], ["0.3", "0.5", "2"]),
+]
+
+
+@st.composite
+def censored_records(draw: st.DrawFn) -> Patient:
+    start = datetime.date(2024, 1, 1)
+    observations = [Observation("ana", "1:160", date=start)]
+    for _ in range(draw(st.integers(min_value=1, max_value=8))):
+        code, unit, limit, limits, numbers = draw(st.sampled_from(_CENSORED))
+        sign = draw(st.sampled_from(["<", ">", "<=", ">=", ""]))
+        month = draw(st.integers(min_value=0, max_value=4))
+        bound = draw(st.sampled_from(limits)) if limit else None
+        observations.append(
+            Observation(
+                code,
+                f"{sign}{draw(st.sampled_from(numbers))}",
+                date=start + datetime.timedelta(days=30 * month),
+                unit=unit,
+                lower_limit=bound if limit == "lower_limit" else None,
+                upper_limit=bound if limit == "upper_limit" else None,
+            )
+        )
+    return Patient("censored", observations)
+
+
+@settings(max_examples=40, deadline=None)
+@given(censored_records())
+def test_censored_values_at_every_visit_as_on_their_own(patient: Patient) -> None:
+    _same(patient, batch.Settings(instruments=EVERY))
