@@ -175,7 +175,11 @@ def _patient(frame: pl.DataFrame, column: str) -> pl.Expr:
     printable character that is not a space (so Python's strip leaves it non-blank)."""
     if frame.schema[column] != pl.String:
         return pl.lit(False)
-    return pl.col(column).str.contains(r"[!-~]").fill_null(False)
+    return pl.col(column).str.contains_any(_PRINTABLE).fill_null(False)
+
+
+# Printable ASCII but the space: ! to ~.
+_PRINTABLE = [chr(code) for code in range(ord("!"), ord("~") + 1)]
 
 
 # --- Keys and what they stand for ----------------------------------------------------
