@@ -206,30 +206,26 @@ def _decode(codes: Sequence[str], key: int) -> tuple[list[str], list[str]]:
     return present, missing
 
 
-def _sledai_parts(spec: Instrument, present: list[str], missing: list[str]) -> tuple[int, ...]:
-    """SLEDAI-2K's number of some descriptors: their total; the total is the sum of
+def _sledai_parts(present: list[str], missing: list[str]) -> tuple[int, ...]:
+    """SLEDAI-2K's number of some descriptors: their total (the registry's
+    ``from_items``, :func:`sle_scoring.sledai_2k.score`); the total is the sum of
     the weights present (Gladman 2002), so a row's is the sum of its keys'."""
-    assert spec.from_items is not None
-    record = spec.from_items(present, not_assessed=missing).as_record()
-    return (_integer(record["sledai_2k.total"]),)
+    return (sledai_2k.score(present, not_assessed=missing).total,)
 
 
-def _eular_parts(spec: Instrument, present: list[str], missing: list[str]) -> tuple[int, ...]:
+def _eular_parts(present: list[str], missing: list[str]) -> tuple[int, ...]:
     """The 2019 EULAR/ACR numbers of some whole domains: clinical points,
     immunologic points, and the same were every criterion not assessed present."""
-    assert spec.from_items is not None
-    found = spec.from_items(present, not_assessed=missing).as_record()
-    possible = spec.from_items([*present, *missing], not_assessed=()).as_record()
-    return tuple(
-        _integer(record[f"eular_acr_2019.{kind}_points"])
-        for record in (found, possible)
-        for kind in ("clinical", "immunologic")
-    )
+    return (*_points(tuple(present), tuple(missing)), *_points((*present, *missing)))
 
 
-def _integer(value: RecordValue) -> int:
-    assert isinstance(value, int)
-    return value
+@functools.cache
+def _points(present: tuple[str, ...], missing: tuple[str, ...] = ()) -> tuple[int, int]:
+    """(clinical, immunologic) points of a classification (the registry's
+    ``from_items``, :func:`sle_scoring.eular_acr_2019.classify`; remembered: many
+    keys are the same were every criterion not assessed present)."""
+    found = eular_acr_2019.classify(present, not_assessed=missing)
+    return found.clinical_points, found.immunologic_points
 
 
 # Each instrument's numbers of a key, and what gives them.
@@ -249,7 +245,7 @@ def _key_table(spec: Instrument, codes: tuple[str, ...]) -> _Key:
     masks: list[int] = []
     for key in range(3 ** len(codes)):
         found, absent = _decode(codes, key)
-        numbers = parts(spec, found, absent)
+        numbers = parts(found, absent)
         assert all(0 <= n < 1 << _BITS for n in numbers)
         packed.append(sum(n << (_BITS * number) for number, n in enumerate(numbers)))
         masks.append(sum(place[c] for c in found) + width * sum(place[c] for c in absent))
