@@ -18,6 +18,7 @@ Needs the frame extra. Usage::
 
     python benchmarks/frame_bench.py                          # 10,000 and 1,000,000
     python benchmarks/frame_bench.py --sizes 1000 20000 --rows 20000   # quicker
+    python benchmarks/frame_bench.py --frame-only                 # (2) alone
 """
 
 from __future__ import annotations
@@ -123,6 +124,15 @@ def engine(sizes: list[int], seed: int, repeat: int) -> tuple[float, float, floa
     return wall, cpu, runs[largest][1].peak / runs[smallest][1].peak
 
 
+# The text columns frame.score adds: their distinct values say what a dictionary
+# (categorical) column of them would hold.
+TEXTS = [
+    f"{name}.{field}"
+    for name in frame.DEFAULT_INSTRUMENTS
+    for field in ("present", "not_assessed", "verdict")
+]
+
+
 def frame_score(rows: int, repeat: int) -> tuple[float, float]:
     """(2): frame.score time / the weighted sum's, (wall, CPU)."""
     df = table(rows)
@@ -133,6 +143,10 @@ def frame_score(rows: int, repeat: int) -> tuple[float, float]:
     print("                          wall s    cpu s")
     for name, (wall, cpu) in (("Polars weighted sum", floor), ("frame.score", scored)):
         print(f"  {name:<22} {wall:8.3f} {cpu:8.3f}")
+    distinct = frame.score(df).select(pl.col(TEXTS).n_unique()).row(0, named=True)
+    print("  distinct values of the text columns:")
+    for name, count in distinct.items():
+        print(f"    {name:<30} {count:>10,}")
     return scored[0] / floor[0], scored[1] / max(floor[1], 1e-9)
 
 
@@ -142,19 +156,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="frame.score rows")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (best)")
+    parser.add_argument("--frame-only", action="store_true", help="only (2), frame.score")
     options = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, polars {pl.__version__}, {os.cpu_count()} CPUs")
     print(f"command: python benchmarks/frame_bench.py {' '.join(sys.argv[1:])}".rstrip())
-    wall, cpu, memory = engine(options.sizes, options.seed, options.repeat)
+    print(f"load average at the start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    if not options.frame_only:
+        wall, cpu, memory = engine(options.sizes, options.seed, options.repeat)
     ratio, ratio_cpu = frame_score(options.rows, options.repeat)
     largest, smallest = max(options.sizes), min(options.sizes)
     print("\nsummary")
+    print(f"  load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     # The target is on wall time; CPU time is what a busy machine inflates least.
-    print(
-        f"  --engine columnar / csv pass-through at {largest:,} rows: {wall:.2f} wall"
-        f" (target <= 1.5), {cpu:.2f} CPU"
-    )
-    print(f"  peak memory {largest:,} / {smallest:,} rows: {memory:.2f}x (target <= 1.5)")
+    if not options.frame_only:
+        print(
+            f"  --engine columnar / csv pass-through at {largest:,} rows: {wall:.2f} wall"
+            f" (target <= 1.5), {cpu:.2f} CPU"
+        )
+        print(f"  peak memory {largest:,} / {smallest:,} rows: {memory:.2f}x (target <= 1.5)")
     print(
         f"  frame.score / Polars weighted sum at {options.rows:,} rows: {ratio:.1f} wall"
         f" (target <= 3), {ratio_cpu:.1f} CPU"

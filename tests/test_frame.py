@@ -41,6 +41,9 @@ TEXT_CELLS: list[object] = [
 ]
 BOOL_CELLS: list[object] = [True, False, None]
 FLOAT_CELLS: list[object] = [1.0, 0.0, math.nan, None, 0.5]
+# Integers (Polars and Arrow: an integer column; pandas: floats where one is None),
+# with ones the row path cannot read, one past what a small integer holds.
+INT_CELLS: list[object] = [1, 0, None, 2, -1, 40000]
 # A column null in every row (Polars and Arrow type it Null): nothing assessed.
 NULL_CELLS: list[object] = [None]
 
@@ -103,8 +106,8 @@ def agrees(native: Any, data: Mapping[str, Sequence[object]], names: Sequence[st
 
 @st.composite
 def item_frames(draw: st.DrawFn) -> dict[str, list[object]]:
-    """An item-level table: some item columns, each of text, boolean or float cells,
-    or null in every row."""
+    """An item-level table: some item columns, each of text, boolean, float or
+    integer cells, or null in every row."""
     length = draw(st.integers(1, 6))
     chosen = draw(st.lists(st.sampled_from(COLUMNS), unique=True, max_size=12))
     data: dict[str, list[object]] = {
@@ -121,7 +124,7 @@ def item_frames(draw: st.DrawFn) -> dict[str, list[object]]:
         "site": ["s"] * length,
     }
     for column in chosen:
-        cells = draw(st.sampled_from([TEXT_CELLS, BOOL_CELLS, FLOAT_CELLS, NULL_CELLS]))
+        cells = draw(st.sampled_from([TEXT_CELLS, BOOL_CELLS, FLOAT_CELLS, INT_CELLS, NULL_CELLS]))
         data[column] = draw(st.lists(st.sampled_from(cells), min_size=length, max_size=length))
     return data
 
@@ -148,7 +151,10 @@ class TestAgreesWithTheRowPath:
         for native in native_frames(data):
             scored = frame.score(native, ignore_unknown=True)
             assert type(scored) is type(native)
-            agrees(scored, data, frame.DEFAULT_INSTRUMENTS)
+            # The cells as the frame holds them (pandas: 2.0 in a column of integers
+            # and None).
+            held = nw.from_native(native, eager_only=True).to_dict(as_series=False)
+            agrees(scored, held, frame.DEFAULT_INSTRUMENTS)
 
     @settings(max_examples=60)
     @given(item_frames())
@@ -200,6 +206,25 @@ class TestValues:
         assert row["sledai_2k.total"] == 4 + 2  # arthritis 4, low complement 2
         assert row["sledai_2k.complete"] is False  # 21 descriptors have no column
         assert row["sledai_2k.present"] == "arthritis low_complement"
+
+    def test_small_integer_cells(self) -> None:
+        # 1 present, 0 absent, null not assessed; 2 is no cell spelling: an error.
+        native = polars.DataFrame(
+            {
+                "patient_id": ["P1", "P2", "P3"],
+                "visit_date": ["2024-01-10"] * 3,
+                "arthritis": [1, 2, None],
+                "rash": [1, 0, 0],
+            },
+            schema_overrides={"arthritis": polars.Int8, "rash": polars.Int8},
+        )
+        first, second, third = rows_of(frame.score(native, ["sledai_2k"]))
+        assert first["sledai_2k.total"] == 4 + 2  # arthritis 4, rash 2
+        assert second["sledai_2k.total"] is None
+        assert "field 'arthritis'" in second["error"]
+        assert "(got '2')" in second["error"]
+        assert third["sledai_2k.total"] == 0
+        assert "arthritis" in third["sledai_2k.not_assessed"].split()
 
     def test_eular_highest_per_domain(self) -> None:
         native = pyarrow.table(

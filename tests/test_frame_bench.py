@@ -9,16 +9,29 @@ from pathlib import Path
 SCRIPT = Path(__file__).parents[1] / "benchmarks" / "frame_bench.py"
 
 
-def test_the_benchmark_runs_and_reports_every_target() -> None:
+def _run(*arguments: str) -> tuple[str, list[str]]:
+    """(everything printed, the names of the summary's lines)."""
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--sizes", "100", "300", "--rows", "500"],
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, str(SCRIPT), *arguments], capture_output=True, text=True, check=True
     )
     summary = done.stdout.split("\nsummary\n")[1].splitlines()
-    assert [line.split(":")[0].strip() for line in summary] == [
+    return done.stdout, [line.split(":")[0].strip() for line in summary]
+
+
+def test_the_benchmark_runs_and_reports_every_target() -> None:
+    _, summary = _run("--sizes", "100", "300", "--rows", "500")
+    assert summary == [
+        "load average at the end",
         "--engine columnar / csv pass-through at 300 rows",
         "peak memory 300 / 100 rows",
         "frame.score / Polars weighted sum at 500 rows",
     ]
+
+
+def test_frame_only_reports_frame_score_and_its_text_columns() -> None:
+    printed, summary = _run("--frame-only", "--rows", "500")
+    assert summary == [
+        "load average at the end",
+        "frame.score / Polars weighted sum at 500 rows",
+    ]
+    assert "sledai_2k.not_assessed" in printed.split("distinct values")[1]

@@ -2,13 +2,19 @@
 
 Needs the ``frame`` extra (Polars); a bare install never imports this module. It is
 what :func:`sle_scoring.frame.score` and ``sle-scoring score --engine columnar``
-compute with. Everything comes from the instruments' own tables: the item states
-as :func:`sle_scoring.item_csv.cell_state` reads a cell, SLEDAI-2K's descriptor
-weights (:data:`sle_scoring.sledai_2k.DESCRIPTORS`), the EULAR/ACR domains, kinds
-and weights (:data:`sle_scoring.eular_acr_2019.CRITERIA`). What the classification
-rule decides (``classified``, ``could_change_verdict``, ``max_possible``,
-``verdict``) is asked of :func:`sle_scoring.eular_acr_2019.classify` once per
-distinct combination of points, so no rule is written twice.
+compute with. No rule is written here: each cell is read as
+:func:`sle_scoring.item_csv.cell_state` reads it, into a digit (0 absent, 1 present,
+2 not assessed); the digits of a few neighbouring items make one integer key per
+row; and what a key stands for is asked of the instrument's own ``from_items``
+(SLEDAI-2K's total, the EULAR/ACR clinical and immunologic points, were every
+criterion not assessed present too), once per key, kept in tables that every row
+looks its keys up in. The items of a key are never split across an EULAR/ACR
+domain (:data:`sle_scoring.eular_acr_2019.CRITERIA`), so the points of a row are
+the sum of its keys' points (Aringer 2019: "only the highest criterion [of a
+domain] is counted"; the domains are added up). What the classification rule
+decides (``classified``, ``could_change_verdict``, ``max_possible``, ``verdict``)
+is asked of :func:`sle_scoring.eular_acr_2019.classify` once per distinct input of
+the rule.
 
 A row is *readable* when every cell reads here as the row path reads it; the
 others (an unreadable cell, a blank patient, a bad date) are left to the row path,
@@ -19,7 +25,9 @@ a diagnosis.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, NamedTuple
 
@@ -48,8 +56,10 @@ COLUMNAR = ("sledai_2k", "eular_acr_2019")
 #: The column of :func:`score_columns` saying whether a row was read here.
 READABLE = "__sle_scoring_readable"
 
-_PRESENT, _ABSENT, _NOT_ASSESSED = 1, 0, 2
-# Cell text -> state, for the spellings of item_csv in lower, upper and title case.
+# A cell's digit (item_csv's states).
+_ABSENT, _PRESENT, _NOT_ASSESSED = 0, 1, 2
+_STATES = (ItemStatus.ABSENT.value, ItemStatus.PRESENT.value, ItemStatus.NOT_ASSESSED.value)
+# Cell text -> digit, for the spellings of item_csv in lower, upper and title case.
 _SPELLINGS: dict[str, int] = {
     variant: state
     for state, spellings in (
@@ -60,8 +70,11 @@ _SPELLINGS: dict[str, int] = {
     for spelling in spellings
     for variant in (spelling, spelling.upper(), spelling.title())
 }
-# Item codes are packed into bit masks, this many to a look-up table of code lists.
-_CHUNK = 12
+# At most this many items make one key (a number in base 3 below 3**6 = 729).
+_CHUNK = 6
+# The numbers a key's table gives are packed into one integer, this many bits each:
+# every sum of them over a row's keys stays below 2**7 (SLEDAI-2K 105 at most).
+_BITS = 7
 # Record fields that are None in every item-level record but hold a number at the
 # evidence level; every other field that is None at item level holds a date string.
 _INTEGER_WHEN_SET = frozenset({"window_days"})
@@ -85,46 +98,19 @@ def record_types(spec: Instrument) -> dict[str, pl.DataType]:
 # --- Reading cells ------------------------------------------------------------------
 
 
-def _state(cell: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """The item state of each cell (1 present, 0 absent, 2 not assessed, null
-    unreadable), as :func:`sle_scoring.item_csv.cell_state` reads one cell."""
-    if dtype == pl.Null:  # a column null in every row: nothing assessed
-        return pl.lit(_NOT_ASSESSED, pl.Int8)
-    if isinstance(dtype, (pl.Categorical, pl.Enum)):
-        return _state(cell.cast(pl.String), pl.String())
-    if dtype == pl.String:
-        # The spellings as written most often, looked up as they are; a cell spelled
-        # otherwise (surrounding spaces, mixed case) or unreadable is null here and
-        # its row is the row path's, which reads it.
-        return cell.fill_null("").replace_strict(
-            list(_SPELLINGS), list(_SPELLINGS.values()), default=None, return_dtype=pl.Int8
-        )
-    if dtype == pl.Boolean:
-        return (
-            pl.when(cell.is_null())
-            .then(_NOT_ASSESSED)
-            .when(cell)
-            .then(_PRESENT)
-            .otherwise(_ABSENT)
-            .cast(pl.Int8)
-        )
-    if dtype.is_numeric():
-        missing = cell.is_null() | (cell.is_nan() if dtype.is_float() else pl.lit(False))
-        return (
-            pl.when(missing)
-            .then(_NOT_ASSESSED)
-            .when(cell == 1)
-            .then(_PRESENT)
-            .when(cell == 0)
-            .then(_ABSENT)
-            .cast(pl.Int8)
-        )
-    return pl.lit(None, pl.Int8)  # any other type: every row through the row path
+def _text_state(cell: pl.Expr) -> pl.Expr:
+    """The digit of a text cell (null: unreadable here), as
+    :func:`sle_scoring.item_csv.cell_state` reads it: the spellings as written
+    most often, looked up as they are; a cell spelled otherwise (surrounding
+    spaces, mixed case) or unreadable is null, and its row is the row path's."""
+    return cell.fill_null("").replace_strict(
+        list(_SPELLINGS), list(_SPELLINGS.values()), default=None, return_dtype=pl.Int16
+    )
 
 
 def _quick_state(cell: pl.Expr) -> pl.Expr:
-    """The state of a text cell written ``1``, ``0`` or blank (null otherwise): most
-    cells, compared as they are, without a look-up (:func:`_state` reads the rest)."""
+    """The digit of a text cell written ``1``, ``0`` or blank (null otherwise): most
+    cells, compared as they are, without a look-up (:func:`_text_state` reads the rest)."""
     return (
         pl.when(cell.is_null())
         .then(_NOT_ASSESSED)
@@ -132,8 +118,26 @@ def _quick_state(cell: pl.Expr) -> pl.Expr:
         .then(_ABSENT)
         .when(cell == "1")
         .then(_PRESENT)
-        .cast(pl.Int8)
+        .cast(pl.Int16)
     )
+
+
+def _cell(cell: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr | None]:
+    """(digit, readable) of a cell that is not text, as ``cell_state`` reads the
+    cell's CSV spelling; ``readable`` None: every cell of the type reads (an
+    integer cell is checked with the others, by :func:`score_columns`). The digit
+    is meaningless where the cell is unreadable."""
+    if dtype == pl.Null:  # a column null in every row: nothing assessed
+        return pl.lit(_NOT_ASSESSED, pl.Int16), None
+    if dtype == pl.Boolean:
+        return cell.cast(pl.Int16).fill_null(_NOT_ASSESSED), None
+    if dtype.is_integer():
+        return cell.cast(pl.Int16, strict=False).fill_null(_NOT_ASSESSED), None
+    if dtype.is_float():
+        missing = cell.is_null() | cell.is_nan()
+        digit = pl.when(missing).then(_NOT_ASSESSED).when(cell == 1).then(_PRESENT)
+        return digit.otherwise(_ABSENT).cast(pl.Int16), missing | (cell == 0) | (cell == 1)
+    return pl.lit(_ABSENT, pl.Int16), pl.lit(False)  # any other type: the row path's
 
 
 def _dates(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -171,82 +175,159 @@ def _patient(frame: pl.DataFrame, column: str) -> pl.Expr:
     printable character that is not a space (so Python's strip leaves it non-blank)."""
     if frame.schema[column] != pl.String:
         return pl.lit(False)
-    return pl.col(column).str.contains(r"[!-~]").fill_null(False)
+    return pl.col(column).str.contains_any(_PRINTABLE).fill_null(False)
 
 
-# --- Code lists as look-ups ----------------------------------------------------------
+# Printable ASCII but the space: ! to ~.
+_PRINTABLE = [chr(code) for code in range(ord("!"), ord("~") + 1)]
 
 
-def _zeros() -> pl.Expr:
-    """A column of zeros: what a sum of literals (no item columns) starts from, so
-    that it is a column, not one value."""
-    return pl.repeat(0, pl.len(), dtype=pl.Int32)
+# --- Keys and what they stand for ----------------------------------------------------
 
 
-def _masks(flags: Sequence[pl.Expr]) -> list[pl.Expr]:
-    """``flags`` (in table order) packed into integers of :data:`_CHUNK` bits."""
-    masks = []
-    for start in range(0, len(flags), _CHUNK):
-        mask = _zeros()
-        for bit, flag in enumerate(flags[start : start + _CHUNK]):
-            mask = mask + pl.when(flag).then(1 << bit).otherwise(0)
-        masks.append(mask)
-    return masks
+class _Key(NamedTuple):
+    """What the key of some of an instrument's codes stands for, by key (the key:
+    each code's digit, the first code's the lowest, in base 3)."""
+
+    packed: pl.Series  # the numbers of _PARTS, _BITS bits each
+    masks: pl.Series  # the codes present, as bits by place in the table, then not assessed
 
 
-def _table(chunk: tuple[str, ...], separator: str) -> pl.Series:
-    """The text of every combination of ``chunk``'s codes, by bit mask (null: none)."""
-    found = _TABLES.get((chunk, separator))
-    if found is None:
-        found = _TABLES[(chunk, separator)] = pl.Series(
-            [
-                separator.join(code for bit, code in enumerate(chunk) if combination >> bit & 1)
-                or None
-                for combination in range(1 << len(chunk))
-            ],
-            dtype=pl.String,
-        )
-    return found
+def _decode(codes: Sequence[str], key: int) -> tuple[list[str], list[str]]:
+    """(present, not assessed) codes of ``key``."""
+    present: list[str] = []
+    missing: list[str] = []
+    for code in codes:
+        key, digit = divmod(key, 3)
+        if digit == _PRESENT:
+            present.append(code)
+        elif digit == _NOT_ASSESSED:
+            missing.append(code)
+    return present, missing
 
 
-_TABLES: dict[tuple[tuple[str, ...], str], pl.Series] = {}
+def _sledai_parts(present: list[str], missing: list[str]) -> tuple[int, ...]:
+    """SLEDAI-2K's number of some descriptors: their total (the registry's
+    ``from_items``, :func:`sle_scoring.sledai_2k.score`); the total is the sum of
+    the weights present (Gladman 2002), so a row's is the sum of its keys'."""
+    return (sledai_2k.score(present, not_assessed=missing).total,)
 
 
-def _listed(
-    masks: Sequence[pl.Expr], codes: Sequence[str], separator: str, empty: str | None
-) -> pl.Expr:
-    """The codes whose bit is set, in table order, joined by ``separator`` (none:
-    ``empty``): each chunk's text looked up in a table of every combination, then
-    joined."""
-    parts = [
-        pl.lit(_table(tuple(codes[number * _CHUNK : (number + 1) * _CHUNK]), separator)).gather(
-            mask
-        )
-        for number, mask in enumerate(masks)
+def _eular_parts(present: list[str], missing: list[str]) -> tuple[int, ...]:
+    """The 2019 EULAR/ACR numbers of some whole domains: clinical points,
+    immunologic points, and the same were every criterion not assessed present."""
+    return (*_points(tuple(present), tuple(missing)), *_points((*present, *missing)))
+
+
+@functools.cache
+def _points(present: tuple[str, ...], missing: tuple[str, ...] = ()) -> tuple[int, int]:
+    """(clinical, immunologic) points of a classification (the registry's
+    ``from_items``, :func:`sle_scoring.eular_acr_2019.classify`; remembered: many
+    keys are the same were every criterion not assessed present)."""
+    found = eular_acr_2019.classify(present, not_assessed=missing)
+    return found.clinical_points, found.immunologic_points
+
+
+# Each instrument's numbers of a key, and what gives them.
+_PARTS: dict[str, tuple[tuple[str, ...], Callable[..., tuple[int, ...]]]] = {
+    "sledai_2k": (("total",), _sledai_parts),
+    "eular_acr_2019": (("c", "i", "pc", "pi"), _eular_parts),
+}
+
+
+@functools.cache
+def _key_table(spec: Instrument, codes: tuple[str, ...]) -> _Key:
+    """:class:`_Key` of ``codes`` (some of ``spec``'s, in table order), every key."""
+    _, parts = _PARTS[spec.name]
+    place = {code: 1 << bit for bit, code in enumerate(spec.codes)}
+    width = 1 << len(spec.codes)
+    packed: list[int] = []
+    masks: list[int] = []
+    for key in range(3 ** len(codes)):
+        found, absent = _decode(codes, key)
+        numbers = parts(found, absent)
+        assert all(0 <= n < 1 << _BITS for n in numbers)
+        packed.append(sum(n << (_BITS * number) for number, n in enumerate(numbers)))
+        masks.append(sum(place[c] for c in found) + width * sum(place[c] for c in absent))
+    return _Key(pl.Series(packed, dtype=pl.Int64), pl.Series(masks, dtype=pl.Int64))
+
+
+@functools.cache
+def _list_table(codes: tuple[str, ...], separator: str, first: str = "") -> pl.Series:
+    """The codes of every bit mask of ``codes``, joined by ``separator`` (null: none),
+    each after ``first``."""
+    joined = [
+        separator.join(code for bit, code in enumerate(codes) if mask >> bit & 1)
+        for mask in range(1 << len(codes))
     ]
-    if len(parts) == 1:
-        return parts[0] if empty is None else parts[0].fill_null(empty)
-    joined = pl.concat_str(parts, separator=separator, ignore_nulls=True)
-    if empty == "":  # what concat_str writes for no codes at all
-        return joined
-    return pl.when(pl.sum_horizontal(masks) == 0).then(pl.lit(empty, pl.String)).otherwise(joined)
+    return pl.Series([first + text if text else None for text in joined], dtype=pl.String)
 
 
-class _Items(NamedTuple):
-    """One instrument's items as expressions, every code of its table in order."""
+def _groups(spec: Instrument) -> list[list[str]]:
+    """``spec``'s codes in table order, in runs that one key must not split: an
+    EULAR/ACR domain (its points are its highest criterion's), else each code."""
+    if spec.name != "eular_acr_2019":
+        return [[code] for code in spec.codes]
+    domains = {
+        item.code: item.domain
+        for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
+    }
+    runs = [list(run) for _, run in itertools.groupby(spec.codes, key=domains.__getitem__)]
+    if len(runs) != len(set(domains.values())):  # the table keeps each domain together
+        raise TypeError("the EULAR/ACR criteria of a domain are not next to each other")
+    return runs
 
-    codes: tuple[str, ...]
-    present: dict[str, pl.Expr]
-    missing: dict[str, pl.Expr]
+
+def _chunks(spec: Instrument) -> list[tuple[str, ...]]:
+    """``spec``'s codes in table order, cut into keys of at most :data:`_CHUNK`."""
+    chunks: list[list[str]] = [[]]
+    for group in _groups(spec):
+        if len(chunks[-1]) + len(group) > _CHUNK:
+            chunks.append([])
+        chunks[-1].extend(group)
+    return [tuple(chunk) for chunk in chunks]
 
 
-def _items(spec: Instrument, block: item_csv.ColumnBlock, states: Mapping[str, str]) -> _Items:
-    present: dict[str, pl.Expr] = {code: pl.lit(False) for code in spec.codes}
-    missing: dict[str, pl.Expr] = {code: pl.lit(code in block.not_assessed) for code in spec.codes}
-    for code in block.codes:
-        present[code] = pl.col(states[code]) == _PRESENT
-        missing[code] = pl.col(states[code]) == _NOT_ASSESSED
-    return _Items(spec.codes, present, missing)
+class _Keys(NamedTuple):
+    """One instrument's keys as staged columns, and what they add up to."""
+
+    spec: Instrument
+    columns: list[tuple[str, tuple[str, ...]]]  # (key column, its codes)
+    packed: pl.Expr  # the sum of the keys' packed numbers
+    present: pl.Expr  # the codes present, as bits by place in the table
+    missing: pl.Expr  # the codes not assessed, so
+
+    def number(self, name: str) -> pl.Expr:
+        """One of the numbers of :data:`_PARTS`, summed over the row's keys."""
+        place = _PARTS[self.spec.name][0].index(name)
+        return self.packed // (1 << (_BITS * place)) % (1 << _BITS)
+
+    def halves(self, mask: pl.Expr) -> tuple[pl.Expr, pl.Expr, tuple[str, ...], tuple[str, ...]]:
+        """(low bits, high bits) of ``mask``, and the codes of each."""
+        codes = self.spec.codes
+        half = (len(codes) + 1) // 2
+        return mask % (1 << half), mask // (1 << half), codes[:half], codes[half:]
+
+    def text(self, mask: pl.Expr, separator: str) -> pl.Expr:
+        """The codes of ``mask``, in table order, joined by ``separator`` (none: ``""``).
+        Two look-ups (a table of every combination of half the codes) and one join:
+        a string for a row is made once."""
+        low, high, low_codes, high_codes = self.halves(mask)
+        return pl.concat_str(
+            [
+                pl.lit(_list_table(low_codes, separator)).gather(low),
+                pl.lit(_list_table(high_codes, separator)).gather(high),
+            ],
+            separator=separator,
+            ignore_nulls=True,
+        )
+
+
+def _empty(listed: pl.Expr, mask: pl.Expr, empty: str | None) -> pl.Expr:
+    """``listed``, or ``empty`` where no code is listed."""
+    if empty == "":  # what _Keys.text writes for no codes
+        return listed
+    return pl.when(mask == 0).then(pl.lit(empty, pl.String)).otherwise(listed)
 
 
 # --- The instruments -----------------------------------------------------------------
@@ -255,81 +336,62 @@ def _items(spec: Instrument, block: item_csv.ColumnBlock, states: Mapping[str, s
 Stage = Callable[[str, pl.Expr], pl.Expr]
 
 
-def _sledai(
-    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None, stage: Stage
-) -> dict[str, pl.Expr]:
+def _sledai(keys: _Keys, empty: str | None, stage: Stage) -> dict[str, pl.Expr]:
     """SLEDAI-2K's record fields: the weighted sum of the descriptors present."""
     index = sledai_2k.SLEDAI_2K
-    total = stage(
-        "total",
-        pl.sum_horizontal(
-            _zeros(),
-            *(
-                pl.when(items.present[item.code]).then(item.weight).otherwise(0)
-                for item in index.descriptors
-            ),
-        ),
-    )
-    complete = pl.sum_horizontal(masks["missing"]) == 0
-    # The verdict as Score.verdict words it: "SLEDAI-2K 8 of 105", and what was not
-    # assessed, listed with commas.
+    total = stage("total", keys.number("total"))
+    complete = keys.missing == 0
+    # The verdict as Score.verdict words it: "SLEDAI-2K 8 of 105", then, if
+    # incomplete, "; incomplete, not assessed: " and the codes listed with commas.
+    # One join of three look-ups: the head by total and completeness; the low
+    # codes; the high codes, after ", " where there are low codes.
     heads = pl.Series(
-        [f"{index.name} {n} of {index.max_score}" for n in range(index.max_score + 1)]
+        [
+            f"{index.name} {n} of {index.max_score}"
+            + ("" if whole else "; incomplete, not assessed: ")
+            for n in range(index.max_score + 1)
+            for whole in (False, True)
+        ]
     )
-    head = pl.lit(heads).gather(total)
-    not_assessed = _listed(masks["missing"], items.codes, " ", empty)
-    listed = _listed(masks["missing"], items.codes, ", ", empty)
-    incomplete = pl.concat_str([head, pl.lit("; incomplete, not assessed: "), listed])
+    low, high, low_codes, high_codes = keys.halves(keys.missing)
+    after = pl.concat([_list_table(high_codes, ", "), _list_table(high_codes, ", ", ", ")])
+    verdict = pl.concat_str(
+        [
+            pl.lit(heads).gather(total * 2 + complete.cast(pl.Int64)),
+            pl.lit(_list_table(low_codes, ", ")).gather(low),
+            pl.lit(after).gather(high + (low != 0).cast(pl.Int64) * (1 << len(high_codes))),
+        ],
+        ignore_nulls=True,
+    )
     return {
         "total": total,
         "complete": complete,
-        "present": _listed(masks["present"], items.codes, " ", empty),
-        "not_assessed": not_assessed,
-        "verdict": pl.when(complete).then(head).otherwise(incomplete),
+        "present": _empty(keys.text(keys.present, " "), keys.present, empty),
+        "not_assessed": _empty(keys.text(keys.missing, " "), keys.missing, empty),
+        "verdict": verdict,
     }
-
-
-def _domain_points(present: Mapping[str, pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    """(clinical, immunologic) points: the highest weighted criterion present in each
-    domain (Aringer 2019: "within each domain, only the highest criterion is counted")."""
-    clinical: list[pl.Expr] = []
-    immunologic: list[pl.Expr] = []
-    for domain in eular_acr_2019.DOMAINS:
-        chosen = [item for item in eular_acr_2019.CRITERIA if item.domain == domain]
-        kinds = {item.kind for item in chosen}
-        if len(kinds) != 1:  # the table has none; the sum by kind relies on it
-            raise TypeError(f"domain {domain!r} mixes clinical and immunologic criteria")
-        # The highest weight first: the first criterion present counts.
-        best = pl.lit(0)
-        for item in sorted(chosen, key=lambda item: item.weight):
-            best = pl.when(present[item.code]).then(item.weight).otherwise(best)
-        (clinical if kinds == {eular_acr_2019.CLINICAL} else immunologic).append(best)
-    return pl.sum_horizontal(clinical), pl.sum_horizontal(immunologic)
 
 
 # The fields of a classification that its rule decides, asked of classify.
 _RULED = ("classified", "could_change_verdict", "max_possible", "verdict")
 # Points are below this (39 clinical and 12 immunologic at most).
 _POINTS = 64
+# Keys of the rule's input (see _eular) are below this.
+_RULE_KEYS = 2 * 2 * 2 * _POINTS * 2 * _POINTS
 
 
-def _eular(
-    items: _Items, masks: Mapping[str, list[pl.Expr]], empty: str | None, stage: Stage
-) -> dict[str, pl.Expr]:
+def _eular(keys: _Keys, empty: str | None, stage: Stage) -> dict[str, pl.Expr]:
     """The 2019 EULAR/ACR fields that need no rule, and ``key``: what the rule reads
     (Aringer 2019: the entry criterion, at least one clinical criterion, >= 10
     points), of the criteria present and were every criterion not assessed present
     (entry criterion met, not assessed; a clinical criterion counted, the points;
     the same with every criterion not assessed present)."""
-    present, missing = items.present, items.missing
-    possible = {code: present[code] | missing[code] for code in present}
-    found = (*_domain_points(present), *_domain_points(possible))
     clinical, immunologic, possible_clinical, possible_immunologic = (
-        stage(name, expression)
-        for name, expression in zip(("c", "i", "pc", "pi"), found, strict=True)
+        stage(name, keys.number(name)) for name in ("c", "i", "pc", "pi")
     )
-    entry = eular_acr_2019.ENTRY_CRITERION.code
-    key = present[entry].cast(pl.Int64) * 2 + missing[entry].cast(pl.Int64)
+    bit = 1 << keys.spec.codes.index(eular_acr_2019.ENTRY_CRITERION.code)
+    entry = keys.present // bit % 2
+    key = entry * 2 + keys.missing // bit % 2
     for flag, points in (
         (clinical > 0, clinical + immunologic),
         (possible_clinical > 0, possible_clinical + possible_immunologic),
@@ -339,62 +401,57 @@ def _eular(
         "points": clinical + immunologic,
         "clinical_points": clinical,
         "immunologic_points": immunologic,
-        "entry_criterion_met": present[entry],
-        "complete": pl.sum_horizontal(masks["missing"]) == 0,
-        "present": _listed(masks["present"], items.codes, " ", empty),
-        "not_assessed": _listed(masks["missing"], items.codes, " ", empty),
+        "entry_criterion_met": entry == 1,
+        "complete": keys.missing == 0,
+        "present": _empty(keys.text(keys.present, " "), keys.present, empty),
+        "not_assessed": _empty(keys.text(keys.missing, " "), keys.missing, empty),
         "key": key,
-    }
-
-
-def _eular_ruled(
-    frame: pl.DataFrame, prefix: str, types: Mapping[str, pl.DataType], masks: int
-) -> dict[str, pl.Expr]:
-    """The ruled fields, asked of ``classify`` once per distinct key (on any row
-    with that key: the key holds all the rule reads; the answers are kept for the
-    next block) and looked up for every row."""
-    key = f"{prefix}key"
-    chunks = [f"{prefix}mask.{kind}.{n}" for kind in ("present", "missing") for n in range(masks)]
-    seen = frame.lazy().filter(pl.col(READABLE)).select(key).unique().collect()
-    keys = seen.get_column(key).to_list()
-    new = set(keys).difference(_ANSWERS)
-    if new:
-        codes = eular_acr_2019.INSTRUMENT.codes
-        rows = (
-            frame.lazy()
-            .filter(pl.col(key).is_in(new))
-            .select(key, *chunks)
-            .unique(key, keep="any")
-            .collect()
-        )
-        for found, *bits in rows.iter_rows():
-            present, missing = _codes(bits[:masks], codes), _codes(bits[masks:], codes)
-            result = eular_acr_2019.classify(present, not_assessed=missing)
-            _ANSWERS[found] = tuple(result.record_values(_RULED))
-    # A key not seen (a row left to the row path) looks up null.
-    position = pl.col(key).replace_strict(
-        keys, range(len(keys)), default=None, return_dtype=pl.Int64
-    )
-    return {
-        field: pl.lit(
-            pl.Series([_ANSWERS[k][number] for k in keys], dtype=types[f"{prefix}{field}"])
-        ).gather(position)
-        for number, field in enumerate(_RULED)
     }
 
 
 # Classification fields by key (_eular): the key holds all the rule reads.
 _ANSWERS: dict[int, tuple[RecordValue, ...]] = {}
+# The answers by key, one series per ruled field (null: not asked yet), and how many
+# answers they hold.
+_LOOKUPS: dict[str, pl.Series] = {}
+_LOOKED_UP = [0]
 
 
-def _codes(masks: Sequence[int], codes: Sequence[str]) -> list[str]:
-    """The codes whose bits are set in ``masks`` (:func:`_masks`)."""
-    return [
-        code
-        for number, mask in enumerate(masks)
-        for bit, code in enumerate(codes[number * _CHUNK : (number + 1) * _CHUNK])
-        if mask >> bit & 1
-    ]
+def _eular_ruled(
+    frame: pl.DataFrame, prefix: str, types: Mapping[str, pl.DataType], keys: _Keys
+) -> dict[str, pl.Expr]:
+    """The ruled fields, asked of ``classify`` once per distinct key (on any row
+    with that key: the key holds all the rule reads; the answers are kept for the
+    next frame) and looked up for every row."""
+    key = f"{prefix}key"
+    found = frame.get_column(key).unique().to_list()
+    new = set(found).difference(_ANSWERS)
+    if new:
+        names = [column for column, _ in keys.columns]
+        rows = (
+            frame.lazy()
+            .filter(pl.col(key).is_in(new))
+            .unique(key, keep="any")
+            .select(key, *names)
+            .collect()
+        )
+        for number, *chunks in rows.iter_rows():
+            present: list[str] = []
+            missing: list[str] = []
+            for chunk, (_, codes) in zip(chunks, keys.columns, strict=True):
+                found_codes, absent = _decode(codes, chunk)
+                present.extend(found_codes)
+                missing.extend(absent)
+            result = eular_acr_2019.classify(present, not_assessed=missing)
+            _ANSWERS[number] = tuple(result.record_values(_RULED))
+    if _LOOKED_UP[0] != len(_ANSWERS):
+        for place, field in enumerate(_RULED):
+            values: list[RecordValue] = [None] * _RULE_KEYS
+            for number, answers in _ANSWERS.items():
+                values[number] = answers[place]
+            _LOOKUPS[field] = pl.Series(values, dtype=types[f"{prefix}{field}"])
+        _LOOKED_UP[0] = len(_ANSWERS)
+    return {field: pl.lit(_LOOKUPS[field]).gather(pl.col(key)) for field in _RULED}
 
 
 def _constants(spec: Instrument) -> dict[str, RecordValue]:
@@ -414,13 +471,48 @@ def _constants(spec: Instrument) -> dict[str, RecordValue]:
 class _Plan(NamedTuple):
     """The expressions of :func:`score_columns` for one header and frame schema."""
 
-    prepared: list[pl.Expr]  # the state of each item cell
-    others: dict[str, pl.Expr]  # the state of a text cell in another spelling
-    staged: list[pl.Expr]  # what several fields read (masks, points), computed once
+    prepared: list[pl.Expr]  # the digit of each text cell written 1, 0 or blank
+    others: dict[str, pl.Expr]  # the digit of a text cell in another spelling
+    staged: list[list[pl.Expr]]  # keys, their sums, what several fields read
     readable: list[pl.Expr]  # the cells read here
-    later: list[pl.Expr]  # the fields computed from the states
+    later: list[pl.Expr]  # the fields computed from the keys
     wanted: dict[str, pl.DataType]  # the fields returned, in order
-    keyed: list[tuple[str, dict[str, pl.DataType], int]]  # (prefix, types, masks)
+    keyed: list[tuple[str, dict[str, pl.DataType], _Keys]]  # (prefix, types, keys)
+
+
+def _keys(
+    spec: Instrument,
+    digits: Mapping[str, pl.Expr],
+    prefix: str,
+    plan: _Plan,
+) -> _Keys:
+    """``spec``'s keys, staged: each key the sum of its codes' digits in base 3 (a
+    code with no column is a constant digit); then what they add up to."""
+    columns: list[tuple[str, tuple[str, ...]]] = []
+    packed: list[pl.Expr] = []
+    masks: list[pl.Expr] = []
+    for number, codes in enumerate(_chunks(spec)):
+        terms = [digits[code] * 3**place for place, code in enumerate(codes)]
+        # A digit is meaningless in a row with an unreadable cell: any key then
+        # looks up (its row is the row path's).
+        key = pl.sum_horizontal(terms).clip(0, 3 ** len(codes) - 1)
+        name = f"__sle_scoring_key.{prefix}{number}"
+        plan.staged[0].append(key.alias(name))
+        columns.append((name, codes))
+        table = _key_table(spec, codes)
+        packed.append(pl.lit(table.packed).gather(pl.col(name)))
+        masks.append(pl.lit(table.masks).gather(pl.col(name)))
+    width = 1 << len(spec.codes)
+    names = {
+        kind: f"__sle_scoring_{kind}.{prefix}" for kind in ("packed", "masks", "present", "missing")
+    }
+    plan.staged[1].append(pl.sum_horizontal(packed).alias(names["packed"]))
+    plan.staged[1].append(pl.sum_horizontal(masks).alias(names["masks"]))
+    plan.staged[2].append((pl.col(names["masks"]) % width).alias(names["present"]))
+    plan.staged[2].append((pl.col(names["masks"]) // width).alias(names["missing"]))
+    return _Keys(
+        spec, columns, pl.col(names["packed"]), pl.col(names["present"]), pl.col(names["missing"])
+    )
 
 
 def _plan(
@@ -432,36 +524,44 @@ def _plan(
     empty: str | None,
     items_too: bool,
 ) -> _Plan:
-    plan = _Plan([], {}, [], [], [], {}, [])
+    plan = _Plan([], {}, [[], [], [], []], [], [], {}, [])
+    integers: list[pl.Expr] = []
     for spec, block in zip(specs, columns.blocks, strict=True):
         if spec.name not in COLUMNAR:
             raise ValueError(f"{spec.name} is not computed column-wise")
         prefix = f"{spec.name}."
-        states = {code: f"__sle_scoring_state.{prefix}{code}" for code in block.codes}
+        # A code without a column: not assessed when the block says so, else absent.
+        digits: dict[str, pl.Expr] = {
+            code: pl.lit(_NOT_ASSESSED if code in block.not_assessed else _ABSENT, pl.Int16)
+            for code in spec.codes
+        }
         for code, position in zip(block.codes, block.positions, strict=True):
-            source, name = read[position], states[code]
-            if schema[source] == pl.String:
-                plan.prepared.append(_quick_state(pl.col(source)).alias(name))
-                state = _state(pl.col(source), schema[source])
-                plan.others[name] = pl.coalesce(pl.col(name), state).alias(name)
-            else:
-                plan.prepared.append(_state(pl.col(source), schema[source]).alias(name))
-            plan.readable.append(pl.col(states[code]).is_not_null())
-        items = _items(spec, block, states)
+            source = read[position]
+            dtype = schema[source]
+            cell = pl.col(source)
+            if isinstance(dtype, (pl.Categorical, pl.Enum)):
+                cell, dtype = cell.cast(pl.String), pl.String()
+            if dtype == pl.String:
+                # The digits first, once, in a column (text is slow to compare).
+                name = f"__sle_scoring_state.{prefix}{code}"
+                plan.prepared.append(_quick_state(cell).alias(name))
+                plan.others[name] = pl.coalesce(pl.col(name), _text_state(cell)).alias(name)
+                digits[code] = pl.col(name)
+                plan.readable.append(pl.col(name).is_not_null())
+                continue
+            digits[code], readable = _cell(cell, dtype)
+            if readable is not None:
+                plan.readable.append(readable)
+            elif dtype.is_integer():
+                integers.append(cell.fill_null(0))
 
         def stage(name: str, expression: pl.Expr, prefix: str = prefix) -> pl.Expr:
-            plan.staged.append(expression.alias(f"__sle_scoring_stage.{prefix}{name}"))
+            plan.staged[3].append(expression.alias(f"__sle_scoring_stage.{prefix}{name}"))
             return pl.col(f"__sle_scoring_stage.{prefix}{name}")
 
-        masks = {
-            kind: [
-                stage(f"mask.{kind}.{n}", mask)
-                for n, mask in enumerate(_masks([flags[code] for code in items.codes]))
-            ]
-            for kind, flags in (("present", items.present), ("missing", items.missing))
-        }
+        keys = _keys(spec, digits, prefix, plan)
         instrument = _sledai if spec.name == "sledai_2k" else _eular
-        computed = instrument(items, masks, empty, stage)
+        computed = instrument(keys, empty, stage)
         types = record_types(spec)
         chosen = [f"{prefix}{f}" for f in (fields or {}).get(spec.name, spec.fields)]
         plan.wanted.update({name: types[name] for name in chosen})
@@ -476,24 +576,23 @@ def _plan(
             elif field not in _RULED:
                 raise ValueError(f"{name} is not computed column-wise")
         if items_too:  # each item's state, as the results' findings name it
-            for code in items.codes:
-                name = f"{prefix}{code}"
-                state = (
-                    pl.when(items.present[code])
-                    .then(pl.lit(ItemStatus.PRESENT.value))
-                    .when(items.missing[code])
-                    .then(pl.lit(ItemStatus.NOT_ASSESSED.value))
-                    .otherwise(pl.lit(ItemStatus.ABSENT.value))
-                )
-                plan.later.append(state.alias(name))
-                plan.wanted[name] = pl.String()
-        if "key" in computed:
+            for code in spec.codes:
+                if code in block.codes:
+                    digit = digits[code].fill_null(0).clip(0, 2)
+                    state = pl.lit(pl.Series(_STATES)).gather(digit)
+                else:  # (a column-less code's digit is one value)
+                    state = pl.lit(
+                        _STATES[_NOT_ASSESSED if code in block.not_assessed else _ABSENT]
+                    )
+                plan.later.append(state.alias(f"{prefix}{code}"))
+                plan.wanted[f"{prefix}{code}"] = pl.String()
+        if "key" in computed:  # the ruled fields are asked on the keys
             plan.later.append(computed["key"].alias(f"{prefix}key"))
-            for kind, chunks in masks.items():  # the ruled fields are asked on them
-                plan.later.extend(
-                    mask.alias(f"{prefix}mask.{kind}.{n}") for n, mask in enumerate(chunks)
-                )
-            plan.keyed.append((prefix, types, len(masks["present"])))
+            plan.later.extend(pl.col(column) for column, _ in keys.columns)
+            plan.keyed.append((prefix, types, keys))
+    if integers:
+        # Every integer cell is 0, 1 or null where their bitwise or is 0 or 1.
+        plan.readable.append(pl.reduce(lambda a, b: a | b, integers).is_between(0, 1))
     return plan
 
 
@@ -542,23 +641,25 @@ def score_columns(
         visit.fill_null("") != "\0unreadable",
         *plan.readable,
     ]
-    # The states first, once: every field reads them. Text in a spelling other than
-    # 1, 0 or blank is looked up in the columns that have some.
-    states = frame.with_columns(plan.prepared)
+    # The digits of text cells first, once. Text in a spelling other than 1, 0 or
+    # blank is looked up in the columns that have some.
+    states = frame.with_columns(plan.prepared) if plan.prepared else frame
     if plan.others:
         unread = states.select(list(plan.others)).null_count().row(0, named=True)
         spelled = [plan.others[name] for name, count in unread.items() if count]
         if spelled:
             states = states.with_columns(spelled)
-    states = states.with_columns(plan.staged)
+    for staged in plan.staged:
+        if staged:
+            states = states.with_columns(staged)
     scored = states.select(
         pl.all_horizontal(readable).alias(READABLE),
         visit.alias("visit_date"),
         *plan.later,
     )
     ruled: list[pl.Expr] = []
-    for prefix, types, masks in plan.keyed:
-        answers = _eular_ruled(scored, prefix, types, masks)
+    for prefix, types, keys in plan.keyed:
+        answers = _eular_ruled(scored, prefix, types, keys)
         ruled.extend(
             expression.alias(f"{prefix}{field}")
             for field, expression in answers.items()

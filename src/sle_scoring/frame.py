@@ -12,13 +12,14 @@ of the added columns; they are the same whatever the data (a column null in ever
 row keeps its type).
 
 SLEDAI-2K and the 2019 EULAR/ACR criteria are computed column-wise, in Polars (a
-pandas frame or Arrow table goes in through Arrow), from the instruments' own tables
-(:data:`sle_scoring.sledai_2k.DESCRIPTORS` weights,
-:data:`sle_scoring.eular_acr_2019.CRITERIA` domains, kinds and weights); what
-depends on the classification rule (``classified``, ``could_change_verdict``,
-``max_possible``, ``verdict``) is asked of :func:`sle_scoring.eular_acr_2019.classify`
-once per distinct input of the rule, so no rule is written twice (see
-:mod:`sle_scoring._columnar`). Rows the column path cannot read (an unreadable cell
+pandas frame or Arrow table goes in through Arrow), and no rule is written twice
+(see :mod:`sle_scoring._columnar`): the items' cells make integer keys of a few
+items each, and what a key stands for (a SLEDAI-2K total, the EULAR/ACR points of
+whole domains, :data:`sle_scoring.eular_acr_2019.CRITERIA`) is asked of the
+instrument's own ``from_items`` once per key; what depends on the classification
+rule (``classified``, ``could_change_verdict``, ``max_possible``, ``verdict``) is
+asked of :func:`sle_scoring.eular_acr_2019.classify` once per distinct input of
+the rule. Rows the column path cannot read (an unreadable cell
 or one in an unusual spelling, a blank patient, a bad date) and the other
 item-level instruments go through the row path: the cells as the CSV layout
 spells them, :meth:`sle_scoring.item_csv.Columns.parse` and the registry's
