@@ -452,9 +452,13 @@ def _any_of(description: str, signals: tuple[Signal, ...], memo: Memo | None) ->
 
 
 def _together(
-    need: int, occurrences: Sequence[Sequence[Occurrence]], episode_days: int | None
+    need: int,
+    occurrences: Sequence[Sequence[Occurrence]],
+    episode_days: int | None,
+    after: datetime.date | None = None,
 ) -> list[Occurrence]:
-    """Dates on which ``need`` different features occurred within one episode.
+    """Dates on which ``need`` different features occurred within one episode (only
+    the dates after ``after``, when given).
 
     A candidate is each date a feature occurred on; a feature counts for it when it
     occurred in the ``episode_days`` days up to and including that date. Undated
@@ -470,6 +474,8 @@ def _together(
     days = {o.date for feature in occurrences for o in feature}
     candidates: list[datetime.date | None] = [None] if None in days else []
     candidates += sorted(day for day in days if day is not None)
+    if after is not None:
+        candidates = [day for day in candidates if day is not None and day > after]
     found: list[Occurrence] = []
     for day in candidates:
         first = None if day is None or episode_days is None else days_before(day, episode_days)
@@ -499,6 +505,7 @@ def _occurrence_date(occurrence: Occurrence) -> datetime.date:
 
 
 _BY_DATE = operator.attrgetter("date")
+_EVIDENCE = operator.attrgetter("evidence")
 
 
 def at_least(
@@ -511,11 +518,51 @@ def at_least(
     assessed: a normal haptoglobin a year after a positive Coombs test says nothing
     about hemolysis at the time of the test, so the combination stays not assessed.
     """
-    return _combined(
-        ("at_least", need, description, episode_days),
-        signals,
-        functools.partial(_at_least, need, description, signals, episode_days),
-    )
+    key = ("at_least", need, description, episode_days)
+    memo = _shared(signals)
+    last = None if memo is None else memo.signals.get(key)
+    if last is None or memo is None:
+        return _combined(
+            key, signals, functools.partial(_at_least, need, description, signals, episode_days)
+        )
+    if _same_signals(last[0], signals):
+        return last[1]
+    # Within an episode, a later occurrence changes nothing at an earlier date; at
+    # any time (no episode), it may.
+    known = None if episode_days is None else _extended(last, signals)
+    found = _at_least(need, description, signals, episode_days, memo, known)
+    memo.signals[key] = (tuple(signals), found)
+    return found
+
+
+def _extended(
+    last: tuple[tuple[object, ...], Signal], signals: Sequence[Signal]
+) -> tuple[datetime.date, tuple[Occurrence, ...]] | None:
+    """When every feature's occurrences are those of the ``last`` combination's
+    features followed by later-dated ones (a record read at a later visit): the last
+    date they had, and the combination's occurrences up to it, which the new ones do
+    not change (an episode reaches back, not forward). Else ``None``."""
+    before, combined = last
+    if len(before) != len(signals):
+        return None
+    latest: datetime.date | None = None
+    for old in before:
+        assert isinstance(old, Signal)
+        dates = list(map(_BY_DATE, old.hits))  # (C-level: there may be many)
+        if None in dates:
+            return None
+        if dates and (latest is None or max(dates) > latest):
+            latest = max(dates)
+    if latest is None:
+        return None
+    for old, new in zip(before, signals, strict=True):
+        assert isinstance(old, Signal)
+        known = len(old.hits)
+        if new.hits[:known] != old.hits:
+            return None
+        if any(hit.date is None or hit.date <= latest for hit in new.hits[known:]):
+            return None
+    return latest, combined.hits
 
 
 def _at_least(
@@ -524,8 +571,14 @@ def _at_least(
     signals: Sequence[Signal],
     episode_days: int | None,
     memo: Memo | None,
+    known: tuple[datetime.date, tuple[Occurrence, ...]] | None = None,
 ) -> Signal:
-    hits = _together(need, [s.hits for s in signals], episode_days)
+    if known is None:
+        hits = _together(need, [s.hits for s in signals], episode_days)
+    else:
+        # Only the dates after those already combined are new candidates.
+        latest, earlier = known
+        hits = [*earlier, *_together(need, [s.hits for s in signals], episode_days, latest)]
     explained: list[Occurrence] = []
     if not hits:
         explained = _together(need, [s.hits + s.explained for s in signals], episode_days)
@@ -685,9 +738,10 @@ def _asserted(signal: Signal, asserted: Signal, memo: Memo | None) -> Signal:
 def finding(code: str, signal: Signal) -> ItemFinding:
     """The :class:`ItemFinding` for an item, with its reason and evidence."""
     if signal.status is ItemStatus.PRESENT:
-        evidence = tuple(dict.fromkeys(obs for h in signal.hits for obs in h.evidence))
-        dates = [h.date for h in signal.hits]
-        first = None if any(d is None for d in dates) else min(d for d in dates if d)
+        # (C-level passes: a criterion met at many visits has many hits)
+        evidence = tuple(dict.fromkeys(chain.from_iterable(map(_EVIDENCE, signal.hits))))
+        dates = list(map(_BY_DATE, signal.hits))
+        first = None if None in dates else min(dates)
         shown = signal.hits[0].evidence
         reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
         return ItemFinding(code, signal.status, reason, evidence, first)
