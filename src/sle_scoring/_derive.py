@@ -23,6 +23,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
+from typing import TypeVar, overload
 
 import attrs
 
@@ -94,6 +95,7 @@ def undecided_reason(observation: Observation) -> str:
 
 
 Index = Mapping[str, Sequence[Observation]]
+_D = TypeVar("_D")
 
 
 def index(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
@@ -162,11 +164,26 @@ class Prefix(Mapping[str, Sequence[Observation]]):
         self.memo = memo
 
     def __getitem__(self, code: str) -> Sequence[Observation]:
+        found = self.get(code)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    # get and in without raising KeyError: the rules ask for many codes a record lacks.
+    @overload
+    def get(self, code: str, /) -> Sequence[Observation] | None: ...
+    @overload
+    def get(
+        self, code: str, /, default: Sequence[Observation] | _D
+    ) -> Sequence[Observation] | _D: ...
+    def get(self, code: str, /, default: object = None) -> object:
         found, dates = self._by_code.get(code, _NOTHING)
         count = bisect.bisect_right(dates, self.as_of)
-        if not count:
-            raise KeyError(code)
-        return found[:count]
+        return found[:count] if count else default
+
+    def __contains__(self, code: object) -> bool:
+        _, dates = self._by_code.get(code, _NOTHING)  # type: ignore[call-overload]
+        return bool(dates) and dates[0] <= self.as_of
 
     def __iter__(self) -> Iterator[str]:
         return (code for code in self._by_code if code in self)
@@ -252,6 +269,9 @@ def _definition_key(meets: Callable[..., bool | None]) -> Hashable | None:
             value = cell.cell_contents
         except ValueError:  # a variable not yet bound: nothing to identify it by
             return None
+        if type(value) is Fraction:  # (hashing a Fraction is slow: its two integers)
+            key.append((Fraction, value.numerator, value.denominator))
+            continue
         if isinstance(value, _CONSTANTS):
             key.append((type(value), value))
             continue
