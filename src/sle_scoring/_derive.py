@@ -249,7 +249,7 @@ def _combined(
 
 
 # Values a definition may capture and still be a function of the observation alone.
-_CONSTANTS = (type(None), bool, int, float, str, Fraction, Decimal, datetime.date)
+_CONSTANT_TYPES = frozenset({type(None), bool, int, float, str, Fraction, Decimal, datetime.date})
 
 
 def _definition_key(meets: Callable[..., bool | None]) -> Hashable | None:
@@ -259,29 +259,31 @@ def _definition_key(meets: Callable[..., bool | None]) -> Hashable | None:
     captures anything else, e.g. the evidence itself (SLICC 2012 and ACR 1997 read the
     laboratory's ANA cut-off of the same date): its answer for an observation may
     change as evidence is added, so it is asked every time."""
-    if isinstance(meets, types.BuiltinFunctionType):
-        return meets
-    if not isinstance(meets, types.FunctionType) or meets.__defaults__ or meets.__kwdefaults__:
+    if type(meets) is not types.FunctionType:
+        return meets if isinstance(meets, types.BuiltinFunctionType) else None
+    if meets.__defaults__ or meets.__kwdefaults__:
         return None
+    closure = meets.__closure__
+    if closure is None:
+        return (meets.__code__,)
     key: list[Hashable] = [meets.__code__]
-    for cell in meets.__closure__ or ():
+    for cell in closure:
         try:
             value = cell.cell_contents
         except ValueError:  # a variable not yet bound: nothing to identify it by
             return None
-        if type(value) is Fraction:  # (hashing a Fraction is slow: its two integers)
+        kind = type(value)
+        if kind is Fraction:  # (hashing a Fraction is slow: its two integers)
             key.append((Fraction, value.numerator, value.denominator))
-            continue
-        if isinstance(value, _CONSTANTS):
-            key.append((type(value), value))
-            continue
-        if type(value) is tuple and all(isinstance(v, _CONSTANTS) for v in value):
+        elif kind in _CONSTANT_TYPES:  # the exact types: a subclass may behave otherwise
+            key.append((kind, value))
+        elif kind is tuple and all(type(v) in _CONSTANT_TYPES for v in value):
             key.append((tuple, tuple((type(v), v) for v in value)))  # e.g. dates
-            continue
-        inner = _definition_key(value) if callable(value) else None
-        if inner is None:
-            return None
-        key.append(inner)
+        else:
+            inner = _definition_key(value) if callable(value) else None
+            if inner is None:
+                return None
+            key.append(inner)
     return tuple(key)
 
 
