@@ -138,13 +138,16 @@ class Memo:
       combination's the signals it combined (the very objects): the same inputs give
       the same answer, so the signal is reused as it is. This is how a criterion
       whose observations are unchanged since the previous visit costs a look-up.
-    - ``findings``: per instrument and item, the last signal and its finding.
+    - ``findings``: per instrument and item, the last signal, its finding and (for a
+      present item) the evidence gathered for it.
     """
 
     def __init__(self) -> None:
         self.outcomes: dict[Hashable, Outcomes] = {}
         self.signals: dict[Hashable, tuple[tuple[object, ...], Signal]] = {}
-        self.findings: dict[tuple[str, str], tuple[Signal, ItemFinding]] = {}
+        self.findings: dict[
+            tuple[str, str], tuple[Signal, ItemFinding, dict[Observation, None]]
+        ] = {}
 
 
 class Prefix(Mapping[str, Sequence[Observation]]):
@@ -760,13 +763,7 @@ def _asserted(signal: Signal, asserted: Signal, memo: Memo | None) -> Signal:
 def finding(code: str, signal: Signal) -> ItemFinding:
     """The :class:`ItemFinding` for an item, with its reason and evidence."""
     if signal.status is ItemStatus.PRESENT:
-        # (C-level passes: a criterion met at many visits has many hits)
-        evidence = tuple(dict.fromkeys(chain.from_iterable(map(_EVIDENCE, signal.hits))))
-        dates = list(map(_BY_DATE, signal.hits))
-        first = None if None in dates else min(dates)
-        shown = signal.hits[0].evidence
-        reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
-        return ItemFinding(code, signal.status, reason, evidence, first)
+        return _present(code, signal, dict.fromkeys(_evidence(signal.hits)))
     if signal.status is ItemStatus.EXPLAINED:
         evidence = tuple(dict.fromkeys(obs for h in signal.explained for obs in h.evidence))
         causes = tuple(dict.fromkeys(o.explained_by for o in evidence if o.explained_by))
@@ -815,15 +812,42 @@ def findings_from(
     )
 
 
+def _evidence(occurrences: Iterable[Occurrence]) -> Iterator[Observation]:
+    return chain.from_iterable(map(_EVIDENCE, occurrences))  # (C-level: there may be many)
+
+
+def _present(code: str, signal: Signal, evidence: dict[Observation, None]) -> ItemFinding:
+    """The finding of a present item, its ``evidence`` gathered without repeats."""
+    dates = list(map(_BY_DATE, signal.hits))
+    first = None if None in dates else min(dates)
+    shown = signal.hits[0].evidence
+    reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
+    return ItemFinding(code, signal.status, reason, tuple(evidence), first)
+
+
 def _finding(instrument: str, code: str, signal: Signal) -> ItemFinding:
     """:func:`finding`, remembered in the signal's memo: a criterion whose signal is
-    the one of the previous visit has that visit's finding, reason and all."""
+    the one of the previous visit has that visit's finding, reason and all; one
+    present then and now, with the same occurrences and more, adds only the evidence
+    of the new ones to what it had gathered (a long record's evidence is not
+    gathered again at every visit)."""
     memo = signal.memo
     if memo is None:
         return finding(code, signal)
     last = memo.findings.get((instrument, code))
     if last is not None and last[0] is signal:
         return last[1]
-    found = finding(code, signal)
-    memo.findings[instrument, code] = (signal, found)
+    gathered: dict[Observation, None] = {}
+    if signal.status is ItemStatus.PRESENT:
+        known = 0
+        if last is not None and last[0].status is ItemStatus.PRESENT:
+            before = last[0].hits
+            if signal.hits[: len(before)] == before:
+                known = len(before)
+                gathered = dict(last[2])  # a copy keeps the hashes: no known one is hashed
+        gathered.update(dict.fromkeys(_evidence(signal.hits[known:])))
+        found = _present(code, signal, gathered)
+    else:
+        found = finding(code, signal)
+    memo.findings[instrument, code] = (signal, found, gathered)
     return found
