@@ -219,7 +219,13 @@ def kept(evidence: Index, code: str, keep: Callable[[Observation], bool]) -> Ind
 
 
 def _memo_of(evidence: Index) -> Memo | None:
-    return evidence.memo if isinstance(evidence, (Prefix, Grouped)) else None
+    # The exact types: isinstance with an abstract Mapping is slow, and this is asked
+    # for every definition at every visit.
+    if type(evidence) is Prefix:
+        return evidence.memo
+    if type(evidence) is Grouped:
+        return evidence.memo
+    return None
 
 
 def _shared(signals: Sequence[Signal]) -> Memo | None:
@@ -231,7 +237,7 @@ def _shared(signals: Sequence[Signal]) -> Memo | None:
 
 
 def _same_signals(last: tuple[object, ...], signals: Sequence[Signal]) -> bool:
-    return len(last) == len(signals) and all(a is b for a, b in zip(last, signals, strict=True))
+    return len(last) == len(signals) and all(map(operator.is_, last, signals))
 
 
 def _combined(
@@ -385,7 +391,7 @@ def test(
     if last is not None and last[0][0] == observations:
         return last[1]
     signal = None
-    if isinstance(evidence, Prefix):
+    if type(evidence) is Prefix:
         # What this definition answered at an earlier date of the record is kept:
         # only observations new since then are tested.
         outcomes = memo.outcomes.get((code, key, excludable))
