@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sle_scoring import INSTRUMENTS, batch
+from sle_scoring import INSTRUMENTS, batch, eular_acr_2019
 from sle_scoring._items import ItemStatus
 from sle_scoring._registry import Occasion, apply
 from sle_scoring.evidence import Observation, Patient
@@ -57,7 +57,7 @@ def per_visit(row: int, patient: Patient, chosen: batch.Settings) -> list[batch.
     return cases
 
 
-records = strategies.timelines(
+_plain = strategies.timelines(
     around_threshold=True,
     explained=True,
     item_assertions=True,
@@ -65,6 +65,40 @@ records = strategies.timelines(
     max_visits=8,
     max_observations=30,
 )
+
+# The features that count only together within one episode (low C3 with low C4; >= 2
+# features of pericarditis; a Coombs test with hemolysis; tender joints with morning
+# stiffness), on two occasions (leukopenia, a false-positive syphilis test) or in the
+# absence of another (psychosis without delirium): the combinations a visit extends
+# from the previous visit's instead of combining them again.
+_COMBINING = (
+    "c3",
+    "c4",
+    "pericardial_pain",
+    "pericardial_rub",
+    "pericarditis_on_ecg",
+    "pericardial_effusion",
+    "direct_coombs",
+    "reticulocytosis",
+    "hemolytic_anemia",
+    "tender_joint_count",
+    "morning_stiffness",
+    "leukocyte_count",
+    "lymphocyte_count",
+    "false_positive_syphilis_test",
+    "psychosis",
+    "delirium",
+)
+_combining = strategies.timelines(
+    codes=_COMBINING,
+    around_threshold=True,
+    explained=True,
+    span_days=400,
+    max_visits=12,
+    max_observations=40,
+)
+# Either kind of record.
+records = st.one_of(_plain, _combining)
 
 
 def _same(patient: Patient, chosen: batch.Settings) -> None:
@@ -85,13 +119,13 @@ def _same(patient: Patient, chosen: batch.Settings) -> None:
     ]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(records, st.sampled_from([10, 30]))
 def test_every_instrument_at_every_visit_as_on_its_own(patient: Patient, window: int) -> None:
     _same(patient, batch.Settings(instruments=EVERY, window_days=window))
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(records, st.randoms(use_true_random=False))
 def test_visits_given_in_any_order(patient: Patient, rng: random.Random) -> None:
     # A classification asked about an earlier date after a later one still reads
@@ -217,3 +251,58 @@ def censored_records(draw: st.DrawFn) -> Patient:
 @given(censored_records())
 def test_censored_values_at_every_visit_as_on_their_own(patient: Patient) -> None:
     _same(patient, batch.Settings(instruments=EVERY))
+
+
+def _visit(number: int) -> datetime.date:
+    # 45 days apart: each visit is an episode of its own (EPISODE_DAYS is 30)
+    return datetime.date(2024, 1, 1) + datetime.timedelta(days=45 * number)
+
+
+def _eular(case: batch.Case) -> eular_acr_2019.Classification:
+    result = case.results[0]
+    assert isinstance(result, eular_acr_2019.Classification)
+    return result
+
+
+def test_low_c3_and_low_c4_over_many_visits() -> None:
+    # Low C3 at every visit, low C4 at every third (one episode: the same date), normal
+    # otherwise: the combination gains an occurrence every third visit, and every
+    # visit adds observations to both of its features.
+    observations = []
+    for visit in range(12):
+        c4 = 8 if visit % 3 == 2 else 20
+        observations += [
+            Observation("c3", 60, date=_visit(visit), unit="mg/dL", lower_limit=90),
+            Observation("c4", c4, date=_visit(visit), unit="mg/dL", lower_limit=10),
+        ]
+    patient = Patient("P1", observations)
+    chosen = batch.Settings(instruments=("eular_acr_2019", "sledai_2k"))
+    _same(patient, chosen)
+    cases = batch.score_patient(1, patient, chosen)
+    both = [_eular(case).finding("low_c3_and_low_c4") for case in cases]
+    # absent at the first two visits (C4 normal in the only episodes with a low C3),
+    # then present from the third visit on (visit 2), dated by it, with the evidence of
+    # every episode so far: two observations (C3 and C4) per third visit
+    assert [f.status for f in both] == [ItemStatus.ABSENT] * 2 + [ItemStatus.PRESENT] * 10
+    assert {f.date for f in both[2:]} == {_visit(2)}
+    assert [len(f.evidence) for f in both[2:]] == [
+        2 * (1 + (visit - 2) // 3) for visit in range(2, 12)
+    ]
+
+
+def test_an_unchanged_criterion_is_the_finding_of_the_previous_visit() -> None:
+    # A seizure at the first visit, platelets at every visit: from the second visit on,
+    # nothing the seizure criterion reads is new, and its finding is reused as it is.
+    observations = [Observation("seizure", "present", date=_visit(0))]
+    observations += [
+        Observation("platelet_count", 150_000, date=_visit(visit), unit="/µL") for visit in range(4)
+    ]
+    patient = Patient("P1", observations)
+    chosen = batch.Settings(instruments=("eular_acr_2019", "sledai_2k"))
+    _same(patient, chosen)
+    cases = batch.score_patient(1, patient, chosen)
+    seizures = [_eular(case).finding("seizure") for case in cases]
+    platelets = [_eular(case).finding("thrombocytopenia") for case in cases]
+    assert all(later is seizures[0] for later in seizures[1:])
+    # a criterion with a new observation at each visit is derived again
+    assert [len(f.evidence) for f in platelets] == [1, 2, 3, 4]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from decimal import Decimal
 from fractions import Fraction
 
@@ -129,9 +130,9 @@ def ana_at_least_1_in_80_on_hep2(evidence: _derive.Index) -> _derive.Signal:
         else:
             judged.append(o)
     description = ANA_ENTRY_DESCRIPTION
-    signal = _derive.test(
-        {"ana": judged}, "ana", ana_at_least_1_in_80, description, excludable=False
-    )
+    # All of them judged: the evidence itself, whose remembered answers then apply.
+    source = {"ana": judged} if undetermined else evidence
+    signal = _derive.test(source, "ana", ana_at_least_1_in_80, description, excludable=False)
     if not undetermined or signal.status is ItemStatus.PRESENT:
         return signal
     why = (
@@ -221,6 +222,7 @@ def either(one: bool | None, other: bool | None) -> bool | None:
     return None if one is None or other is None else False
 
 
+@functools.lru_cache(maxsize=256)  # a few cut-offs, worded at every visit
 def written(number: int | Fraction) -> str:
     """A cut-off as the publications write it: ``100,000``, ``0.5``, ``38.3``.
 

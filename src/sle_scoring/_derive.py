@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import operator
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
+from typing import TypeVar, overload
 
 import attrs
 
@@ -58,6 +60,9 @@ class Signal:
     negatives: tuple[Observation, ...] = ()
     #: the observations that may or may not meet it (censored, or without a limit)
     undecided: tuple[Observation, ...] = ()
+    #: where the answers of the record read are kept (see :class:`Memo`): a
+    #: combination of signals of one record is remembered there. Not compared.
+    memo: Memo | None = attrs.field(default=None, eq=False, repr=False)
 
     def account(self) -> str:
         """The status of each part of a combined definition, for explanations
@@ -90,6 +95,7 @@ def undecided_reason(observation: Observation) -> str:
 
 
 Index = Mapping[str, Sequence[Observation]]
+_D = TypeVar("_D")
 
 
 def index(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
@@ -121,9 +127,32 @@ class Outcomes:
         self.counts: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]
 
 
+class Memo:
+    """What the definitions answered on one record, kept across the dates it is read
+    at (by one kind of reading: up to a date, or in a window of so many days).
+
+    - ``outcomes``: per definition of observations up to a date, its answer for
+      each observation (:class:`Outcomes`);
+    - ``signals``: per definition or combination, the last inputs it was asked
+      about and its signal. A definition's inputs are the observations it read, a
+      combination's the signals it combined (the very objects): the same inputs give
+      the same answer, so the signal is reused as it is. This is how a criterion
+      whose observations are unchanged since the previous visit costs a look-up.
+    - ``findings``: per instrument and item, the last signal, its finding and (for a
+      present item) the evidence gathered for it.
+    """
+
+    def __init__(self) -> None:
+        self.outcomes: dict[Hashable, Outcomes] = {}
+        self.signals: dict[Hashable, tuple[tuple[object, ...], Signal]] = {}
+        self.findings: dict[
+            tuple[str, str], tuple[Signal, ItemFinding, dict[Observation, None]]
+        ] = {}
+
+
 class Prefix(Mapping[str, Sequence[Observation]]):
     """A record's observations dated on or before ``as_of``, grouped by code (as
-    :func:`index` groups them), remembering each definition's answers in ``outcomes``
+    :func:`index` groups them), remembering each definition's answers in ``memo``
     (shared by the prefixes of one record). ``by_code``: the record's dated
     observations of each code and their dates, in date order."""
 
@@ -131,18 +160,33 @@ class Prefix(Mapping[str, Sequence[Observation]]):
         self,
         by_code: Mapping[str, tuple[list[Observation], list[datetime.date]]],
         as_of: datetime.date,
-        outcomes: dict[Hashable, Outcomes],
+        memo: Memo,
     ) -> None:
         self._by_code = by_code
         self.as_of = as_of
-        self.outcomes = outcomes
+        self.memo = memo
 
     def __getitem__(self, code: str) -> Sequence[Observation]:
+        found = self.get(code)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    # get and in without raising KeyError: the rules ask for many codes a record lacks.
+    @overload
+    def get(self, code: str, /) -> Sequence[Observation] | None: ...
+    @overload
+    def get(
+        self, code: str, /, default: Sequence[Observation] | _D
+    ) -> Sequence[Observation] | _D: ...
+    def get(self, code: str, /, default: object = None) -> object:
         found, dates = self._by_code.get(code, _NOTHING)
         count = bisect.bisect_right(dates, self.as_of)
-        if not count:
-            raise KeyError(code)
-        return found[:count]
+        return found[:count] if count else default
+
+    def __contains__(self, code: object) -> bool:
+        _, dates = self._by_code.get(code, _NOTHING)  # type: ignore[call-overload]
+        return bool(dates) and dates[0] <= self.as_of
 
     def __iter__(self) -> Iterator[str]:
         return (code for code in self._by_code if code in self)
@@ -154,33 +198,101 @@ class Prefix(Mapping[str, Sequence[Observation]]):
 _NOTHING: tuple[list[Observation], list[datetime.date]] = ([], [])
 
 
+class Grouped(dict[str, list[Observation]]):
+    """Observations grouped by code (as :func:`index` groups them), from one record
+    whose answers are remembered in ``memo`` (a SLEDAI-2K window at each visit: a
+    definition reading the same observations as at an earlier visit, most often
+    none, gives the same signal)."""
+
+    def __init__(self, observations: Iterable[Observation], memo: Memo) -> None:
+        super().__init__(index(observations))
+        self.memo = memo
+
+
+def kept(evidence: Index, code: str, keep: Callable[[Observation], bool]) -> Index:
+    """The observations of ``code`` that ``keep`` keeps, for a definition to read:
+    ``evidence`` itself when it keeps them all (so that a record's remembered
+    answers apply), else an index of those kept."""
+    observations = evidence.get(code, ())
+    chosen = [o for o in observations if keep(o)]
+    return evidence if len(chosen) == len(observations) else {code: chosen}
+
+
+def _memo_of(evidence: Index) -> Memo | None:
+    # The exact types: isinstance with an abstract Mapping is slow, and this is asked
+    # for every definition at every visit.
+    if type(evidence) is Prefix:
+        return evidence.memo
+    if type(evidence) is Grouped:
+        return evidence.memo
+    return None
+
+
+def _shared(signals: Sequence[Signal]) -> Memo | None:
+    """The memo of signals that all come from one record's, else ``None``."""
+    memo = signals[0].memo if signals else None
+    if memo is None or any(s.memo is not memo for s in signals):
+        return None
+    return memo
+
+
+def _same_signals(last: tuple[object, ...], signals: Sequence[Signal]) -> bool:
+    return len(last) == len(signals) and all(map(operator.is_, last, signals))
+
+
+def _combined(
+    key: Hashable, signals: Sequence[Signal], combine: Callable[[Memo | None], Signal]
+) -> Signal:
+    """``combine(memo)`` of ``signals``, remembered in their record's memo: the same
+    signal objects as last time under ``key`` give the same combination (every
+    combination here is a function of its signals and constants alone)."""
+    memo = _shared(signals)
+    if memo is None:
+        return combine(None)
+    last = memo.signals.get(key)
+    if last is not None and _same_signals(last[0], signals):
+        return last[1]
+    found = combine(memo)
+    memo.signals[key] = (tuple(signals), found)
+    return found
+
+
 # Values a definition may capture and still be a function of the observation alone.
-_CONSTANTS = (type(None), bool, int, float, str, Fraction, Decimal, datetime.date)
+_CONSTANT_TYPES = frozenset({type(None), bool, int, float, str, Fraction, Decimal, datetime.date})
 
 
 def _definition_key(meets: Callable[..., bool | None]) -> Hashable | None:
     """What identifies a definition across calls (each call of an instrument's rules
     makes its definitions again): its code and the constants it captures (a cut-off,
-    a comparison, another such definition). ``None`` when it captures anything else,
-    e.g. the evidence itself ("psychosis in the absence of delirium"): its answer for
-    an observation may change as evidence is added, so it is asked every time."""
-    if isinstance(meets, types.BuiltinFunctionType):
-        return meets
-    if not isinstance(meets, types.FunctionType) or meets.__defaults__ or meets.__kwdefaults__:
+    a comparison, a tuple of dates, another such definition). ``None`` when it
+    captures anything else, e.g. the evidence itself (SLICC 2012 and ACR 1997 read the
+    laboratory's ANA cut-off of the same date): its answer for an observation may
+    change as evidence is added, so it is asked every time."""
+    if type(meets) is not types.FunctionType:
+        return meets if isinstance(meets, types.BuiltinFunctionType) else None
+    if meets.__defaults__ or meets.__kwdefaults__:
         return None
+    closure = meets.__closure__
+    if closure is None:
+        return (meets.__code__,)
     key: list[Hashable] = [meets.__code__]
-    for cell in meets.__closure__ or ():
+    for cell in closure:
         try:
             value = cell.cell_contents
         except ValueError:  # a variable not yet bound: nothing to identify it by
             return None
-        if isinstance(value, _CONSTANTS):
-            key.append((type(value), value))
-            continue
-        inner = _definition_key(value) if callable(value) else None
-        if inner is None:
-            return None
-        key.append(inner)
+        kind = type(value)
+        if kind is Fraction:  # (hashing a Fraction is slow: its two integers)
+            key.append((Fraction, value.numerator, value.denominator))
+        elif kind in _CONSTANT_TYPES:  # the exact types: a subclass may behave otherwise
+            key.append((kind, value))
+        elif kind is tuple and all(type(v) in _CONSTANT_TYPES for v in value):
+            key.append((tuple, tuple((type(v), v) for v in value)))  # e.g. dates
+        else:
+            inner = _definition_key(value) if callable(value) else None
+            if inner is None:
+                return None
+            key.append(inner)
     return tuple(key)
 
 
@@ -268,17 +380,27 @@ def test(
     feature was assessed; one for which ``meets`` is ``None`` is undecided.
     """
     observations = evidence.get(code, ())
-    key = _definition_key(meets) if isinstance(evidence, Prefix) else None
-    if isinstance(evidence, Prefix) and key is not None:
+    memo = _memo_of(evidence)
+    key = _definition_key(meets) if memo is not None else None
+    if memo is None or key is None:
+        return _tested_anew(observations, meets, description, excludable, None)
+    # The same observations as when this definition was last asked (most often the
+    # same few, or none) give the same signal.
+    slot = (code, key, excludable, description)
+    last = memo.signals.get(slot)
+    if last is not None and last[0][0] == observations:
+        return last[1]
+    signal = None
+    if type(evidence) is Prefix:
         # What this definition answered at an earlier date of the record is kept:
         # only observations new since then are tested.
-        outcomes = evidence.outcomes.get((code, key, excludable))
+        outcomes = memo.outcomes.get((code, key, excludable))
         if outcomes is None:
-            outcomes = evidence.outcomes[code, key, excludable] = Outcomes()
+            outcomes = memo.outcomes[code, key, excludable] = Outcomes()
         counts = _tested(outcomes, observations, meets, excludable)
         if counts is not None:
             found, excused, against, open_ = counts
-            return Signal(
+            signal = Signal(
                 _status(found, excused, bool(observations), open_),
                 tuple(outcomes.hits[:found]),
                 tuple(outcomes.explained[:excused]),
@@ -286,7 +408,22 @@ def test(
                 (),
                 tuple(outcomes.negatives[:against]),
                 tuple(outcomes.undecided[:open_]),
+                memo,
             )
+    if signal is None:
+        signal = _tested_anew(observations, meets, description, excludable, memo)
+    memo.signals[slot] = ((observations,), signal)
+    return signal
+
+
+def _tested_anew(
+    observations: Sequence[Observation],
+    meets: Callable[[Observation], bool | None],
+    description: str,
+    excludable: bool,
+    memo: Memo | None,
+) -> Signal:
+    """:func:`test` of every observation, nothing remembered."""
     hits: list[Occurrence] = []
     explained: list[Occurrence] = []
     negatives: list[Observation] = []
@@ -302,6 +439,7 @@ def test(
         (),
         tuple(negatives),
         tuple(undecided),
+        memo,
     )
 
 
@@ -329,19 +467,29 @@ def any_of(description: str, *signals: Signal) -> Signal:
     for one alternative is taken as the item having been assessed (record the item
     itself as ``absent`` to say so explicitly).
     """
+    return _combined(
+        ("any_of", description), signals, functools.partial(_any_of, description, signals)
+    )
+
+
+def _any_of(description: str, signals: tuple[Signal, ...], memo: Memo | None) -> Signal:
     hits = tuple(chain.from_iterable(s.hits for s in signals))
     explained = tuple(chain.from_iterable(s.explained for s in signals))
     assessed = any(s.status is not ItemStatus.NOT_ASSESSED for s in signals)
     negatives = tuple(chain.from_iterable(s.negatives for s in signals))
     undecided = tuple(chain.from_iterable(s.undecided for s in signals))
     status = _status(hits, explained, assessed, undecided)
-    return Signal(status, hits, explained, description, signals, negatives, undecided)
+    return Signal(status, hits, explained, description, signals, negatives, undecided, memo)
 
 
 def _together(
-    need: int, occurrences: Sequence[Sequence[Occurrence]], episode_days: int | None
+    need: int,
+    occurrences: Sequence[Sequence[Occurrence]],
+    episode_days: int | None,
+    after: datetime.date | None = None,
 ) -> list[Occurrence]:
-    """Dates on which ``need`` different features occurred within one episode.
+    """Dates on which ``need`` different features occurred within one episode (only
+    the dates after ``after``, when given).
 
     A candidate is each date a feature occurred on; a feature counts for it when it
     occurred in the ``episode_days`` days up to and including that date. Undated
@@ -357,6 +505,8 @@ def _together(
     days = {o.date for feature in occurrences for o in feature}
     candidates: list[datetime.date | None] = [None] if None in days else []
     candidates += sorted(day for day in days if day is not None)
+    if after is not None:
+        candidates = [day for day in candidates if day is not None and day > after]
     found: list[Occurrence] = []
     for day in candidates:
         first = None if day is None or episode_days is None else days_before(day, episode_days)
@@ -386,6 +536,7 @@ def _occurrence_date(occurrence: Occurrence) -> datetime.date:
 
 
 _BY_DATE = operator.attrgetter("date")
+_EVIDENCE = operator.attrgetter("evidence")
 
 
 def at_least(
@@ -398,7 +549,67 @@ def at_least(
     assessed: a normal haptoglobin a year after a positive Coombs test says nothing
     about hemolysis at the time of the test, so the combination stays not assessed.
     """
-    hits = _together(need, [s.hits for s in signals], episode_days)
+    key = ("at_least", need, description, episode_days)
+    memo = _shared(signals)
+    last = None if memo is None else memo.signals.get(key)
+    if last is None or memo is None:
+        return _combined(
+            key, signals, functools.partial(_at_least, need, description, signals, episode_days)
+        )
+    if _same_signals(last[0], signals):
+        return last[1]
+    # Within an episode, a later occurrence changes nothing at an earlier date; at
+    # any time (no episode), it may.
+    known = None if episode_days is None else _extended(last, signals)
+    found = _at_least(need, description, signals, episode_days, memo, known)
+    memo.signals[key] = (tuple(signals), found)
+    return found
+
+
+def _extended(
+    last: tuple[tuple[object, ...], Signal], signals: Sequence[Signal]
+) -> tuple[datetime.date, tuple[Occurrence, ...]] | None:
+    """When every feature's occurrences are those of the ``last`` combination's
+    features followed by later-dated ones (a record read at a later visit): the last
+    date they had, and the combination's occurrences up to it, which the new ones do
+    not change (an episode reaches back, not forward). Else ``None``."""
+    before, combined = last
+    if len(before) != len(signals):
+        return None
+    latest: datetime.date | None = None
+    for old in before:
+        assert isinstance(old, Signal)
+        dates = list(map(_BY_DATE, old.hits))  # (C-level: there may be many)
+        if None in dates:
+            return None
+        if dates and (latest is None or max(dates) > latest):
+            latest = max(dates)
+    if latest is None:
+        return None
+    for old, new in zip(before, signals, strict=True):
+        assert isinstance(old, Signal)
+        known = len(old.hits)
+        if new.hits[:known] != old.hits:
+            return None
+        if any(hit.date is None or hit.date <= latest for hit in new.hits[known:]):
+            return None
+    return latest, combined.hits
+
+
+def _at_least(
+    need: int,
+    description: str,
+    signals: Sequence[Signal],
+    episode_days: int | None,
+    memo: Memo | None,
+    known: tuple[datetime.date, tuple[Occurrence, ...]] | None = None,
+) -> Signal:
+    if known is None:
+        hits = _together(need, [s.hits for s in signals], episode_days)
+    else:
+        # Only the dates after those already combined are new candidates.
+        latest, earlier = known
+        hits = [*earlier, *_together(need, [s.hits for s in signals], episode_days, latest)]
     explained: list[Occurrence] = []
     if not hits:
         explained = _together(need, [s.hits + s.explained for s in signals], episode_days)
@@ -424,7 +635,14 @@ def at_least(
         tuple(o for s in signals for o in s.undecided) if status is ItemStatus.NOT_ASSESSED else ()
     )
     return Signal(
-        status, tuple(hits), tuple(explained), description, tuple(signals), negatives, undecided
+        status,
+        tuple(hits),
+        tuple(explained),
+        description,
+        tuple(signals),
+        negatives,
+        undecided,
+        memo,
     )
 
 
@@ -487,6 +705,22 @@ def repeated(
 
     A single occurrence was assessed and does not meet the definition (absent).
     """
+    key = _definition_key(apart)
+    if key is None:
+        return _repeated(signal, description, apart, None)
+    return _combined(
+        ("repeated", description, key),
+        (signal,),
+        functools.partial(_repeated, signal, description, apart),
+    )
+
+
+def _repeated(
+    signal: Signal,
+    description: str,
+    apart: Callable[[datetime.date | None, datetime.date | None], bool],
+    memo: Memo | None,
+) -> Signal:
     hits = _second_occasions(signal.hits, apart)
     explained = () if hits else _second_occasions((*signal.hits, *signal.explained), apart)
     if hits:
@@ -498,7 +732,7 @@ def repeated(
     else:
         status = ItemStatus.ABSENT
     undecided = signal.undecided if status is ItemStatus.NOT_ASSESSED else ()
-    return Signal(status, hits, explained, description, (signal,), undecided=undecided)
+    return Signal(status, hits, explained, description, (signal,), undecided=undecided, memo=memo)
 
 
 # How many of the observations that did not meet a definition an explanation quotes.
@@ -516,7 +750,15 @@ def with_assertion(evidence: Index, instrument: str, code: str, signal: Signal) 
     if assertion not in evidence:
         return signal
     asserted = present(evidence, assertion, f"{code} (clinician's judgement)")
-    combined = any_of(signal.description, signal, asserted)
+    return _combined(
+        ("assertion", assertion),
+        (signal, asserted),
+        functools.partial(_asserted, signal, asserted),
+    )
+
+
+def _asserted(signal: Signal, asserted: Signal, memo: Memo | None) -> Signal:
+    combined = _any_of(signal.description, (signal, asserted), memo)
     if combined.status is ItemStatus.NOT_ASSESSED and asserted.status is ItemStatus.ABSENT:
         # The clinician judged the item absent; evidence that only may meet the
         # definition does not outweigh that judgement (evidence that meets it does).
@@ -527,12 +769,7 @@ def with_assertion(evidence: Index, instrument: str, code: str, signal: Signal) 
 def finding(code: str, signal: Signal) -> ItemFinding:
     """The :class:`ItemFinding` for an item, with its reason and evidence."""
     if signal.status is ItemStatus.PRESENT:
-        evidence = tuple(dict.fromkeys(obs for h in signal.hits for obs in h.evidence))
-        dates = [h.date for h in signal.hits]
-        first = None if any(d is None for d in dates) else min(d for d in dates if d)
-        shown = signal.hits[0].evidence
-        reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
-        return ItemFinding(code, signal.status, reason, evidence, first)
+        return _present(code, signal, dict.fromkeys(_evidence(signal.hits)))
     if signal.status is ItemStatus.EXPLAINED:
         evidence = tuple(dict.fromkeys(obs for h in signal.explained for obs in h.evidence))
         causes = tuple(dict.fromkeys(o.explained_by for o in evidence if o.explained_by))
@@ -576,5 +813,47 @@ def findings_from(
     or a :class:`Prefix` of a record)."""
     derived = signals(evidence)
     return tuple(
-        finding(code, with_assertion(evidence, instrument, code, derived[code])) for code in codes
+        _finding(instrument, code, with_assertion(evidence, instrument, code, derived[code]))
+        for code in codes
     )
+
+
+def _evidence(occurrences: Iterable[Occurrence]) -> Iterator[Observation]:
+    return chain.from_iterable(map(_EVIDENCE, occurrences))  # (C-level: there may be many)
+
+
+def _present(code: str, signal: Signal, evidence: dict[Observation, None]) -> ItemFinding:
+    """The finding of a present item, its ``evidence`` gathered without repeats."""
+    dates = list(map(_BY_DATE, signal.hits))
+    first = None if None in dates else min(dates)
+    shown = signal.hits[0].evidence
+    reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
+    return ItemFinding(code, signal.status, reason, tuple(evidence), first)
+
+
+def _finding(instrument: str, code: str, signal: Signal) -> ItemFinding:
+    """:func:`finding`, remembered in the signal's memo: a criterion whose signal is
+    the one of the previous visit has that visit's finding, reason and all; one
+    present then and now, with the same occurrences and more, adds only the evidence
+    of the new ones to what it had gathered (a long record's evidence is not
+    gathered again at every visit)."""
+    memo = signal.memo
+    if memo is None:
+        return finding(code, signal)
+    last = memo.findings.get((instrument, code))
+    if last is not None and last[0] is signal:
+        return last[1]
+    gathered: dict[Observation, None] = {}
+    if signal.status is ItemStatus.PRESENT:
+        known = 0
+        if last is not None and last[0].status is ItemStatus.PRESENT:
+            before = last[0].hits
+            if signal.hits[: len(before)] == before:
+                known = len(before)
+                gathered = dict(last[2])  # a copy keeps the hashes: no known one is hashed
+        gathered.update(dict.fromkeys(_evidence(signal.hits[known:])))
+        found = _present(code, signal, gathered)
+    else:
+        found = finding(code, signal)
+    memo.findings[instrument, code] = (signal, found, gathered)
+    return found

@@ -32,10 +32,18 @@ class Record(Patient):
     """A :class:`~sle_scoring.evidence.Patient` that remembers shared answers."""
 
     _memo: dict[Hashable, object] = attrs.field(factory=dict, init=False, eq=False, repr=False)
-    # What each definition answered for each observation (see _derive.Prefix).
-    _outcomes: dict[Hashable, _derive.Outcomes] = attrs.field(
+    # What the definitions answered, per way of reading the record (up to a date; in a
+    # window of so many days): see _derive.Memo.
+    _memos: dict[Hashable, _derive.Memo] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+
+    def memo(self, reading: Hashable) -> _derive.Memo:
+        """What the definitions answered on this record read by ``reading``."""
+        found = self._memos.get(reading)
+        if found is None:
+            found = self._memos[reading] = _derive.Memo()
+        return found
 
 
 def remembered(patient: Patient, key: Hashable, compute: Callable[[], _T]) -> _T:
@@ -57,4 +65,14 @@ def evidence_up_to(patient: Patient, as_of: datetime.date | None) -> _derive.Ind
     observations = patient.up_to(as_of)  # checks the dates, as it always has
     if not isinstance(patient, Record) or as_of is None:
         return _derive.index(observations)
-    return _derive.Prefix(patient._by_code, as_of, patient._outcomes)
+    return _derive.Prefix(patient._by_code, as_of, patient.memo("up_to"))
+
+
+def evidence_in_window(patient: Patient, visit: datetime.date, days: int) -> _derive.Index:
+    """The observations of the ``days`` days up to ``visit`` grouped by code, as
+    SLEDAI-2K reads them at a visit: for a :class:`Record` a :class:`_derive.Grouped`
+    remembering what each definition answered at the visits before."""
+    observations = patient.window(visit, days)  # checks the dates, as it always has
+    if not isinstance(patient, Record):
+        return _derive.index(observations)
+    return _derive.Grouped(observations, patient.memo(("window", days)))

@@ -354,6 +354,10 @@ def _anticardiolipin_abnormal(o: Observation) -> bool | None:
     return anticardiolipin_medium_or_high(o)  # no laboratory limit: > 40 GPL/MPL units
 
 
+def _igg_or_igm(o: Observation) -> bool:
+    return o.isotype != "IgA"
+
+
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
     d = _derive_module
@@ -363,9 +367,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
 
     low_white = leukopenia(evidence, below=_LEUKOPENIA_BELOW)
     low_lymphocytes = lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
-    igg_or_igm = {
-        "anticardiolipin": [o for o in evidence.get("anticardiolipin", ()) if o.isotype != "IgA"]
-    }
+    igg_or_igm = d.kept(evidence, "anticardiolipin", _igg_or_igm)
     return {
         "malar_rash": d.present(evidence, "malar_rash", "malar rash"),
         "discoid_rash": d.present(evidence, "discoid_lupus", "discoid rash"),

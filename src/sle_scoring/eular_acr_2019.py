@@ -694,12 +694,14 @@ def _biopsy_classes(o: Observation) -> set[str]:
     return set(str(o.value).split("+"))
 
 
-def _with_delirium(evidence: _derive_module.Index, day: datetime.date | None) -> bool:
-    """Whether delirium (of any cause) was present in the same episode as ``day``."""
-    return any(
-        o.value == "present" and _derive_module.near(o.date, day, _derive_module.EPISODE_DAYS)
-        for o in evidence.get("delirium", ())
-    )
+def _delirium_dates(evidence: _derive_module.Index) -> tuple[datetime.date | None, ...]:
+    """The dates on which delirium (of any cause) was present."""
+    return tuple(o.date for o in evidence.get("delirium", ()) if o.value == "present")
+
+
+def _with_delirium(dates: tuple[datetime.date | None, ...], day: datetime.date | None) -> bool:
+    """Whether delirium was present (on one of ``dates``) in the same episode as ``day``."""
+    return any(_derive_module.near(date, day, _derive_module.EPISODE_DAYS) for date in dates)
 
 
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
@@ -712,6 +714,9 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     pericardial_effusion = d.present(
         evidence, "pericardial_effusion", "pericardial effusion on imaging"
     )
+    # Psychosis reads delirium: its definition holds the dates (constants), so its
+    # answers are remembered for as long as no delirium is added.
+    delirium_dates = _delirium_dates(evidence)
     return {
         # Rule 1 ("more likely explanation") concerns the additive criteria; the entry
         # criterion is "ANA ever", so an ANA marked explained_by still enters.
@@ -741,7 +746,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
         "psychosis": d.test(
             evidence,
             "psychosis",
-            lambda o: o.value == "present" and not _with_delirium(evidence, o.date),
+            lambda o: o.value == "present" and not _with_delirium(delirium_dates, o.date),
             "psychosis in the absence of delirium",
         ),
         "seizure": d.present(evidence, "seizure", "seizure"),

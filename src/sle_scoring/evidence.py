@@ -184,6 +184,9 @@ class Observation:
     source: Source | None = attrs.field(default=None, eq=False)
     # The value in the canonical unit, converted once when the observation is made.
     _quantity: Fraction | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    # The laboratory's limit in the canonical unit, converted the first time it is used
+    # (many observations are never judged against it).
+    _limit_quantity: Fraction | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._read_text()
@@ -532,7 +535,11 @@ class Observation:
         limit = self.lower_limit if entry.limit == "lower" else self.upper_limit
         if limit is None:
             return None
-        return self.compare(sign, times * to_canonical(limit, entry.dimension, self.unit))
+        canonical = self._limit_quantity
+        if canonical is None:
+            canonical = to_canonical(limit, entry.dimension, self.unit)
+            object.__setattr__(self, "_limit_quantity", canonical)  # frozen: set once
+        return self.compare(sign, times * canonical)
 
     def missing_limit(self) -> str | None:
         """``"lower"`` or ``"upper"`` when a laboratory value lacks the limit of normal

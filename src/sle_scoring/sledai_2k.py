@@ -39,7 +39,7 @@ from ._definitions import (
     thrombocytopenia,
     written,
 )
-from ._derive import Signal, derive_findings
+from ._derive import Signal, derive_findings, findings_from
 from ._items import (
     Item,
     ItemFinding,
@@ -60,7 +60,7 @@ from ._results import (
     prefixed,
 )
 from ._safe import quote
-from ._visits import remembered
+from ._visits import evidence_in_window, remembered
 from .evidence import Observation, Patient
 from .exceptions import InvalidArgumentError
 
@@ -782,11 +782,14 @@ def score_visit(
     )
     check_window(window_days, non_standard=non_standard_window)
 
+    def found() -> tuple[ItemFinding, ...]:
+        evidence = evidence_in_window(patient, visit_date, window_days)
+        return findings_from(evidence, "sledai_2k", _BY_CODE, _derive)
+
     def scored() -> Score:
-        observations = patient.window(visit_date, window_days)
-        return score_findings(
-            derive(observations), index=index, visit_date=visit_date, window_days=window_days
-        )
+        # The descriptors' findings are those of the visit, whichever index is scored.
+        findings = remembered(patient, ("sledai_2k findings", visit_date, window_days), found)
+        return score_findings(findings, index=index, visit_date=visit_date, window_days=window_days)
 
     # Batch scoring asks for the same visit's score for several instruments. The
     # index by identity (hashing it is slow): the score remembered holds it, so no

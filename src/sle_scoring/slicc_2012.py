@@ -530,9 +530,7 @@ def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
 
     low_white = leukopenia(evidence, below=_LEUKOPENIA_BELOW)
     low_lymphocytes = lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
-    anti_dsdna_judged = {
-        "anti_dsdna": [o for o in evidence.get("anti_dsdna", ()) if _anti_dsdna_judged(o)]
-    }
+    anti_dsdna_judged = d.kept(evidence, "anti_dsdna", _anti_dsdna_judged)
     return {
         "acute_cutaneous_lupus": d.any_of(
             "acute or subacute cutaneous lupus",
