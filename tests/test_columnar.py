@@ -4,10 +4,14 @@ way); and a bare install never loads Polars."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -52,12 +56,14 @@ def _recorded(args: list[str]) -> str:
     return text
 
 
-def _both(tmp_path: Path, data: bytes, *options: str) -> tuple[tuple[int, bytes, bytes], ...]:
+def _both(
+    tmp_path: Path, data: bytes, *options: str, engines: tuple[str, ...] = ("python", "columnar")
+) -> tuple[tuple[int, bytes, bytes], ...]:
     """(exit status, output bytes, error records) of each engine on ``data``."""
     source = tmp_path / "visits.csv"
     source.write_bytes(data)
     found = []
-    for engine in ("python", "columnar"):
+    for engine in engines:
         out, errors = tmp_path / f"{engine}.csv", tmp_path / f"{engine}.jsonl"
         arguments = ["score", str(source), "-o", str(out), "--errors", str(errors), "-q"]
         status = cli.main([*arguments, *options, "--engine", engine])
@@ -173,16 +179,120 @@ def test_without_the_frame_extra_a_usage_error_names_it(tmp_path: Path) -> None:
     assert done.stdout == ""
 
 
-def test_the_python_engine_never_loads_a_frame_library(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["python", "auto"])
+def test_a_small_file_never_loads_a_frame_library(tmp_path: Path, engine: str) -> None:
+    # --engine auto (the default) leaves a file under cli._AUTO_BYTES to the Python
+    # engine without loading Polars: loading it would cost more than it saves.
     source = tmp_path / "visits.csv"
     source.write_text(",".join(HEADER) + "\n" + "\n".join(_rows(2)) + "\n", encoding="utf-8")
+    out = str(tmp_path / "out.csv")
     program = (
         "import sys\n"
         "from sle_scoring.cli import main\n"
-        f"main(['score', {str(source)!r}, '-o', {str(tmp_path / 'out.csv')!r}, '-q'])\n"
+        f"main(['score', {str(source)!r}, '-o', {out!r}, '-q', '--engine', {engine!r}])\n"
         "print(sorted(m for m in ('polars', 'narwhals', 'pandas', 'pyarrow') if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     )
     assert done.stdout == "[]\n"
+    assert Path(out).read_text(encoding="utf-8").count("\n") == 1 + 2  # header, 2 rows
+
+
+class TestAutoEngine:
+    """--engine auto, the default: the columnar engine for a file of at least
+    cli._AUTO_BYTES it can read, when the frame extra is installed; else Python."""
+
+    def test_the_default_is_auto(self) -> None:
+        args = cli._parser().parse_args(["score", "visits.csv"])
+        assert args.engine == "auto"
+
+    def test_a_large_file_is_read_column_wise(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        lines = [",".join(HEADER), *_rows(5, "1")]
+        data = ("\n".join(lines) + "\n").encode()
+        read: list[int] = []
+        blocks = _columnar.csv_blocks
+
+        def counted(*arguments: Any, **options: Any) -> Iterator[_columnar.Block]:
+            read.append(1)
+            return blocks(*arguments, **options)
+
+        monkeypatch.setattr(_columnar, "csv_blocks", counted)
+        monkeypatch.setattr(cli, "_AUTO_BYTES", len(data) + 1)  # one byte short
+        python, auto = _both(tmp_path, data, engines=("python", "auto"))
+        assert python == auto
+        assert read == []  # the Python engine read it
+        monkeypatch.setattr(cli, "_AUTO_BYTES", len(data))  # just large enough
+        python, auto = _both(tmp_path, data, engines=("python", "auto"))
+        assert python == auto
+        assert read == [1]
+
+    def test_without_the_frame_extra_the_python_engine_runs(self, tmp_path: Path) -> None:
+        source = tmp_path / "visits.csv"
+        source.write_text(",".join(HEADER) + "\n" + "\n".join(_rows(2)) + "\n", encoding="utf-8")
+        program = (
+            "import sys; sys.modules['polars'] = None\n"  # as if Polars were not installed
+            "from sle_scoring import cli\n"
+            "cli._AUTO_BYTES = 0\n"  # every file large enough
+            f"sys.exit(cli.main(['score', {str(source)!r}]))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == cli.EXIT_OK, done.stderr
+        assert done.stdout.count("\n") == 1 + 2  # the header and both rows
+        assert done.stderr == "sle-scoring: 2 rows read, 2 scored, 0 failed; 2 results written\n"
+
+    def test_errors_summary_and_exit_status_are_the_python_engines(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(cli, "_AUTO_BYTES", 0)
+        lines = [",".join(HEADER), *_rows(3)]
+        lines.append(",".join(["P10", "2024-02-30"] + ["0"] * (len(HEADER) - 2)))  # bad date
+        lines.append(",".join(["", ""] + ["maybe"] * (len(HEADER) - 2)))  # no patient, bad cells
+        source = tmp_path / "visits.csv"
+        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        found = []
+        for engine in ("python", "auto"):
+            status = cli.main(["score", str(source), "--engine", engine])
+            found.append((status, capsys.readouterr()))
+        assert found[0] == found[1]
+        assert found[0][0] == cli.EXIT_ROWS_FAILED
+        assert "5 rows read, 3 scored, 2 failed" in found[0][1].err
+
+    @pytest.mark.parametrize("engine", ["auto", "columnar"])
+    def test_a_pipe_is_left_to_the_python_engine(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+    ) -> None:
+        # The columnar engine opens the file again: a named pipe would be read twice.
+        monkeypatch.setattr(cli, "_AUTO_BYTES", 0)
+        fifo = tmp_path / "visits.csv"
+        os.mkfifo(fifo)
+        text = ",".join(HEADER) + "\n" + "\n".join(_rows(2)) + "\n"
+        writer = threading.Thread(
+            target=fifo.write_text, args=(text,), kwargs={"encoding": "utf-8"}
+        )
+        writer.start()
+        out = tmp_path / "out.csv"
+        status = cli.main(["score", str(fifo), "-o", str(out), "-q", "--engine", engine])
+        writer.join()
+        assert status == cli.EXIT_OK
+        assert out.read_text(encoding="utf-8").count("\n") == 1 + 2  # the header, 2 rows
+
+
+@pytest.mark.parametrize("name", ITEM_LEVEL)
+def test_golden_item_level_commands_with_the_auto_engine(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every file large enough, so auto reads column-wise wherever the engine can.
+    monkeypatch.setattr(cli, "_AUTO_BYTES", 0)
+    expected = (OUT / f"{name}.txt").read_text(encoding="utf-8")
+    status = cli.main([*record.arguments(record.COMMANDS[name]), "--no-progress"])
+    out, err = capsys.readouterr()
+    out = out.replace("\r\n", "\n")  # as the recording reads it (text mode)
+    text = f"--- rc {status}\n--- stdout\n{out}--- stderr\n{err}"
+    for key, path in record._FILES.items():
+        text = text.replace(str(path), key)
+    assert text == expected
