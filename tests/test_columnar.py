@@ -56,6 +56,15 @@ def _recorded(args: list[str]) -> str:
     return text
 
 
+# What the columnar engine writes (_columnar.LAYOUTS): CSV, the flat JSON records of
+# score --instrument, the nested ones of score without it (and of the shortcuts).
+LAYOUTS = {
+    "csv": ("--format", "csv"),
+    "record": ("--format", "jsonl", "--instrument", "sledai_2k", "--instrument", "eular_acr_2019"),
+    "dict": ("--format", "jsonl"),
+}
+
+
 def _both(
     tmp_path: Path, data: bytes, *options: str, engines: tuple[str, ...] = ("python", "columnar")
 ) -> tuple[tuple[int, bytes, bytes], ...]:
@@ -64,7 +73,8 @@ def _both(
     source.write_bytes(data)
     found = []
     for engine in engines:
-        out, errors = tmp_path / f"{engine}.csv", tmp_path / f"{engine}.jsonl"
+        suffix = "jsonl" if "jsonl" in options else "csv"
+        out, errors = tmp_path / f"{engine}.{suffix}", tmp_path / f"{engine}.errors.jsonl"
         arguments = ["score", str(source), "-o", str(out), "--errors", str(errors), "-q"]
         status = cli.main([*arguments, *options, "--engine", engine])
         read = out.read_bytes() if out.exists() else b""
@@ -82,29 +92,34 @@ def _rows(count: int, cell: str = "0") -> list[str]:
 class TestSameOutputAsThePythonEngine:
     """Every row scored or reported as the Python engine does, in the same order."""
 
-    def test_plain_rows(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("layout", LAYOUTS)
+    def test_plain_rows(self, tmp_path: Path, layout: str) -> None:
         lines = [",".join(HEADER), *_rows(5, "1"), *_rows(5, ""), *_rows(5, "0")]
-        python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode())
+        python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode(), *LAYOUTS[layout])
         assert python == columnar
-        assert python[1].count(b"\r\n") == 1 + 15  # the header and every row, scored
+        header = layout == "csv"
+        assert python[1].count(b"\n") == header + 15  # (the header and) every row, scored
 
-    def test_odd_rows_go_row_by_row(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("layout", LAYOUTS)
+    def test_odd_rows_go_row_by_row(self, tmp_path: Path, layout: str) -> None:
         lines = [",".join(HEADER), *_rows(3)]
         lines.append(",".join(["=cmd", "2024-01-01"] + ["1"] * (len(HEADER) - 2)))  # a formula
         lines.append(",".join([" P9 ", "2024-01-01"] + [" Yes "] * (len(HEADER) - 2)))
         lines.append(",".join(["P10", "2024-02-30"] + ["0"] * (len(HEADER) - 2)))  # bad date
         lines.append(",".join(["", ""] + ["maybe"] * (len(HEADER) - 2)))  # no patient, bad cells
         lines.extend(_rows(3, "1"))
-        python, columnar = _both(tmp_path, ("\r\n".join(lines) + "\r\n").encode())
+        data = ("\r\n".join(lines) + "\r\n").encode()
+        python, columnar = _both(tmp_path, data, *LAYOUTS[layout])
         assert python == columnar
         assert python[0] == cli.EXIT_ROWS_FAILED
 
     @pytest.mark.parametrize("cell", ["01", "+1", "-0", "2", "1.0", "Yes"])
-    def test_cells_that_look_like_numbers(self, tmp_path: Path, cell: str) -> None:
+    @pytest.mark.parametrize("layout", LAYOUTS)
+    def test_cells_that_look_like_numbers(self, tmp_path: Path, cell: str, layout: str) -> None:
         # Read as digits where every item cell is one digit or blank; "01" or "+1" is
         # not a spelling of present, however a number parser reads it.
         lines = [",".join(HEADER), *_rows(3, "1"), *_rows(2, cell), *_rows(3, "")]
-        python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode())
+        python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode(), *LAYOUTS[layout])
         assert python == columnar
         readable = cell in ("1.0", "Yes")  # the others are errors naming the cell
         assert python[0] == (cli.EXIT_OK if readable else cli.EXIT_ROWS_FAILED)
@@ -152,14 +167,61 @@ class TestSameOutputAsThePythonEngine:
             min_size=1,
             max_size=8,
         ),
-        st.lists(st.sampled_from(["P1", "P2", "", " P3", "+1"]), min_size=8, max_size=8),
+        st.lists(st.sampled_from(["P1", "P2", "", " P3", "+1", "P\\4"]), min_size=8, max_size=8),
+        st.sampled_from(list(LAYOUTS)),
     )
-    def test_generated_files(self, cells: list[list[str]], patients: list[str]) -> None:
+    def test_generated_files(
+        self, cells: list[list[str]], patients: list[str], layout: str
+    ) -> None:
         lines = [",".join(HEADER)]
         for patient, row in zip(patients, cells, strict=False):
             lines.append(",".join([patient, "2024-03-01", *row[:12]]))
+        data = ("\n".join(lines) + "\n").encode()
         with tempfile.TemporaryDirectory() as directory:
-            python, columnar = _both(Path(directory), ("\n".join(lines) + "\n").encode())
+            python, columnar = _both(Path(directory), data, *LAYOUTS[layout])
+        assert python == columnar
+
+    @settings(max_examples=30, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["P1", "P2", "", " P3", "+1", "P\\4", 'P"5', "P\u00e96", "=1"]),
+                st.sampled_from(["2024-03-01", "", "2024-02-30", " 2024-03-02", "03/01/2024"]),
+                st.lists(
+                    st.sampled_from(["0", "1", "", "yes", "No", " 1", "x", '"1"', "0\n1"]),
+                    min_size=12,
+                    max_size=12,
+                ),
+            ),
+            max_size=10,
+        ),
+        st.lists(st.sampled_from(["", "\n", "P9,2024-01-01,1", ",,,"]), max_size=3),
+        st.sampled_from(["\n", "\r\n"]),
+        st.sampled_from(list(LAYOUTS)),
+        st.booleans(),
+    )
+    def test_generated_files_with_odd_lines(
+        self,
+        rows: list[tuple[str, str, list[str]]],
+        odd: list[str],
+        end: str,
+        layout: str,
+        items: bool,
+    ) -> None:
+        # Quotes, blank lines, rows of another width, odd cells, errors: wherever
+        # they are, both engines write the same bytes, the same errors, the same status.
+        lines = [",".join(HEADER)]
+        for patient, visit, cells in rows:
+            quoted = [
+                '"' + c.replace('"', '""') + '"' if '"' in c or "\n" in c else c for c in cells
+            ]
+            lines.append(",".join([patient, visit, *quoted]))
+        for position, line in enumerate(odd):  # spread through the file
+            lines.insert(1 + position * 3 % len(lines), line)
+        data = (end.join(lines) + end).encode()
+        options = [*LAYOUTS[layout], *(["--items"] if items else [])]
+        with tempfile.TemporaryDirectory() as directory:
+            python, columnar = _both(Path(directory), data, *options)
         assert python == columnar
 
 

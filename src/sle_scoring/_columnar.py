@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, NamedTuple
 
 import polars as pl
 
-from . import eular_acr_2019, item_csv, records, sledai_2k
+from . import batch, eular_acr_2019, item_csv, records, sledai_2k
 from ._items import ItemStatus
 from ._registry import Instrument
 from ._results import RecordValue
@@ -33,6 +34,7 @@ from ._results import RecordValue
 __all__ = [
     "BLOCK_BYTES",
     "COLUMNAR",
+    "LAYOUTS",
     "READABLE",
     "Block",
     "Left",
@@ -630,6 +632,151 @@ def _rendered(frame: pl.DataFrame) -> str:
     )
 
 
+#: What :func:`csv_blocks` writes: CSV (``csv.writer``), JSON Lines of flat records
+#: (:func:`sle_scoring.batch.case_record`, ``score``) or of nested results
+#: (:func:`sle_scoring.batch.case_dict`, ``sledai`` and ``classify``).
+LAYOUTS = ("csv", "record", "dict")
+# The nested keys written only when they hold something: a row where one would is
+# the row path's (at item level none does: no window, no explanation, no date).
+_WHEN_SET = ("ignored", "window_days", "standard_window", "explained", "as_of", "first_fulfilled")
+
+
+def _json_text(value: pl.Expr) -> pl.Expr:
+    """Text as ``json.dumps(..., ensure_ascii=False)`` writes it. The texts written
+    hold no control character (a patient identifier is plain, see
+    :data:`_PLAIN_PATIENT`; the rest are dates, codes and verdicts), so a quote
+    and a backslash are all there is to escape."""
+    escaped = value.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+        '"', '\\"', literal=True
+    )
+    return pl.concat_str(pl.lit('"'), escaped, pl.lit('"'))
+
+
+def _json_value(name: str, dtype: pl.DataType) -> pl.Expr:
+    """Column ``name`` as JSON values: numbers, ``true``/``false``, text, ``null``."""
+    column = pl.col(name)
+    if dtype == pl.Boolean or dtype.is_integer():
+        return column.cast(pl.String).fill_null("null")  # (a Boolean casts to true/false)
+    return _json_text(column.cast(pl.String)).fill_null("null")
+
+
+def _json_codes(name: str) -> pl.Expr:
+    """A code list (codes separated by spaces; empty or null: none) as a JSON array."""
+    codes = pl.col(name).cast(pl.String).fill_null("")
+    listed = pl.concat_str(
+        pl.lit('["'), codes.str.replace_all(" ", '", "', literal=True), pl.lit('"]')
+    )
+    return pl.when(codes == "").then(pl.lit("[]")).otherwise(listed)
+
+
+def _joined(parts: Sequence[str | pl.Expr]) -> pl.Expr:
+    """``parts`` (literal text or text columns) written one after the other."""
+    return pl.concat_str([pl.lit(part) if isinstance(part, str) else part for part in parts])
+
+
+def _key(key: str) -> str:
+    return json.dumps(key, ensure_ascii=False) + ": "
+
+
+def _record_line(scored: pl.DataFrame, keys: Sequence[str]) -> pl.Expr:
+    """Each row as :func:`sle_scoring.batch.case_record`'s JSON (``keys``: its
+    :func:`~sle_scoring.batch.case_fields`), as the Python engine writes it."""
+    parts: list[str | pl.Expr] = ["{"]
+    for number, key in enumerate(keys):
+        parts.append(("" if number == 0 else ", ") + _key(key))
+        parts.append(_json_value(key, scored.schema[key]))
+    parts.append("}")
+    return _joined(parts)
+
+
+def _entry(
+    spec: Instrument, items: bool, codes: Sequence[str] = (), missing: Sequence[str] = ()
+) -> dict[str, object]:
+    """:func:`sle_scoring.batch.case_dict`'s entry for ``spec``'s result with
+    ``codes`` present and ``missing`` not assessed."""
+    assert spec.from_items is not None
+    result = spec.from_items(codes, not_assessed=missing)
+    settings = batch.Settings(instruments=(spec.name,))
+    entry = batch.case_dict(batch.Case(2, "P", None, (result,)), settings, items=items)[spec.name]
+    assert isinstance(entry, dict)
+    return entry
+
+
+def _nested(spec: Instrument, items: bool) -> list[tuple[str, str | None]]:
+    """The keys of :func:`sle_scoring.batch.case_dict`'s entry for ``spec``, in
+    order, each with the record field it is (None: the same in every result, as
+    ``index``), read off the results it makes."""
+    samples = [
+        _entry(spec, items, *sample) for sample in (((), ()), (spec.codes, ()), ((), spec.codes))
+    ]
+    keys: list[tuple[str, str | None]] = []
+    for key, value in samples[0].items():
+        if key in spec.fields:
+            keys.append((key, key))
+        elif key == "items" or all(sample[key] == value for sample in samples[1:]):
+            keys.append((key, None))
+        else:
+            raise ValueError(f"{spec.name}: {key} is not computed column-wise")
+    return keys
+
+
+def _nested_fields(spec: Instrument) -> tuple[str, ...]:
+    """The record fields :func:`_dict_line` reads of ``spec``."""
+    named = {field for _, field in _nested(spec, False) if field is not None}
+    return tuple(f for f in spec.fields if f in named or f in _WHEN_SET)
+
+
+def _dict_line(scored: pl.DataFrame, specs: Sequence[Instrument], items: bool) -> pl.Expr:
+    """Each row as :func:`sle_scoring.batch.case_dict`'s JSON, as the Python engine
+    writes it (the keys :data:`_WHEN_SET` never set: see :func:`_unset`)."""
+    parts: list[str | pl.Expr] = [
+        '{"row": ',
+        pl.col("row").cast(pl.String),
+        ', "patient_id": ',
+        _json_value("patient_id", pl.String()),
+        ', "visit_date": ',
+        _json_value("visit_date", pl.String()),
+    ]
+    for spec in specs:
+        sample = _entry(spec, items)
+        parts.append(f", {_key(spec.name)}{{")
+        for number, (key, field) in enumerate(_nested(spec, items)):
+            parts.append(("" if number == 0 else ", ") + _key(key))
+            name = f"{spec.name}.{field}"
+            if key == "items":
+                parts.append("{")
+                for position, code in enumerate(spec.codes):
+                    parts.append(("" if position == 0 else ", ") + _key(code))
+                    parts.append(_json_text(pl.col(f"{spec.name}.{code}")))
+                parts.append("}")
+            elif field is None:
+                parts.append(json.dumps(sample[key], ensure_ascii=False))
+            elif isinstance(sample[key], list):
+                parts.append(_json_codes(name))
+            else:
+                parts.append(_json_value(name, scored.schema[name]))
+        parts.append("}")
+    parts.append("}")
+    return _joined(parts)
+
+
+def _unset(scored: pl.DataFrame, specs: Sequence[Instrument]) -> pl.Expr:
+    """Whether each row leaves every key of :data:`_WHEN_SET` out of its nested
+    results (null, empty, or standard_window true)."""
+    unset = [pl.lit(True)]
+    for spec in specs:
+        for field in _WHEN_SET:
+            name = f"{spec.name}.{field}"
+            if name not in scored.schema:
+                continue
+            column = pl.col(name)
+            if field == "standard_window":
+                unset.append(column.fill_null(True))
+            else:
+                unset.append(column.is_null() | (column.cast(pl.String) == ""))
+    return pl.all_horizontal(unset)
+
+
 def _scored_blocks(
     frame: pl.DataFrame,
     first: int,
@@ -637,30 +784,55 @@ def _scored_blocks(
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]],
     items: bool,
+    layout: str,
 ) -> Iterator[Block]:
     names = frame.columns
-    scored = score_columns(frame, names, columns, specs, fields, empty=None, items=items)
+    if layout == "dict":
+        fields = {spec.name: _nested_fields(spec) for spec in specs}
+    empty = None if layout == "csv" else ""  # (as_record's empty code list)
+    scored = score_columns(frame, names, columns, specs, fields, empty=empty, items=items)
     patient = pl.col(names[columns.patient])
+    readable = scored.get_column(READABLE)
+    if layout == "dict":
+        readable = readable & scored.select(_unset(scored, specs)).to_series()
     good = frame.select(
-        patient.str.contains(_PLAIN_PATIENT).fill_null(False) & scored.get_column(READABLE)
+        patient.str.contains(_PLAIN_PATIENT).fill_null(False) & readable
     ).to_series()
+    keys = [
+        "row",
+        "patient_id",
+        "visit_date",
+        *(
+            name
+            for spec in specs
+            for name in (
+                *(f"{spec.name}.{field}" for field in fields[spec.name] if layout != "dict"),
+                *(f"{spec.name}.{code}" for code in (spec.codes if items else ())),
+            )
+        ),
+    ]
     lines = (
-        scored.select(
+        scored.with_columns(
             pl.int_range(first, first + frame.height, dtype=pl.Int64).alias("row"),
             frame.get_column(names[columns.patient]).alias("patient_id"),
-            "visit_date",
-            *(
-                name
-                for spec in specs
-                for name in (
-                    *(f"{spec.name}.{field}" for field in fields[spec.name]),
-                    *(f"{spec.name}.{code}" for code in (spec.codes if items else ())),
-                )
-            ),
         )
         if frame.height
-        else scored
+        else scored.with_columns(
+            pl.lit(None, pl.Int64).alias("row"), pl.lit(None, pl.String).alias("patient_id")
+        )
     )
+    if layout == "csv":
+        lines = lines.select(keys)
+    else:
+        line = _record_line(lines, keys) if layout == "record" else _dict_line(lines, specs, items)
+        lines = lines.select(line.alias("line"))
+
+    def rendered(start: int, length: int | None = None) -> str:
+        piece = lines.slice(start, length)
+        if layout == "csv":
+            return _rendered(piece)
+        return "\n".join(piece.get_column("line").to_list()) + "\n"
+
     bad = good.not_().arg_true().to_list()
     start = 0
     while bad:
@@ -669,7 +841,7 @@ def _scored_blocks(
         while run < len(bad) and bad[run] == end + run:  # neighbouring rows, one piece
             run += 1
         if end > start:
-            yield Scored(_rendered(lines.slice(start, end - start)), end - start)
+            yield Scored(rendered(start, end - start), end - start)
         yield Left(
             [
                 # (an item cell read as a digit is that digit written)
@@ -680,7 +852,7 @@ def _scored_blocks(
         start = end + run
         bad = bad[run:]
     if start < frame.height:
-        yield Scored(_rendered(lines.slice(start)), frame.height - start)
+        yield Scored(rendered(start), frame.height - start)
 
 
 def _read(block: bytes, schema: Mapping[str, pl.DataType]) -> pl.DataFrame | None:
@@ -721,11 +893,16 @@ def csv_blocks(
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]],
     items: bool = False,
+    layout: str = "csv",
 ) -> Iterator[Block]:
     """Item-level CSV from ``stream`` (positioned after a header line of one record,
     row 1), read :data:`BLOCK_BYTES` at a time, as :class:`Scored` and :class:`Left`
     pieces in row order, ending with a :class:`Rest` where the file holds what is
-    not read here. Memory holds one block (:data:`BLOCK_BYTES`)."""
+    not read here. Memory holds one block (:data:`BLOCK_BYTES`). ``layout``: what
+    :class:`Scored` holds, one of :data:`LAYOUTS` (``fields``: the record fields
+    of each instrument written, for ``csv`` and ``record``)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout={layout!r}: one of {', '.join(LAYOUTS)}")
     offset = stream.tell()
     number = 2
     names = [f"column_{position}" for position in range(columns.width)]
@@ -748,6 +925,6 @@ def csv_blocks(
         if frame is None or frame.height != lines or too_long:
             yield Rest(offset, number)
             return
-        yield from _scored_blocks(frame, number, columns, specs, fields, items)
+        yield from _scored_blocks(frame, number, columns, specs, fields, items, layout)
         offset += len(block)
         number += lines

@@ -1490,11 +1490,11 @@ def _columnar_if_installed() -> Any:
 def _columnar_may(args: argparse.Namespace, job: _Job, name: str | None) -> bool:
     """Whether the run's options and input are ones the columnar engine can read,
     as far as is known without loading it: item-level CSV from a named regular file
-    in UTF-8 (not a pipe: the engine opens it again), written as CSV, without
-    --cumulative or --bands."""
+    in UTF-8 (not a pipe: the engine opens it again), written as CSV or JSON Lines,
+    without --cumulative or --bands."""
     return (
         job.kind == "csv"
-        and job.output == "csv"
+        and job.output in _COLUMNAR_LAYOUTS
         and name is not None
         and not args.example
         and (args.encoding or "utf-8") == "utf-8"
@@ -1530,16 +1530,22 @@ def _columnar_allows(
     return b'"' not in first and text.split(b",") == [cell.encode() for cell in header]
 
 
+# The output formats the columnar engine writes: its layout, by format and whether
+# the records are flat (score) or nested (the shortcuts).
+_COLUMNAR_LAYOUTS = {"csv": {True: "csv", False: "csv"}, "jsonl": {True: "record", False: "dict"}}
+
+
 def _columnar_results(job: _Job, args: argparse.Namespace) -> Iterator[_Done]:
     """``--engine columnar``: the file's rows, scored column-wise where the engine
     reads them and row by row (:func:`_process`) where it does not."""
     assert job.columnar is not None and job.columns is not None
     columnar = sys.modules["sle_scoring._columnar"]
     fields = {key: job.settings.record_fields(key) for key in job.settings.keys}
+    layout = _COLUMNAR_LAYOUTS[job.output][job.flat]
     with open(job.columnar, "rb") as stream:
         stream.readline()  # the header, read already
         blocks = columnar.csv_blocks(
-            stream, job.columns, job.settings.specs, fields, items=job.items
+            stream, job.columns, job.settings.specs, fields, items=job.items, layout=layout
         )
         for block in blocks:
             if isinstance(block, columnar.Scored):
