@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from typing import IO, NamedTuple
 
 import polars as pl
@@ -669,6 +669,15 @@ def _json_codes(name: str) -> pl.Expr:
     return pl.when(codes == "").then(pl.lit("[]")).otherwise(listed)
 
 
+# An item's state (ItemStatus) as JSON text.
+_STATES = {status.value: json.dumps(status.value) for status in ItemStatus}
+
+
+def _json_state(name: str) -> pl.Expr:
+    """An item's state (``present``, ``absent``, ``not assessed``) as JSON text."""
+    return pl.col(name).cast(pl.String).replace_strict(_STATES, return_dtype=pl.String)
+
+
 def _joined(parts: Sequence[str | pl.Expr]) -> pl.Expr:
     """``parts`` (literal text or text columns) written one after the other."""
     return pl.concat_str([pl.lit(part) if isinstance(part, str) else part for part in parts])
@@ -678,13 +687,14 @@ def _key(key: str) -> str:
     return json.dumps(key, ensure_ascii=False) + ": "
 
 
-def _record_line(scored: pl.DataFrame, keys: Sequence[str]) -> pl.Expr:
+def _record_line(scored: pl.DataFrame, keys: Sequence[str], states: Set[str]) -> pl.Expr:
     """Each row as :func:`sle_scoring.batch.case_record`'s JSON (``keys``: its
-    :func:`~sle_scoring.batch.case_fields`), as the Python engine writes it."""
+    :func:`~sle_scoring.batch.case_fields`, ``states`` those that are items'
+    states), as the Python engine writes it."""
     parts: list[str | pl.Expr] = ["{"]
     for number, key in enumerate(keys):
         parts.append(("" if number == 0 else ", ") + _key(key))
-        parts.append(_json_value(key, scored.schema[key]))
+        parts.append(_json_state(key) if key in states else _json_value(key, scored.schema[key]))
     parts.append("}")
     return _joined(parts)
 
@@ -747,7 +757,7 @@ def _dict_line(scored: pl.DataFrame, specs: Sequence[Instrument], items: bool) -
                 parts.append("{")
                 for position, code in enumerate(spec.codes):
                     parts.append(("" if position == 0 else ", ") + _key(code))
-                    parts.append(_json_text(pl.col(f"{spec.name}.{code}")))
+                    parts.append(_json_state(f"{spec.name}.{code}"))
                 parts.append("}")
             elif field is None:
                 parts.append(json.dumps(sample[key], ensure_ascii=False))
@@ -824,14 +834,19 @@ def _scored_blocks(
     if layout == "csv":
         lines = lines.select(keys)
     else:
-        line = _record_line(lines, keys) if layout == "record" else _dict_line(lines, specs, items)
+        states = {f"{spec.name}.{code}" for spec in specs for code in spec.codes}
+        line = (
+            _record_line(lines, keys, states)
+            if layout == "record"
+            else _dict_line(lines, specs, items)
+        )
         lines = lines.select(line.alias("line"))
 
     def rendered(start: int, length: int | None = None) -> str:
         piece = lines.slice(start, length)
         if layout == "csv":
             return _rendered(piece)
-        return "\n".join(piece.get_column("line").to_list()) + "\n"
+        return piece.write_csv(include_header=False, quote_style="never")
 
     bad = good.not_().arg_true().to_list()
     start = 0
