@@ -4,6 +4,7 @@ way); and a bare install never loads Polars."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from golden import record
-from sle_scoring import INSTRUMENTS, _columnar, cli
+from sle_scoring import INSTRUMENTS, _columnar, cli, sledai_bands
 
 OUT = Path(__file__).parent / "golden" / "out"
 SLEDAI = INSTRUMENTS["sledai_2k"].codes
@@ -62,6 +63,8 @@ LAYOUTS = {
     "csv": ("--format", "csv"),
     "record": ("--format", "jsonl", "--instrument", "sledai_2k", "--instrument", "eular_acr_2019"),
     "dict": ("--format", "jsonl"),
+    "csv, bands": ("--format", "csv", "--bands", "eular_table_4band"),
+    "record, bands": ("--format", "jsonl", "--bands", "eular_table_4band"),
 }
 
 
@@ -97,8 +100,37 @@ class TestSameOutputAsThePythonEngine:
         lines = [",".join(HEADER), *_rows(5, "1"), *_rows(5, ""), *_rows(5, "0")]
         python, columnar = _both(tmp_path, ("\n".join(lines) + "\n").encode(), *LAYOUTS[layout])
         assert python == columnar
-        header = layout == "csv"
+        header = layout.startswith("csv")
         assert python[1].count(b"\n") == header + 15  # (the header and) every row, scored
+
+    @pytest.mark.parametrize("layout", LAYOUTS)
+    def test_plain_rows_are_read_column_wise(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+    ) -> None:
+        def row_by_row(job: object, rows: object) -> None:
+            raise AssertionError("a row went row by row")
+
+        monkeypatch.setattr(cli, "_process", row_by_row)
+        lines = [",".join(HEADER), *_rows(5, "1"), *_rows(5, ""), *_rows(5, "0")]
+        source, out = tmp_path / "visits.csv", tmp_path / "out.txt"
+        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        arguments = ["score", str(source), "-o", str(out), "-q", "--engine", "columnar"]
+        assert cli.main([*arguments, *LAYOUTS[layout]]) == cli.EXIT_OK
+        assert out.read_bytes().count(b"\n") == (layout.startswith("csv")) + 15
+
+    @pytest.mark.parametrize("scheme", list(sledai_bands.SCHEMES))
+    def test_every_band_scheme(self, tmp_path: Path, scheme: str) -> None:
+        # Totals at and around every band edge, some with descriptors not assessed
+        # whose weights could cross one (the band then cannot be determined).
+        lines = [",".join(HEADER)]
+        for number, cells in enumerate(itertools.product(["1", "0", ""], repeat=4)):
+            row = [*cells, "1" if number % 2 else "0", "" if number % 3 else "1"]
+            lines.append(",".join([f"P{number}", "2024-01-01", *row, *["0"] * 6]))
+        data = ("\n".join(lines) + "\n").encode()
+        for output in ("csv", "jsonl"):
+            python, columnar = _both(tmp_path, data, "--format", output, "--bands", scheme)
+            assert python == columnar
+            assert b"cannot be determined" in python[1]
 
     @pytest.mark.parametrize("layout", LAYOUTS)
     def test_odd_rows_go_row_by_row(self, tmp_path: Path, layout: str) -> None:

@@ -26,7 +26,7 @@ from typing import IO, NamedTuple
 
 import polars as pl
 
-from . import batch, eular_acr_2019, item_csv, records, sledai_2k
+from . import batch, eular_acr_2019, item_csv, records, sledai_2k, sledai_bands
 from ._items import ItemStatus
 from ._registry import Instrument
 from ._results import RecordValue
@@ -787,6 +787,49 @@ def _unset(scored: pl.DataFrame, specs: Sequence[Instrument]) -> pl.Expr:
     return pl.all_horizontal(unset)
 
 
+#: Rows of JSON Lines written at a time (memory holds their text a few times over).
+_JSON_ROWS = 4096
+# The SLEDAI-2K record fields a band is asked on (a Score is rebuilt from them).
+_BANDED = ("total", "present", "not_assessed")
+
+
+def _banded(scored: pl.DataFrame, scheme: str) -> pl.DataFrame:
+    """The columns of :func:`sle_scoring.batch.band_fields` for each row of
+    ``scored`` (with SLEDAI-2K's :data:`_BANDED` fields), each asked of
+    :func:`sle_scoring.sledai_bands.band` once per distinct total and descriptors
+    not assessed, on the Score the row path scores (a band reads no more of it).
+    Null where :data:`READABLE` is false."""
+    total, present, missing = (pl.col(f"sledai_2k.{field}") for field in _BANDED)
+    names = batch.band_fields(scheme)
+    key = [total, missing.cast(pl.String).fill_null("")]
+    distinct = (
+        scored.filter(pl.col(READABLE))
+        .select(*key, present.cast(pl.String).fill_null("").alias("present"))
+        .unique(subset=["sledai_2k.total", "sledai_2k.not_assessed"], keep="any")
+    )
+    values: list[list[RecordValue]] = [[] for _ in names]
+    for _, not_assessed, codes in distinct.iter_rows():
+        score = sledai_2k.score(codes.split(), not_assessed=not_assessed.split())
+        band = sledai_bands.band(score, scheme=scheme).as_record()
+        for column, value in zip(values, band.values(), strict=True):
+            column.append(value)
+    types = (pl.String(), pl.String(), pl.Int64(), pl.Int64())
+    table = distinct.drop("present").with_columns(
+        pl.Series(name, column, dtype)
+        for name, column, dtype in zip(names, values, types, strict=True)
+    )
+    return (
+        scored.select(*key)
+        .join(
+            table,
+            on=["sledai_2k.total", "sledai_2k.not_assessed"],
+            how="left",
+            maintain_order="left",
+        )
+        .select(names)
+    )
+
+
 def _scored_blocks(
     frame: pl.DataFrame,
     first: int,
@@ -795,12 +838,18 @@ def _scored_blocks(
     fields: Mapping[str, Sequence[str]],
     items: bool,
     layout: str,
+    bands: str | None,
 ) -> Iterator[Block]:
     names = frame.columns
     if layout == "dict":
         fields = {spec.name: _nested_fields(spec) for spec in specs}
+    computed = dict(fields)
+    if bands is not None:  # (what the band is asked on, too)
+        computed["sledai_2k"] = tuple(dict.fromkeys((*fields["sledai_2k"], *_BANDED)))
     empty = None if layout == "csv" else ""  # (as_record's empty code list)
-    scored = score_columns(frame, names, columns, specs, fields, empty=empty, items=items)
+    scored = score_columns(frame, names, columns, specs, computed, empty=empty, items=items)
+    if bands is not None:
+        scored = scored.with_columns(_banded(scored, bands))
     patient = pl.col(names[columns.patient])
     readable = scored.get_column(READABLE)
     if layout == "dict":
@@ -817,6 +866,7 @@ def _scored_blocks(
             for spec in specs
             for name in (
                 *(f"{spec.name}.{field}" for field in fields[spec.name] if layout != "dict"),
+                *(batch.band_fields(bands) if spec.name == "sledai_2k" else ()),
                 *(f"{spec.name}.{code}" for code in (spec.codes if items else ())),
             )
         ),
@@ -831,6 +881,7 @@ def _scored_blocks(
             pl.lit(None, pl.Int64).alias("row"), pl.lit(None, pl.String).alias("patient_id")
         )
     )
+    line: pl.Expr | None = None
     if layout == "csv":
         lines = lines.select(keys)
     else:
@@ -840,13 +891,17 @@ def _scored_blocks(
             if layout == "record"
             else _dict_line(lines, specs, items)
         )
-        lines = lines.select(line.alias("line"))
 
-    def rendered(start: int, length: int | None = None) -> str:
-        piece = lines.slice(start, length)
-        if layout == "csv":
-            return _rendered(piece)
-        return piece.write_csv(include_header=False, quote_style="never")
+    def pieces(start: int, end: int) -> Iterator[Scored]:
+        """Rows ``start`` to ``end`` written; JSON, many times longer than the
+        cells it is made of, :data:`_JSON_ROWS` rows at a time."""
+        if line is None:
+            yield Scored(_rendered(lines.slice(start, end - start)), end - start)
+            return
+        for low in range(start, end, _JSON_ROWS):
+            high = min(low + _JSON_ROWS, end)
+            text = lines.slice(low, high - low).select(line)
+            yield Scored(text.write_csv(include_header=False, quote_style="never"), high - low)
 
     bad = good.not_().arg_true().to_list()
     start = 0
@@ -856,7 +911,7 @@ def _scored_blocks(
         while run < len(bad) and bad[run] == end + run:  # neighbouring rows, one piece
             run += 1
         if end > start:
-            yield Scored(rendered(start, end - start), end - start)
+            yield from pieces(start, end)
         yield Left(
             [
                 # (an item cell read as a digit is that digit written)
@@ -867,7 +922,7 @@ def _scored_blocks(
         start = end + run
         bad = bad[run:]
     if start < frame.height:
-        yield Scored(rendered(start), frame.height - start)
+        yield from pieces(start, frame.height)
 
 
 def _read(block: bytes, schema: Mapping[str, pl.DataType]) -> pl.DataFrame | None:
@@ -909,13 +964,16 @@ def csv_blocks(
     fields: Mapping[str, Sequence[str]],
     items: bool = False,
     layout: str = "csv",
+    bands: str | None = None,
 ) -> Iterator[Block]:
     """Item-level CSV from ``stream`` (positioned after a header line of one record,
     row 1), read :data:`BLOCK_BYTES` at a time, as :class:`Scored` and :class:`Left`
     pieces in row order, ending with a :class:`Rest` where the file holds what is
     not read here. Memory holds one block (:data:`BLOCK_BYTES`). ``layout``: what
     :class:`Scored` holds, one of :data:`LAYOUTS` (``fields``: the record fields
-    of each instrument written, for ``csv`` and ``record``)."""
+    of each instrument written, for ``csv`` and ``record``); ``bands``: the
+    SLEDAI-2K band scheme written after SLEDAI-2K's fields (``csv`` and ``record``;
+    :attr:`sle_scoring.batch.Settings.bands`)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout={layout!r}: one of {', '.join(LAYOUTS)}")
     offset = stream.tell()
@@ -940,6 +998,6 @@ def csv_blocks(
         if frame is None or frame.height != lines or too_long:
             yield Rest(offset, number)
             return
-        yield from _scored_blocks(frame, number, columns, specs, fields, items, layout)
+        yield from _scored_blocks(frame, number, columns, specs, fields, items, layout, bands)
         offset += len(block)
         number += lines

@@ -1491,7 +1491,7 @@ def _columnar_may(args: argparse.Namespace, job: _Job, name: str | None) -> bool
     """Whether the run's options and input are ones the columnar engine can read,
     as far as is known without loading it: item-level CSV from a named regular file
     in UTF-8 (not a pipe: the engine opens it again), written as CSV or JSON Lines,
-    without --cumulative or --bands."""
+    without --cumulative."""
     return (
         job.kind == "csv"
         and job.output in _COLUMNAR_LAYOUTS
@@ -1499,7 +1499,6 @@ def _columnar_may(args: argparse.Namespace, job: _Job, name: str | None) -> bool
         and not args.example
         and (args.encoding or "utf-8") == "utf-8"
         and not getattr(args, "cumulative", False)
-        and job.settings.bands is None
         and os.path.isfile(name)
     )
 
@@ -1545,7 +1544,13 @@ def _columnar_results(job: _Job, args: argparse.Namespace) -> Iterator[_Done]:
     with open(job.columnar, "rb") as stream:
         stream.readline()  # the header, read already
         blocks = columnar.csv_blocks(
-            stream, job.columns, job.settings.specs, fields, items=job.items, layout=layout
+            stream,
+            job.columns,
+            job.settings.specs,
+            fields,
+            items=job.items,
+            layout=layout,
+            bands=job.settings.bands,
         )
         for block in blocks:
             if isinstance(block, columnar.Scored):
