@@ -24,7 +24,9 @@ from sle_scoring import INSTRUMENTS, _columnar, cli, sledai_bands
 OUT = Path(__file__).parent / "golden" / "out"
 SLEDAI = INSTRUMENTS["sledai_2k"].codes
 EULAR = INSTRUMENTS["eular_acr_2019"].codes
-HEADER = ["patient_id", "visit_date"] + [f"sledai_2k.{c}" for c in SLEDAI[:6]]
+# Four clinical descriptors and the two serological ones (which --clinical ignores).
+SEROLOGY = ["low_complement", "increased_dna_binding"]
+HEADER = ["patient_id", "visit_date"] + [f"sledai_2k.{c}" for c in [*SLEDAI[:4], *SEROLOGY]]
 HEADER += [f"eular_acr_2019.{c}" for c in EULAR[:6]]
 # The item-level golden commands (CSV input).
 ITEM_LEVEL = sorted(
@@ -65,6 +67,12 @@ LAYOUTS = {
     "dict": ("--format", "jsonl"),
     "csv, bands": ("--format", "csv", "--bands", "eular_table_4band"),
     "record, bands": ("--format", "jsonl", "--bands", "eular_table_4band"),
+    "csv, clinical": ("--format", "csv", "--clinical"),
+    "dict, clinical": ("--format", "jsonl", "--clinical"),
+    "record, clinical": (
+        *("--format", "jsonl", "--instrument", "clinical_sledai_2k"),
+        *("--instrument", "eular_acr_2019", "--instrument", "sledai_2k"),
+    ),
 }
 
 

@@ -28,7 +28,7 @@ import polars as pl
 
 from . import batch, eular_acr_2019, item_csv, records, sledai_2k, sledai_bands
 from ._items import ItemStatus
-from ._registry import Instrument
+from ._registry import Instrument, instruments
 from ._results import RecordValue
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Rest",
     "Scored",
     "csv_blocks",
+    "reads",
     "record_types",
     "score_columns",
 ]
@@ -748,6 +749,9 @@ def _dict_line(scored: pl.DataFrame, specs: Sequence[Instrument], items: bool) -
         _json_value("visit_date", pl.String()),
     ]
     for spec in specs:
+        if spec.variant_of is not None:  # its entry, written whole (see _variant)
+            parts.extend((f", {_key(spec.name)}", pl.col(_ENTRY + spec.name)))
+            continue
         sample = _entry(spec, items)
         parts.append(f", {_key(spec.name)}{{")
         for number, (key, field) in enumerate(_nested(spec, items)):
@@ -830,6 +834,61 @@ def _banded(scored: pl.DataFrame, scheme: str) -> pl.DataFrame:
     )
 
 
+def reads(spec: Instrument) -> bool:
+    """Whether the columnar engine scores ``spec``: one of :data:`COLUMNAR`, or a
+    variant of one (clinical SLEDAI-2K, see :func:`_variant`)."""
+    return spec.name in COLUMNAR or spec.variant_of in COLUMNAR
+
+
+# The fields of a variant's table instrument its results are asked on.
+_PATTERN = ("present", "not_assessed")
+# The column holding a variant's nested JSON entry (the dict layout).
+_ENTRY = "__sle_scoring_entry."
+
+
+def _variant(
+    scored: pl.DataFrame,
+    spec: Instrument,
+    fields: Sequence[str],
+    items: bool,
+    layout: str,
+) -> pl.DataFrame:
+    """The columns of ``spec``, a variant of an instrument computed column-wise
+    (clinical SLEDAI-2K, of SLEDAI-2K), for each row of ``scored``: asked of
+    ``spec.from_items`` once per distinct set of items present and not assessed
+    (the table instrument's :data:`_PATTERN` fields, all a variant reads), and
+    written as :func:`sle_scoring.batch.case_values` (or, for the ``dict`` layout,
+    :func:`~sle_scoring.batch.case_dict`) writes the result. Null where
+    :data:`READABLE` is false."""
+    assert spec.from_items is not None and spec.variant_of is not None
+    key = [f"{spec.variant_of}.{field}" for field in _PATTERN]
+    codes = scored.select(pl.col(name).cast(pl.String).fill_null("") for name in key)
+    distinct = codes.filter(scored.get_column(READABLE)).unique(keep="any")
+    settings = batch.Settings(instruments=(spec.name,), fields={spec.name: tuple(fields)})
+    names = (
+        [_ENTRY + spec.name] if layout == "dict" else batch.case_fields(settings, items=items)[3:]
+    )
+    types = record_types(spec)
+    values: list[list[RecordValue]] = [[] for _ in names]
+    for present, missing in distinct.iter_rows():
+        result = spec.from_items(present.split(), not_assessed=missing.split())
+        case = batch.Case(2, "P", None, (result,))
+        if layout == "dict":
+            entry = batch.case_dict(case, settings, items=items)[spec.name]
+            row: list[RecordValue] = [json.dumps(entry, ensure_ascii=False)]
+        else:
+            row = batch.case_values(case, settings, items=items)[3:]
+        for column, value in zip(values, row, strict=True):
+            # (CSV writes an empty text as nothing, as Polars writes null)
+            column.append(None if value == "" and layout == "csv" else value)
+    table = distinct.with_columns(
+        pl.Series(name, column, types.get(name, pl.String()))
+        for name, column in zip(names, values, strict=True)
+    )
+    joined = codes.join(table, on=key, how="left", maintain_order="left")
+    return joined.select(names)
+
+
 def _scored_blocks(
     frame: pl.DataFrame,
     first: int,
@@ -842,18 +901,31 @@ def _scored_blocks(
 ) -> Iterator[Block]:
     names = frame.columns
     if layout == "dict":
-        fields = {spec.name: _nested_fields(spec) for spec in specs}
-    computed = dict(fields)
+        fields = {spec.name: _nested_fields(spec) for spec in specs if spec.variant_of is None}
+    # Computed column-wise: the instruments of COLUMNAR, each variant's table one
+    # (in the order of the header's blocks) with what the variant is asked on.
+    known = instruments()
+    tables = list(dict.fromkeys(known[spec.variant_of or spec.name] for spec in specs))
+    computed = {table.name: tuple(fields.get(table.name, ())) for table in tables}
+    for spec in specs:
+        if spec.variant_of is not None:
+            computed[spec.variant_of] = (*computed[spec.variant_of], *_PATTERN)
     if bands is not None:  # (what the band is asked on, too)
-        computed["sledai_2k"] = tuple(dict.fromkeys((*fields["sledai_2k"], *_BANDED)))
+        computed["sledai_2k"] = (*computed["sledai_2k"], *_BANDED)
+    computed = {name: tuple(dict.fromkeys(chosen)) for name, chosen in computed.items()}
     empty = None if layout == "csv" else ""  # (as_record's empty code list)
-    scored = score_columns(frame, names, columns, specs, computed, empty=empty, items=items)
+    scored = score_columns(frame, names, columns, tables, computed, empty=empty, items=items)
     if bands is not None:
         scored = scored.with_columns(_banded(scored, bands))
+    for spec in specs:
+        if spec.variant_of is not None:
+            chosen = fields.get(spec.name, ())
+            scored = scored.with_columns(_variant(scored, spec, chosen, items, layout))
     patient = pl.col(names[columns.patient])
     readable = scored.get_column(READABLE)
     if layout == "dict":
-        readable = readable & scored.select(_unset(scored, specs)).to_series()
+        exact = [spec for spec in specs if spec.variant_of is None]
+        readable = readable & scored.select(_unset(scored, exact)).to_series()
     good = frame.select(
         patient.str.contains(_PLAIN_PATIENT).fill_null(False) & readable
     ).to_series()
@@ -865,7 +937,7 @@ def _scored_blocks(
             name
             for spec in specs
             for name in (
-                *(f"{spec.name}.{field}" for field in fields[spec.name] if layout != "dict"),
+                *(f"{spec.name}.{f}" for f in fields.get(spec.name, ()) if layout != "dict"),
                 *(batch.band_fields(bands) if spec.name == "sledai_2k" else ()),
                 *(f"{spec.name}.{code}" for code in (spec.codes if items else ())),
             )

@@ -1515,12 +1515,10 @@ def _columnar_allows(
     args: argparse.Namespace, job: _Job, name: str | None, header: Sequence[str]
 ) -> bool:
     """Whether the columnar engine reads this run; otherwise the Python engine
-    does, with the same output: :func:`_columnar_may`, SLEDAI-2K and 2019 EULAR/ACR
-    only, the header one plain first line."""
+    does, with the same output: :func:`_columnar_may`, SLEDAI-2K (or clinical
+    SLEDAI-2K) and 2019 EULAR/ACR only, the header one plain first line."""
     columnar = sys.modules["sle_scoring._columnar"]
-    if not _columnar_may(args, job, name) or any(
-        key not in columnar.COLUMNAR for key in job.settings.keys
-    ):
+    if not _columnar_may(args, job, name) or not all(map(columnar.reads, job.settings.specs)):
         return False
     assert name is not None
     with open(name, "rb") as stream:
