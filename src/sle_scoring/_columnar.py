@@ -791,8 +791,8 @@ def _unset(scored: pl.DataFrame, specs: Sequence[Instrument]) -> pl.Expr:
     return pl.all_horizontal(unset)
 
 
-#: Rows of JSON Lines written at a time (memory holds their text a few times over).
-_JSON_ROWS = 4096
+#: Rows written at a time (memory holds their text a few times over).
+_PIECE_ROWS = 4096
 # The SLEDAI-2K record fields a band is asked on (a Score is rebuilt from them).
 _BANDED = ("total", "present", "not_assessed")
 
@@ -965,15 +965,17 @@ def _scored_blocks(
         )
 
     def pieces(start: int, end: int) -> Iterator[Scored]:
-        """Rows ``start`` to ``end`` written; JSON, many times longer than the
-        cells it is made of, :data:`_JSON_ROWS` rows at a time."""
-        if line is None:
-            yield Scored(_rendered(lines.slice(start, end - start)), end - start)
-            return
-        for low in range(start, end, _JSON_ROWS):
-            high = min(low + _JSON_ROWS, end)
-            text = lines.slice(low, high - low).select(line)
-            yield Scored(text.write_csv(include_header=False, quote_style="never"), high - low)
+        """Rows ``start`` to ``end`` written, :data:`_PIECE_ROWS` rows at a time:
+        the text (JSON, or CSV with --items, is many times longer than the cells
+        it is made of) does not raise peak memory."""
+        for low in range(start, end, _PIECE_ROWS):
+            high = min(low + _PIECE_ROWS, end)
+            piece = lines.slice(low, high - low)
+            if line is None:
+                yield Scored(_rendered(piece), high - low)
+            else:
+                text = piece.select(line).write_csv(include_header=False, quote_style="never")
+                yield Scored(text, high - low)
 
     bad = good.not_().arg_true().to_list()
     start = 0
