@@ -105,6 +105,8 @@ def engine(sizes: list[int], seed: int, repeat: int) -> tuple[float, float, floa
             floor = run([sys.executable, "-c", PASS_THROUGH, str(data), str(out)], repeat)
             base = [sys.executable, "-m", "sle_scoring", "score", str(data), "--quiet"]
             columnar = run([*base, "-o", str(out), "--engine", "columnar"], repeat)
+            lines = Path(directory) / "out.jsonl"  # the same run, JSON Lines out
+            jsonl = run([*base, "-o", str(lines), "--engine", "columnar"], repeat)
             if size == min(sizes):  # the same output as the Python engine
                 python = Path(directory) / "python.csv"
                 run([*base, "-o", str(python)], 1)
@@ -113,7 +115,11 @@ def engine(sizes: list[int], seed: int, repeat: int) -> tuple[float, float, floa
             mib = data.stat().st_size / 2**20
             print(f"\n{size:,} item-level rows ({mib:,.1f} MiB CSV), best of {repeat}")
             print("                             wall s    cpu s   peak MiB  ratio wall  ratio cpu")
-            for name, result in (("csv pass-through", floor), ("--engine columnar", columnar)):
+            for name, result in (
+                ("csv pass-through", floor),
+                ("--engine columnar", columnar),
+                ("--engine columnar, JSONL", jsonl),
+            ):
                 print(
                     f"  {name:<24} {result.wall:8.2f} {result.cpu:8.2f} {result.peak:10.1f}"
                     f" {result.wall / floor.wall:11.2f} {result.cpu / floor.cpu:10.2f}"

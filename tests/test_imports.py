@@ -130,7 +130,8 @@ def test_no_import_inside_a_function_or_under_type_checking() -> None:
 
 def test_the_command_line_never_loads_the_plot_extra() -> None:
     # Every command but `report` runs without matplotlib: importing the package and
-    # the command line, building its parser and scoring a record load neither.
+    # the command line, building its parser and scoring a record load neither; nor
+    # Polars (tests/test_columnar.py checks a small CSV file).
     code = (
         "import sys\n"
         "from sle_scoring import cli\n"
@@ -138,6 +139,8 @@ def test_the_command_line_never_loads_the_plot_extra() -> None:
         "status = cli.main(['score', '--example', '--instrument', 'all', '--format', 'jsonl'])\n"
         "assert status == 0, status\n"
         "assert 'matplotlib' not in sys.modules\n"
+        # --engine auto, the default, loads Polars only for a large item-level file
+        "assert 'polars' not in sys.modules\n"
         "assert 'sle_scoring.report' not in sys.modules\n"
         "assert 'sle_scoring.plot' not in sys.modules\n"
     )

@@ -28,25 +28,28 @@ import csv
 import functools
 import io
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from typing import IO, NamedTuple
 
 import polars as pl
 
-from . import eular_acr_2019, item_csv, records, sledai_2k
+from . import batch, eular_acr_2019, item_csv, records, sledai_2k, sledai_bands
 from ._items import ItemStatus
-from ._registry import Instrument
+from ._registry import Instrument, instruments
 from ._results import RecordValue
 
 __all__ = [
     "BLOCK_BYTES",
     "COLUMNAR",
+    "LAYOUTS",
     "READABLE",
     "Block",
     "Left",
     "Rest",
     "Scored",
     "csv_blocks",
+    "reads",
     "record_types",
     "score_columns",
 ]
@@ -731,6 +734,262 @@ def _rendered(frame: pl.DataFrame) -> str:
     )
 
 
+#: What :func:`csv_blocks` writes: CSV (``csv.writer``), JSON Lines of flat records
+#: (:func:`sle_scoring.batch.case_record`, ``score``) or of nested results
+#: (:func:`sle_scoring.batch.case_dict`, ``sledai`` and ``classify``).
+LAYOUTS = ("csv", "record", "dict")
+# The nested keys written only when they hold something: a row where one would is
+# the row path's (at item level none does: no window, no explanation, no date).
+_WHEN_SET = ("ignored", "window_days", "standard_window", "explained", "as_of", "first_fulfilled")
+
+
+def _json_text(value: pl.Expr) -> pl.Expr:
+    """Text as ``json.dumps(..., ensure_ascii=False)`` writes it. The texts written
+    hold no control character (a patient identifier is plain, see
+    :data:`_PLAIN_PATIENT`; the rest are dates, codes and verdicts), so a quote
+    and a backslash are all there is to escape."""
+    escaped = value.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+        '"', '\\"', literal=True
+    )
+    return pl.concat_str(pl.lit('"'), escaped, pl.lit('"'))
+
+
+def _json_value(name: str, dtype: pl.DataType) -> pl.Expr:
+    """Column ``name`` as JSON values: numbers, ``true``/``false``, text, ``null``."""
+    column = pl.col(name)
+    if dtype == pl.Boolean or dtype.is_integer():
+        return column.cast(pl.String).fill_null("null")  # (a Boolean casts to true/false)
+    return _json_text(column.cast(pl.String)).fill_null("null")
+
+
+def _json_codes(name: str) -> pl.Expr:
+    """A code list (codes separated by spaces; empty or null: none) as a JSON array."""
+    codes = pl.col(name).cast(pl.String).fill_null("")
+    listed = pl.concat_str(
+        pl.lit('["'), codes.str.replace_all(" ", '", "', literal=True), pl.lit('"]')
+    )
+    return pl.when(codes == "").then(pl.lit("[]")).otherwise(listed)
+
+
+# An item's state (ItemStatus) as JSON text.
+_JSON_STATES = {status.value: json.dumps(status.value) for status in ItemStatus}
+
+
+def _json_state(name: str) -> pl.Expr:
+    """An item's state (``present``, ``absent``, ``not assessed``) as JSON text."""
+    return pl.col(name).cast(pl.String).replace_strict(_JSON_STATES, return_dtype=pl.String)
+
+
+def _joined(parts: Sequence[str | pl.Expr]) -> pl.Expr:
+    """``parts`` (literal text or text columns) written one after the other."""
+    return pl.concat_str([pl.lit(part) if isinstance(part, str) else part for part in parts])
+
+
+def _key(key: str) -> str:
+    return json.dumps(key, ensure_ascii=False) + ": "
+
+
+def _record_line(scored: pl.DataFrame, keys: Sequence[str], states: Set[str]) -> pl.Expr:
+    """Each row as :func:`sle_scoring.batch.case_record`'s JSON (``keys``: its
+    :func:`~sle_scoring.batch.case_fields`, ``states`` those that are items'
+    states), as the Python engine writes it."""
+    parts: list[str | pl.Expr] = ["{"]
+    for number, key in enumerate(keys):
+        parts.append(("" if number == 0 else ", ") + _key(key))
+        parts.append(_json_state(key) if key in states else _json_value(key, scored.schema[key]))
+    parts.append("}")
+    return _joined(parts)
+
+
+def _entry(
+    spec: Instrument, items: bool, codes: Sequence[str] = (), missing: Sequence[str] = ()
+) -> dict[str, object]:
+    """:func:`sle_scoring.batch.case_dict`'s entry for ``spec``'s result with
+    ``codes`` present and ``missing`` not assessed."""
+    assert spec.from_items is not None
+    result = spec.from_items(codes, not_assessed=missing)
+    settings = batch.Settings(instruments=(spec.name,))
+    entry = batch.case_dict(batch.Case(2, "P", None, (result,)), settings, items=items)[spec.name]
+    assert isinstance(entry, dict)
+    return entry
+
+
+def _nested(spec: Instrument, items: bool) -> list[tuple[str, str | None]]:
+    """The keys of :func:`sle_scoring.batch.case_dict`'s entry for ``spec``, in
+    order, each with the record field it is (None: the same in every result, as
+    ``index``), read off the results it makes."""
+    samples = [
+        _entry(spec, items, *sample) for sample in (((), ()), (spec.codes, ()), ((), spec.codes))
+    ]
+    keys: list[tuple[str, str | None]] = []
+    for key, value in samples[0].items():
+        if key in spec.fields:
+            keys.append((key, key))
+        elif key == "items" or all(sample[key] == value for sample in samples[1:]):
+            keys.append((key, None))
+        else:
+            raise ValueError(f"{spec.name}: {key} is not computed column-wise")
+    return keys
+
+
+def _nested_fields(spec: Instrument) -> tuple[str, ...]:
+    """The record fields :func:`_dict_line` reads of ``spec``."""
+    named = {field for _, field in _nested(spec, False) if field is not None}
+    return tuple(f for f in spec.fields if f in named or f in _WHEN_SET)
+
+
+def _dict_line(scored: pl.DataFrame, specs: Sequence[Instrument], items: bool) -> pl.Expr:
+    """Each row as :func:`sle_scoring.batch.case_dict`'s JSON, as the Python engine
+    writes it (the keys :data:`_WHEN_SET` never set: see :func:`_unset`)."""
+    parts: list[str | pl.Expr] = [
+        '{"row": ',
+        pl.col("row").cast(pl.String),
+        ', "patient_id": ',
+        _json_value("patient_id", pl.String()),
+        ', "visit_date": ',
+        _json_value("visit_date", pl.String()),
+    ]
+    for spec in specs:
+        if spec.variant_of is not None:  # its entry, written whole (see _variant)
+            parts.extend((f", {_key(spec.name)}", pl.col(_ENTRY + spec.name)))
+            continue
+        sample = _entry(spec, items)
+        parts.append(f", {_key(spec.name)}{{")
+        for number, (key, field) in enumerate(_nested(spec, items)):
+            parts.append(("" if number == 0 else ", ") + _key(key))
+            name = f"{spec.name}.{field}"
+            if key == "items":
+                parts.append("{")
+                for position, code in enumerate(spec.codes):
+                    parts.append(("" if position == 0 else ", ") + _key(code))
+                    parts.append(_json_state(f"{spec.name}.{code}"))
+                parts.append("}")
+            elif field is None:
+                parts.append(json.dumps(sample[key], ensure_ascii=False))
+            elif isinstance(sample[key], list):
+                parts.append(_json_codes(name))
+            else:
+                parts.append(_json_value(name, scored.schema[name]))
+        parts.append("}")
+    parts.append("}")
+    return _joined(parts)
+
+
+def _unset(scored: pl.DataFrame, specs: Sequence[Instrument]) -> pl.Expr:
+    """Whether each row leaves every key of :data:`_WHEN_SET` out of its nested
+    results (null, empty, or standard_window true)."""
+    unset = [pl.lit(True)]
+    for spec in specs:
+        for field in _WHEN_SET:
+            name = f"{spec.name}.{field}"
+            if name not in scored.schema:
+                continue
+            column = pl.col(name)
+            if field == "standard_window":
+                unset.append(column.fill_null(True))
+            else:
+                unset.append(column.is_null() | (column.cast(pl.String) == ""))
+    return pl.all_horizontal(unset)
+
+
+#: Rows written at a time (memory holds their text a few times over).
+_PIECE_ROWS = 4096
+# The SLEDAI-2K record fields a band is asked on (a Score is rebuilt from them).
+_BANDED = ("total", "present", "not_assessed")
+
+
+def _banded(scored: pl.DataFrame, scheme: str) -> pl.DataFrame:
+    """The columns of :func:`sle_scoring.batch.band_fields` for each row of
+    ``scored`` (with SLEDAI-2K's :data:`_BANDED` fields), each asked of
+    :func:`sle_scoring.sledai_bands.band` once per distinct total and descriptors
+    not assessed, on the Score the row path scores (a band reads no more of it).
+    Null where :data:`READABLE` is false."""
+    total, present, missing = (pl.col(f"sledai_2k.{field}") for field in _BANDED)
+    names = batch.band_fields(scheme)
+    key = [total, missing.cast(pl.String).fill_null("")]
+    distinct = (
+        scored.filter(pl.col(READABLE))
+        .select(*key, present.cast(pl.String).fill_null("").alias("present"))
+        .unique(subset=["sledai_2k.total", "sledai_2k.not_assessed"], keep="any")
+    )
+    values: list[list[RecordValue]] = [[] for _ in names]
+    for _, not_assessed, codes in distinct.iter_rows():
+        score = sledai_2k.score(codes.split(), not_assessed=not_assessed.split())
+        band = sledai_bands.band(score, scheme=scheme).as_record()
+        for column, value in zip(values, band.values(), strict=True):
+            column.append(value)
+    types = (pl.String(), pl.String(), pl.Int64(), pl.Int64())
+    table = distinct.drop("present").with_columns(
+        pl.Series(name, column, dtype)
+        for name, column, dtype in zip(names, values, types, strict=True)
+    )
+    return (
+        scored.select(*key)
+        .join(
+            table,
+            on=["sledai_2k.total", "sledai_2k.not_assessed"],
+            how="left",
+            maintain_order="left",
+        )
+        .select(names)
+    )
+
+
+def reads(spec: Instrument) -> bool:
+    """Whether the columnar engine scores ``spec``: one of :data:`COLUMNAR`, or a
+    variant of one (clinical SLEDAI-2K, see :func:`_variant`)."""
+    return spec.name in COLUMNAR or spec.variant_of in COLUMNAR
+
+
+# The fields of a variant's table instrument its results are asked on.
+_PATTERN = ("present", "not_assessed")
+# The column holding a variant's nested JSON entry (the dict layout).
+_ENTRY = "__sle_scoring_entry."
+
+
+def _variant(
+    scored: pl.DataFrame,
+    spec: Instrument,
+    fields: Sequence[str],
+    items: bool,
+    layout: str,
+) -> pl.DataFrame:
+    """The columns of ``spec``, a variant of an instrument computed column-wise
+    (clinical SLEDAI-2K, of SLEDAI-2K), for each row of ``scored``: asked of
+    ``spec.from_items`` once per distinct set of items present and not assessed
+    (the table instrument's :data:`_PATTERN` fields, all a variant reads), and
+    written as :func:`sle_scoring.batch.case_values` (or, for the ``dict`` layout,
+    :func:`~sle_scoring.batch.case_dict`) writes the result. Null where
+    :data:`READABLE` is false."""
+    assert spec.from_items is not None and spec.variant_of is not None
+    key = [f"{spec.variant_of}.{field}" for field in _PATTERN]
+    codes = scored.select(pl.col(name).cast(pl.String).fill_null("") for name in key)
+    distinct = codes.filter(scored.get_column(READABLE)).unique(keep="any")
+    settings = batch.Settings(instruments=(spec.name,), fields={spec.name: tuple(fields)})
+    names = (
+        [_ENTRY + spec.name] if layout == "dict" else batch.case_fields(settings, items=items)[3:]
+    )
+    types = record_types(spec)
+    values: list[list[RecordValue]] = [[] for _ in names]
+    for present, missing in distinct.iter_rows():
+        result = spec.from_items(present.split(), not_assessed=missing.split())
+        case = batch.Case(2, "P", None, (result,))
+        if layout == "dict":
+            entry = batch.case_dict(case, settings, items=items)[spec.name]
+            row: list[RecordValue] = [json.dumps(entry, ensure_ascii=False)]
+        else:
+            row = batch.case_values(case, settings, items=items)[3:]
+        for column, value in zip(values, row, strict=True):
+            # (CSV writes an empty text as nothing, as Polars writes null)
+            column.append(None if value == "" and layout == "csv" else value)
+    table = distinct.with_columns(
+        pl.Series(name, column, types.get(name, pl.String()))
+        for name, column in zip(names, values, strict=True)
+    )
+    joined = codes.join(table, on=key, how="left", maintain_order="left")
+    return joined.select(names)
+
+
 def _scored_blocks(
     frame: pl.DataFrame,
     first: int,
@@ -738,30 +997,87 @@ def _scored_blocks(
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]],
     items: bool,
+    layout: str,
+    bands: str | None,
 ) -> Iterator[Block]:
     names = frame.columns
-    scored = score_columns(frame, names, columns, specs, fields, empty=None, items=items)
+    if layout == "dict":
+        fields = {spec.name: _nested_fields(spec) for spec in specs if spec.variant_of is None}
+    # Computed column-wise: the instruments of COLUMNAR, each variant's table one
+    # (in the order of the header's blocks) with what the variant is asked on.
+    known = instruments()
+    tables = list(dict.fromkeys(known[spec.variant_of or spec.name] for spec in specs))
+    computed = {table.name: tuple(fields.get(table.name, ())) for table in tables}
+    for spec in specs:
+        if spec.variant_of is not None:
+            computed[spec.variant_of] = (*computed[spec.variant_of], *_PATTERN)
+    if bands is not None:  # (what the band is asked on, too)
+        computed["sledai_2k"] = (*computed["sledai_2k"], *_BANDED)
+    computed = {name: tuple(dict.fromkeys(chosen)) for name, chosen in computed.items()}
+    empty = None if layout == "csv" else ""  # (as_record's empty code list)
+    scored = score_columns(frame, names, columns, tables, computed, empty=empty, items=items)
+    if bands is not None:
+        scored = scored.with_columns(_banded(scored, bands))
+    for spec in specs:
+        if spec.variant_of is not None:
+            chosen = fields.get(spec.name, ())
+            scored = scored.with_columns(_variant(scored, spec, chosen, items, layout))
     patient = pl.col(names[columns.patient])
+    readable = scored.get_column(READABLE)
+    if layout == "dict":
+        exact = [spec for spec in specs if spec.variant_of is None]
+        readable = readable & scored.select(_unset(scored, exact)).to_series()
     good = frame.select(
-        patient.str.contains(_PLAIN_PATIENT).fill_null(False) & scored.get_column(READABLE)
+        patient.str.contains(_PLAIN_PATIENT).fill_null(False) & readable
     ).to_series()
+    keys = [
+        "row",
+        "patient_id",
+        "visit_date",
+        *(
+            name
+            for spec in specs
+            for name in (
+                *(f"{spec.name}.{f}" for f in fields.get(spec.name, ()) if layout != "dict"),
+                *(batch.band_fields(bands) if spec.name == "sledai_2k" else ()),
+                *(f"{spec.name}.{code}" for code in (spec.codes if items else ())),
+            )
+        ),
+    ]
     lines = (
-        scored.select(
+        scored.with_columns(
             pl.int_range(first, first + frame.height, dtype=pl.Int64).alias("row"),
             frame.get_column(names[columns.patient]).alias("patient_id"),
-            "visit_date",
-            *(
-                name
-                for spec in specs
-                for name in (
-                    *(f"{spec.name}.{field}" for field in fields[spec.name]),
-                    *(f"{spec.name}.{code}" for code in (spec.codes if items else ())),
-                )
-            ),
         )
         if frame.height
-        else scored
+        else scored.with_columns(
+            pl.lit(None, pl.Int64).alias("row"), pl.lit(None, pl.String).alias("patient_id")
+        )
     )
+    line: pl.Expr | None = None
+    if layout == "csv":
+        lines = lines.select(keys)
+    else:
+        states = {f"{spec.name}.{code}" for spec in specs for code in spec.codes}
+        line = (
+            _record_line(lines, keys, states)
+            if layout == "record"
+            else _dict_line(lines, specs, items)
+        )
+
+    def pieces(start: int, end: int) -> Iterator[Scored]:
+        """Rows ``start`` to ``end`` written, :data:`_PIECE_ROWS` rows at a time:
+        the text (JSON, or CSV with --items, is many times longer than the cells
+        it is made of) does not raise peak memory."""
+        for low in range(start, end, _PIECE_ROWS):
+            high = min(low + _PIECE_ROWS, end)
+            piece = lines.slice(low, high - low)
+            if line is None:
+                yield Scored(_rendered(piece), high - low)
+            else:
+                text = piece.select(line).write_csv(include_header=False, quote_style="never")
+                yield Scored(text, high - low)
+
     bad = good.not_().arg_true().to_list()
     start = 0
     while bad:
@@ -770,7 +1086,7 @@ def _scored_blocks(
         while run < len(bad) and bad[run] == end + run:  # neighbouring rows, one piece
             run += 1
         if end > start:
-            yield Scored(_rendered(lines.slice(start, end - start)), end - start)
+            yield from pieces(start, end)
         yield Left(
             [
                 # (an item cell read as a digit is that digit written)
@@ -781,7 +1097,7 @@ def _scored_blocks(
         start = end + run
         bad = bad[run:]
     if start < frame.height:
-        yield Scored(_rendered(lines.slice(start)), frame.height - start)
+        yield from pieces(start, frame.height)
 
 
 def _read(block: bytes, schema: Mapping[str, pl.DataType]) -> pl.DataFrame | None:
@@ -822,11 +1138,19 @@ def csv_blocks(
     specs: Sequence[Instrument],
     fields: Mapping[str, Sequence[str]],
     items: bool = False,
+    layout: str = "csv",
+    bands: str | None = None,
 ) -> Iterator[Block]:
     """Item-level CSV from ``stream`` (positioned after a header line of one record,
     row 1), read :data:`BLOCK_BYTES` at a time, as :class:`Scored` and :class:`Left`
     pieces in row order, ending with a :class:`Rest` where the file holds what is
-    not read here. Memory holds one block (:data:`BLOCK_BYTES`)."""
+    not read here. Memory holds one block (:data:`BLOCK_BYTES`). ``layout``: what
+    :class:`Scored` holds, one of :data:`LAYOUTS` (``fields``: the record fields
+    of each instrument written, for ``csv`` and ``record``); ``bands``: the
+    SLEDAI-2K band scheme written after SLEDAI-2K's fields (``csv`` and ``record``;
+    :attr:`sle_scoring.batch.Settings.bands`)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout={layout!r}: one of {', '.join(LAYOUTS)}")
     offset = stream.tell()
     number = 2
     names = [f"column_{position}" for position in range(columns.width)]
@@ -849,6 +1173,6 @@ def csv_blocks(
         if frame is None or frame.height != lines or too_long:
             yield Rest(offset, number)
             return
-        yield from _scored_blocks(frame, number, columns, specs, fields, items)
+        yield from _scored_blocks(frame, number, columns, specs, fields, items, layout, bands)
         offset += len(block)
         number += lines

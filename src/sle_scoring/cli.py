@@ -114,7 +114,12 @@ _SHORTCUT_FIELDS = {
     ),
 }
 _INPUT_FORMATS = ("json", "jsonl", "csv", "labs", "fhir")
-_ENGINES = ("python", "columnar")
+_ENGINES = ("auto", "python", "columnar")
+# --engine auto: the columnar engine reads a file of at least this many bytes. Below
+# it loading Polars (some 0.3 s of CPU) costs more than it saves: the engines broke
+# even at about 1.5 MiB (14,000 rows of 48 items) in benchmarks; one block of the
+# columnar engine (_columnar.BLOCK_BYTES) is 2 MiB.
+_AUTO_BYTES = 2 * 1024 * 1024
 _OUTPUT_FORMATS = ("text", "jsonl", "csv")
 _EXTENSIONS = {
     ".json": "json",
@@ -293,10 +298,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--engine",
         choices=_ENGINES,
-        default="python",
-        help="python (the default): the library row by row; columnar: item-level CSV "
-        "read, scored and written column-wise with Polars (needs sle-scoring[frame]), "
-        "the same output byte for byte; what it cannot read goes row by row",
+        default="auto",
+        help="auto (the default): columnar where it applies and the frame extra is "
+        "installed, for a file of 2 MiB or more, else python; python: the library row "
+        "by row; columnar: item-level CSV read, scored and written column-wise with "
+        "Polars (needs sle-scoring[frame]); the output is the same, byte for byte, "
+        "whichever runs; what columnar cannot read goes row by row",
     )
     run.add_argument(
         "--no-progress",
@@ -1238,7 +1245,8 @@ def _item_level(
 def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: IO[str]) -> int:
     if args.command == "example":
         return _write_example(args, stdout)
-    columnar = _columnar_engine() if getattr(args, "engine", "python") == "columnar" else None
+    engine = getattr(args, "engine", "python")
+    columnar = _columnar_engine() if engine == "columnar" else None
     settings = _settings(args)
     _refuse_same_files(args, stdin, stdout)  # before anything is read or written
     stream, name = _open_input(args, stdin)
@@ -1333,6 +1341,8 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
             None if kind in _LAB_KINDS else ranges,  # the lab readers apply them
             args.skip_bad_observations,
         )
+        if engine == "auto" and _columnar_pays(args, job, name):
+            columnar = _columnar_if_installed()
         if columnar is not None and _columnar_allows(args, job, name, header):
             job = attrs.evolve(job, columnar=name)
         return _write(args, job, rows, stdout, stderr)
@@ -1468,29 +1478,58 @@ def _columnar_engine() -> Any:
         ) from None
 
 
+def _columnar_if_installed() -> Any:
+    """``--engine auto``'s columnar engine: its module, or None without the frame
+    extra (the Python engine then runs, as on a bare install)."""
+    try:
+        return _catalogue.load("_columnar")
+    except ImportError:
+        return None
+
+
+def _columnar_may(args: argparse.Namespace, job: _Job, name: str | None) -> bool:
+    """Whether the run's options and input are ones the columnar engine can read,
+    as far as is known without loading it: item-level CSV from a named regular file
+    in UTF-8 (not a pipe: the engine opens it again), written as CSV or JSON Lines,
+    without --cumulative."""
+    return (
+        job.kind == "csv"
+        and job.output in _COLUMNAR_LAYOUTS
+        and name is not None
+        and not args.example
+        and (args.encoding or "utf-8") == "utf-8"
+        and not getattr(args, "cumulative", False)
+        and os.path.isfile(name)
+    )
+
+
+def _columnar_pays(args: argparse.Namespace, job: _Job, name: str | None) -> bool:
+    """``--engine auto``: whether to try the columnar engine, that is, whether it may
+    read the run and the file is large enough (:data:`_AUTO_BYTES`) for loading
+    Polars to pay. Decided before Polars is loaded, so a small file or evidence
+    records never load it."""
+    return _columnar_may(args, job, name) and os.path.getsize(str(name)) >= _AUTO_BYTES
+
+
 def _columnar_allows(
     args: argparse.Namespace, job: _Job, name: str | None, header: Sequence[str]
 ) -> bool:
-    """Whether ``--engine columnar`` reads this run; otherwise the Python engine
-    does, with the same output: item-level CSV from a named UTF-8 file, written as
-    CSV, SLEDAI-2K and 2019 EULAR/ACR only, without --cumulative or --bands,
-    the header one plain first line."""
+    """Whether the columnar engine reads this run; otherwise the Python engine
+    does, with the same output: :func:`_columnar_may`, SLEDAI-2K (or clinical
+    SLEDAI-2K) and 2019 EULAR/ACR only, the header one plain first line."""
     columnar = sys.modules["sle_scoring._columnar"]
-    if (
-        job.kind != "csv"
-        or job.output != "csv"
-        or name is None
-        or args.example
-        or (args.encoding or "utf-8") != "utf-8"
-        or getattr(args, "cumulative", False)
-        or job.settings.bands is not None
-        or any(key not in columnar.COLUMNAR for key in job.settings.keys)
-    ):
+    if not _columnar_may(args, job, name) or not all(map(columnar.reads, job.settings.specs)):
         return False
+    assert name is not None
     with open(name, "rb") as stream:
         first = stream.readline()
     text = first.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
     return b'"' not in first and text.split(b",") == [cell.encode() for cell in header]
+
+
+# The output formats the columnar engine writes: its layout, by format and whether
+# the records are flat (score) or nested (the shortcuts).
+_COLUMNAR_LAYOUTS = {"csv": {True: "csv", False: "csv"}, "jsonl": {True: "record", False: "dict"}}
 
 
 def _columnar_results(job: _Job, args: argparse.Namespace) -> Iterator[_Done]:
@@ -1499,10 +1538,17 @@ def _columnar_results(job: _Job, args: argparse.Namespace) -> Iterator[_Done]:
     assert job.columnar is not None and job.columns is not None
     columnar = sys.modules["sle_scoring._columnar"]
     fields = {key: job.settings.record_fields(key) for key in job.settings.keys}
+    layout = _COLUMNAR_LAYOUTS[job.output][job.flat]
     with open(job.columnar, "rb") as stream:
         stream.readline()  # the header, read already
         blocks = columnar.csv_blocks(
-            stream, job.columns, job.settings.specs, fields, items=job.items
+            stream,
+            job.columns,
+            job.settings.specs,
+            fields,
+            items=job.items,
+            layout=layout,
+            bands=job.settings.bands,
         )
         for block in blocks:
             if isinstance(block, columnar.Scored):
