@@ -322,9 +322,8 @@ _SCORING: dict[str, tuple[str, int, bool]] = {
 }
 
 
-# A few hundred sets of criteria present make up most visits: each is tallied once
-# (bounded; the tally is a pure function of the set).
-@functools.lru_cache(maxsize=4096)
+# Not remembered: on visits of two dozen independent items a cache of 4,096 sets
+# missed a quarter of the time and cost more than the loop it saved.
 def _tally(present: frozenset[str]) -> tuple[int, int]:
     """(clinical points, immunologic points): the highest criterion per domain."""
     best: dict[str, tuple[int, bool]] = {}
@@ -736,32 +735,36 @@ def classify(
     >>> result.classified
     False
     """
-    present = plain(items, _CODE_SET)
-    if present is not None:
-        # The per-call hot path: frozensets of plain known codes, kept as they are;
-        # the result stored at once (_results.Frozen). The domain breakdown,
-        # explain(), finding() and the record are worked out when asked for.
-        missing = plain(not_assessed, _CODE_SET)
-        if missing is not None and missing.isdisjoint(present):
-            clinical, immunologic = _tally(present)
-            entry_met = _ENTRY in present
-            result = _new(Classification)
-            store(
-                result,
-                (
-                    present,
-                    missing,
-                    clinical + immunologic,
-                    clinical,
-                    immunologic,
-                    entry_met,
-                    _meets_rule(entry_met, clinical, immunologic),
-                    (),
-                    None,
-                    None,
-                ),
-            )
-            return result
+    if items.__class__ is frozenset and _CODE_SET.issuperset(items):
+        # The per-call hot path, as in sledai_2k.score: a frozenset of known codes,
+        # kept as it is when each is a plain string; the result stored at once
+        # (_results.Frozen). The domain breakdown, explain(), finding() and the
+        # record are worked out when asked for.
+        for code in items:
+            if code.__class__ is not str:
+                break
+        else:
+            missing = plain(not_assessed, _CODE_SET)
+            if missing is not None and missing.isdisjoint(items):
+                clinical, immunologic = _tally(items)
+                entry_met = _ENTRY in items
+                result = _new(Classification)
+                store(
+                    result,
+                    (
+                        items,
+                        missing,
+                        clinical + immunologic,
+                        clinical,
+                        immunologic,
+                        entry_met,
+                        _meets_rule(entry_met, clinical, immunologic),
+                        (),
+                        None,
+                        None,
+                    ),
+                )
+                return result
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _classification(present, missing)
 
