@@ -301,7 +301,6 @@ DESCRIPTORS: tuple[Item, ...] = (
 
 _BY_CODE: dict[str, Item] = {item.code: item for item in DESCRIPTORS}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
-_CODE_SET = frozenset(_CODES)
 _WEIGHTS: dict[str, int] = {code: item.weight for code, item in _BY_CODE.items()}
 _VOCABULARY = "SLEDAI-2K"
 _ORDER = tuple(_BY_CODE)
@@ -594,18 +593,20 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
-    if index is SLEDAI_2K and items.__class__ is frozenset and _CODE_SET.issuperset(items):
-        # The per-call hot path: a frozenset of known codes, kept as it is when each
-        # is a plain string (an enum member is spelt out by the full path below); the
-        # total summed in the same pass; the result stored at once (_results.Frozen).
-        # explain(), finding() and the record are worked out when asked for.
+    if index.__class__ is Index and items.__class__ is frozenset and index._codes >= items:
+        # The per-call hot path: a frozenset of the index's codes (none to ignore),
+        # kept as it is when each is a plain string (an enum member is spelt out by
+        # the full path below); the total summed in the same pass; the result stored
+        # at once (_results.Frozen). explain(), finding() and the record are worked
+        # out when asked for.
         total = 0
+        weights = index._weights
         for code in items:
             if code.__class__ is not str:
                 break
-            total += _WEIGHTS[code]
+            total += weights[code]
         else:
-            missing = plain(not_assessed, _CODE_SET)
+            missing = plain(not_assessed, index._codes)
             if missing is not None and missing.isdisjoint(items):
                 result = _new(Score)
                 store(result, (index, total, items, missing, _NONE, (), None, None))
