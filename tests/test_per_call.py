@@ -18,7 +18,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from naive import SLEDAI_2K_WEIGHTS, eular_acr_2019_points
-from sle_scoring import InvalidItemsError, UnknownCodeError, eular_acr_2019, sledai_2k
+from sle_scoring import (
+    InvalidItemsError,
+    UnknownCodeError,
+    acr_1997,
+    eular_acr_2019,
+    sledai_2k,
+    slicc_2012,
+)
+from sle_scoring._results import Frozen
 from sle_scoring.eular_acr_2019 import Classification, Criterion
 from sle_scoring.sledai_2k import Descriptor, Score
 
@@ -47,6 +55,31 @@ CLASSIFICATION_ATTRIBUTES = (
     "could_be_classified",
     "verdict",
 )
+
+SLICC_ATTRIBUTES = (
+    *slicc_2012.Classification.__match_args__,  # the fields
+    "classified",
+    "count",
+    "counted",
+    "coombs_counted",
+    "explained",
+    "complete",
+    "could_change_verdict",
+    "verdict",
+)
+ACR_ATTRIBUTES = (
+    *acr_1997.Classification.__match_args__,  # the fields
+    "count",
+    "classified",
+    "complete",
+    "max_possible",
+    "max_possible_count",
+    "could_change_verdict",
+    "explained",
+    "verdict",
+)
+SLICC_CODES = list(slicc_2012.INSTRUMENT.codes)
+ACR_CODES = list(acr_1997.INSTRUMENT.codes)
 
 
 def split(codes: list[str], draws: list[int]) -> tuple[frozenset[str], frozenset[str]]:
@@ -177,23 +210,69 @@ class TestEularHotPath:
         assert caught.value.suggestion == "fever"
 
 
+class TestSliccHotPath:
+    """Petri et al. 2012: rule A, "at least 4 of the 17 criteria, including at least 1
+    clinical and at least 1 immunologic", or rule B (biopsy-proven lupus nephritis
+    with ANA or anti-dsDNA); the hot path and the full path agree."""
+
+    @given(states(SLICC_CODES))
+    def test_frozensets_agree_with_lists(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        present, missing = state
+        fast = slicc_2012.classify(present, not_assessed=missing)
+        full = slicc_2012.classify(sorted(present), not_assessed=sorted(missing))
+        assert_same(fast, full, SLICC_ATTRIBUTES, SLICC_CODES)
+        for copied in (pickle.loads(pickle.dumps(fast)), copy.deepcopy(fast)):
+            assert_same(copied, fast, SLICC_ATTRIBUTES, SLICC_CODES)
+
+    def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
+        with pytest.raises(UnknownCodeError) as caught:
+            slicc_2012.classify(frozenset({"synovitiss"}))
+        assert caught.value.suggestion == "synovitis"
+
+
+class TestAcrHotPath:
+    """Tan et al. 1982 as updated by Hochberg 1997: "4 or more of the 11 criteria";
+    the hot path and the full path agree."""
+
+    @given(states(ACR_CODES))
+    def test_frozensets_agree_with_lists(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        present, missing = state
+        fast = acr_1997.classify(present, not_assessed=missing)
+        full = acr_1997.classify(sorted(present), not_assessed=sorted(missing))
+        assert_same(fast, full, ACR_ATTRIBUTES, ACR_CODES)
+        assert fast.classified is (len(present) >= 4)  # "4 or more of the 11"
+        for copied in (pickle.loads(pickle.dumps(fast)), copy.deepcopy(fast)):
+            assert_same(copied, fast, ACR_ATTRIBUTES, ACR_CODES)
+
+    def test_present_and_not_assessed_at_once_is_refused(self) -> None:
+        with pytest.raises(InvalidItemsError, match="both as present and as not assessed"):
+            acr_1997.classify(frozenset({"ana"}), not_assessed=frozenset({"ana"}))
+
+
 class TestFrozenValues:
     """The results behave as the frozen attrs classes they replaced."""
 
     RESULTS = (
         sledai_2k.score(frozenset({"rash"})),
         eular_acr_2019.classify(frozenset({"ana_positive", "fever"})),
+        slicc_2012.classify(frozenset({"synovitis"})),
+        acr_1997.classify(frozenset({"arthritis"})),
     )
 
     @pytest.mark.parametrize("result", RESULTS)
-    def test_cannot_be_changed(self, result: Score | Classification) -> None:
-        with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            result.present = frozenset()  # type: ignore[misc]
-        with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            del result.present
+    def test_cannot_be_changed(self, result: Frozen) -> None:
+        for name in ("present", "_fields", "anything"):
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                setattr(result, name, frozenset())
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                delattr(result, name)
 
     @pytest.mark.parametrize("result", RESULTS)
-    def test_hashable_and_weakly_referenced(self, result: Score | Classification) -> None:
+    def test_hashable_and_weakly_referenced(self, result: Frozen) -> None:
         assert {result: 1}[result] == 1
         assert weakref.ref(result)() is result
 
@@ -205,7 +284,7 @@ class TestFrozenValues:
         )
 
     def test_not_equal_to_another_kind_of_result(self) -> None:
-        score, classification = self.RESULTS
+        score, classification, _, _ = self.RESULTS
         assert score != classification
         assert score != (score.index, score.total)
 
