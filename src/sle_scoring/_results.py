@@ -21,9 +21,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar
-
-import attrs
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from ._items import ItemFinding, ItemStatus, item_finding, suggest
 from .exceptions import UnknownCodeError
@@ -32,7 +30,9 @@ from .exceptions import UnknownCodeError
 #: ``YYYY-MM-DD``, lists of codes as codes separated by spaces, in table order.
 RecordValue: TypeAlias = str | int | bool | None
 
-_F = TypeVar("_F", bound="Frozen")
+_T = TypeVar("_T")
+_new = object.__new__
+_setattr = object.__setattr__  # the class refuses attribute assignment
 
 
 #: The keys of an outcome's record (LLDAS, DORIS remission, SRI), without the prefix.
@@ -70,53 +70,19 @@ class Result(Protocol):
         ...
 
 
-class Frozen:
-    """A frozen value whose fields are kept in one tuple, ``_fields``, in the order
-    of ``_names`` (each field a property reading it).
+def built(cls: type[_T], fields: dict[str, Any]) -> _T:
+    """A value of the frozen, non-slotted attrs class ``cls`` holding ``fields`` (every
+    field by name), made without running its ``__init__``.
 
-    Built once per call and per visit of a batch, a result costs one store instead
-    of one per field (a frozen attrs class calls ``object.__setattr__`` per field, or
-    fills an instance dict): :func:`built` makes one without a Python ``__init__``.
-    Equality, hashing, repr, pickling and immutability are those of the frozen
-    attrs class with the same fields.
+    For the per-call hot paths only, whose values are already checked: one store of
+    the instance dict instead of one per field, so a call costs little more than the
+    sum it computes. Nothing is converted, validated or defaulted here, so every field
+    must be given (tests/test_per_call.py checks the names against ``attrs.fields``).
+    The value is the one ``cls(**fields)`` would build: equal, hashed, evolved and
+    pickled alike.
     """
-
-    __slots__ = ("__weakref__", "_fields")
-    _names: ClassVar[tuple[str, ...]] = ()
-    _fields: tuple[Any, ...]
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return bool(self._fields == other._fields)
-
-    def __hash__(self) -> int:
-        return hash(self._fields)
-
-    def __repr__(self) -> str:
-        fields = zip(self._names, self._fields, strict=True)
-        return f"{self.__class__.__name__}({', '.join(f'{n}={v!r}' for n, v in fields)})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise attrs.exceptions.FrozenInstanceError
-
-    def __delattr__(self, name: str) -> None:
-        raise attrs.exceptions.FrozenInstanceError
-
-    def __reduce__(self) -> tuple[Callable[..., Frozen], tuple[type[Frozen], tuple[Any, ...]]]:
-        return built, (self.__class__, self._fields)
-
-
-#: Stores a :class:`Frozen` value's fields (the slot's own setter: the class
-#: refuses attribute assignment).
-store: Callable[[Frozen, tuple[Any, ...]], None] = Frozen.__dict__["_fields"].__set__
-_new = object.__new__
-
-
-def built(cls: type[_F], fields: tuple[Any, ...]) -> _F:
-    """A :class:`Frozen` value of ``cls`` holding ``fields`` (in ``cls._names`` order)."""
     value = _new(cls)
-    store(value, fields)
+    _setattr(value, "__dict__", fields)
     return value
 
 

@@ -21,6 +21,8 @@ import enum
 from collections.abc import Iterable
 from fractions import Fraction
 
+import attrs
+
 from . import _args
 from . import _derive as _derive_module
 from ._definitions import (
@@ -50,16 +52,7 @@ from ._items import (
     plain,
 )
 from ._registry import Instrument
-from ._results import (
-    Frozen,
-    RecordValue,
-    iso,
-    item_fields,
-    item_of,
-    positions,
-    prefixed,
-    store,
-)
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from ._visits import evidence_up_to
 from .evidence import Observation, Patient
 
@@ -175,7 +168,6 @@ CRITERIA: tuple[Item, ...] = (
 _BY_CODE: dict[str, Item] = {item.code: item for item in CRITERIA}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _CODE_SET = frozenset(_CODES)
-_new = object.__new__
 _VOCABULARY = "ACR 1997"
 _ORDER = tuple(_BY_CODE)
 _POSITION = positions(_ORDER)
@@ -185,8 +177,8 @@ def _meets_rule(present: Iterable[str]) -> bool:
     return len(set(present)) >= CLASSIFICATION_THRESHOLD
 
 
-# A Frozen value, as sledai_2k.Score: its fields are one tuple, stored at once.
-class Classification(Frozen):
+@attrs.frozen
+class Classification:
     """The result of applying the ACR 1997 criteria.
 
     ``count`` is the number of criteria present (of 11); ``first_fulfilled`` the
@@ -195,51 +187,11 @@ class Classification(Frozen):
     A classification for research; never a diagnosis.
     """
 
-    __slots__ = ()
-    __match_args__ = ("present", "not_assessed", "findings", "as_of", "first_fulfilled")
-    _names = __match_args__
-    _fields: tuple[
-        frozenset[str],
-        frozenset[str],
-        tuple[ItemFinding, ...],
-        datetime.date | None,
-        datetime.date | None,
-    ]
-
-    def __init__(
-        self,
-        present: frozenset[str],
-        not_assessed: frozenset[str],
-        findings: tuple[ItemFinding, ...] = (),
-        as_of: datetime.date | None = None,
-        first_fulfilled: datetime.date | None = None,
-    ) -> None:
-        store(self, (present, not_assessed, findings, as_of, first_fulfilled))
-
-    @property
-    def present(self) -> frozenset[str]:
-        """The codes of the criteria present."""
-        return self._fields[0]
-
-    @property
-    def not_assessed(self) -> frozenset[str]:
-        """The codes of the criteria with no evidence either way."""
-        return self._fields[1]
-
-    @property
-    def findings(self) -> tuple[ItemFinding, ...]:
-        """Each criterion's finding with its evidence (evidence level; ``()`` from codes)."""
-        return self._fields[2]
-
-    @property
-    def as_of(self) -> datetime.date | None:
-        """The date up to which evidence was used (evidence level), or ``None``."""
-        return self._fields[3]
-
-    @property
-    def first_fulfilled(self) -> datetime.date | None:
-        """The earliest date by which 4 criteria were present (dated evidence), or ``None``."""
-        return self._fields[4]
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    findings: tuple[ItemFinding, ...] = ()
+    as_of: datetime.date | None = None
+    first_fulfilled: datetime.date | None = None
 
     @property
     def count(self) -> int:
@@ -347,9 +299,7 @@ def classify(
         # Anything but frozensets of plain known codes (the per-call hot path, kept
         # as given): read, spelt canonically, or reported.
         present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
-    result = _new(Classification)
-    store(result, (present, missing, (), None, None))
-    return result
+    return Classification(present, missing)
 
 
 def classify_findings(
@@ -363,12 +313,15 @@ def classify_findings(
     """
     _args.check(findings=findings, as_of=_args.optional(as_of))
     ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
-    present = codes_with(ordered, ItemStatus.PRESENT)
-    missing = codes_with(ordered, ItemStatus.NOT_ASSESSED)
-    result = Classification(present, missing, ordered, as_of)
+    result = Classification(
+        codes_with(ordered, ItemStatus.PRESENT),
+        codes_with(ordered, ItemStatus.NOT_ASSESSED),
+        ordered,
+        as_of,
+    )
     if not result.classified:
         return result
-    return Classification(present, missing, ordered, as_of, first_fulfilled(ordered, _meets_rule))
+    return attrs.evolve(result, first_fulfilled=first_fulfilled(ordered, _meets_rule))
 
 
 # --- Evidence level ---------------------------------------------------------------

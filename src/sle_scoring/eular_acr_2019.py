@@ -60,15 +60,14 @@ from ._items import (
 )
 from ._registry import Instrument
 from ._results import (
-    Frozen,
     RecordValue,
+    built,
     explained,
     iso,
     item_of,
     ordered_by,
     positions,
     prefixed,
-    store,
 )
 from ._visits import evidence_up_to
 from .evidence import Observation, Patient
@@ -286,7 +285,6 @@ _BY_CODE: dict[str, Item] = {item.code: item for item in (ENTRY_CRITERION, *CRIT
 # Every accepted spelling (plain string or enum member) -> canonical plain string.
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _CODE_SET = frozenset(_CODES)
-_new = object.__new__
 
 #: Clinical 2+4+5+6+6+6+10 = 39 and immunologic 2+4+6 = 12.
 MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAINS)
@@ -375,9 +373,9 @@ class DomainResult:
         return self.counted.weight if self.counted is not None else 0
 
 
-# A Frozen value, as sledai_2k.Score: one is built for every call and every visit of
-# a batch, so its fields are one tuple, stored at once (see _results.Frozen).
-class Classification(Frozen):
+# Not slotted, as sledai_2k.Score: built twice as fast, once for every visit of a batch.
+@attrs.frozen(slots=False)
+class Classification:
     """The result of applying the 2019 EULAR/ACR criteria.
 
     ``points`` is the additive total (highest criterion per domain); it is computed
@@ -389,111 +387,16 @@ class Classification(Frozen):
     A classification for research; never a diagnosis.
     """
 
-    __slots__ = ()
-    __match_args__ = (
-        "present",
-        "not_assessed",
-        "points",
-        "clinical_points",
-        "immunologic_points",
-        "entry_criterion_met",
-        "classified",
-        "findings",
-        "as_of",
-        "first_fulfilled",
-    )
-    _names = __match_args__
-    _fields: tuple[
-        frozenset[str],
-        frozenset[str],
-        int,
-        int,
-        int,
-        bool,
-        bool,
-        tuple[ItemFinding, ...],
-        datetime.date | None,
-        datetime.date | None,
-    ]
-
-    def __init__(
-        self,
-        present: frozenset[str],
-        not_assessed: frozenset[str],
-        points: int,
-        clinical_points: int,
-        immunologic_points: int,
-        entry_criterion_met: bool,
-        classified: bool,
-        findings: tuple[ItemFinding, ...] = (),
-        as_of: datetime.date | None = None,
-        first_fulfilled: datetime.date | None = None,
-    ) -> None:
-        store(
-            self,
-            (
-                present,
-                not_assessed,
-                points,
-                clinical_points,
-                immunologic_points,
-                entry_criterion_met,
-                classified,
-                findings,
-                as_of,
-                first_fulfilled,
-            ),
-        )
-
-    @property
-    def present(self) -> frozenset[str]:
-        """The codes of the criteria present (the entry criterion included)."""
-        return self._fields[0]
-
-    @property
-    def not_assessed(self) -> frozenset[str]:
-        """The codes of the criteria with no evidence either way."""
-        return self._fields[1]
-
-    @property
-    def points(self) -> int:
-        """The additive total: the highest criterion of each domain."""
-        return self._fields[2]
-
-    @property
-    def clinical_points(self) -> int:
-        """The points of the clinical domains."""
-        return self._fields[3]
-
-    @property
-    def immunologic_points(self) -> int:
-        """The points of the immunologic domains."""
-        return self._fields[4]
-
-    @property
-    def entry_criterion_met(self) -> bool:
-        """Whether ANA >= 1:80 (or an equivalent positive test) was present."""
-        return self._fields[5]
-
-    @property
-    def classified(self) -> bool:
-        """Rule 5: the entry criterion, >= 1 clinical criterion and >= 10 points."""
-        return self._fields[6]
-
-    @property
-    def findings(self) -> tuple[ItemFinding, ...]:
-        """Each criterion's finding with its evidence (evidence level; ``()`` from codes)."""
-        return self._fields[7]
-
-    @property
-    def as_of(self) -> datetime.date | None:
-        """The date up to which evidence was used (evidence level), or ``None``."""
-        return self._fields[8]
-
-    @property
-    def first_fulfilled(self) -> datetime.date | None:
-        """The earliest date on which the criteria were met (dated evidence), or ``None``."""
-        return self._fields[9]
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    points: int
+    clinical_points: int
+    immunologic_points: int
+    entry_criterion_met: bool
+    classified: bool
+    findings: tuple[ItemFinding, ...] = ()
+    as_of: datetime.date | None = None
+    first_fulfilled: datetime.date | None = None
 
     @property
     def entry_criterion_assessed(self) -> bool:
@@ -738,7 +641,7 @@ def classify(
     if items.__class__ is frozenset and _CODE_SET.issuperset(items):
         # The per-call hot path, as in sledai_2k.score: a frozenset of known codes,
         # kept as it is when each is a plain string; the result stored at once
-        # (_results.Frozen). The domain breakdown, explain(), finding() and the
+        # (_results.built). The domain breakdown, explain(), finding() and the
         # record are worked out when asked for.
         for code in items:
             if code.__class__ is not str:
@@ -748,23 +651,21 @@ def classify(
             if missing is not None and missing.isdisjoint(items):
                 clinical, immunologic = _tally(items)
                 entry_met = _ENTRY in items
-                result = _new(Classification)
-                store(
-                    result,
-                    (
-                        items,
-                        missing,
-                        clinical + immunologic,
-                        clinical,
-                        immunologic,
-                        entry_met,
-                        _meets_rule(entry_met, clinical, immunologic),
-                        (),
-                        None,
-                        None,
-                    ),
+                return built(
+                    Classification,
+                    {
+                        "present": items,
+                        "not_assessed": missing,
+                        "points": clinical + immunologic,
+                        "clinical_points": clinical,
+                        "immunologic_points": immunologic,
+                        "entry_criterion_met": entry_met,
+                        "classified": _meets_rule(entry_met, clinical, immunologic),
+                        "findings": (),
+                        "as_of": None,
+                        "first_fulfilled": None,
+                    },
                 )
-                return result
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _classification(present, missing)
 
@@ -807,12 +708,11 @@ def classify_findings(
     _args.check(findings=findings, as_of=_args.optional(as_of))
     ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     present = codes_with(ordered, ItemStatus.PRESENT)
-    missing = codes_with(ordered, ItemStatus.NOT_ASSESSED)
-    result = _classification(present, missing, ordered, as_of)
+    result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
     if not result.classified:
         return result
     first = first_fulfilled(ordered, lambda codes: _meets_rule(_ENTRY in codes, *_tally(codes)))
-    return _classification(present, missing, ordered, as_of, first)
+    return attrs.evolve(result, first_fulfilled=first)
 
 
 # --- Evidence level ---------------------------------------------------------------

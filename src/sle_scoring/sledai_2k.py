@@ -52,15 +52,14 @@ from ._items import (
 )
 from ._registry import Instrument
 from ._results import (
-    Frozen,
     RecordValue,
+    built,
     explained,
     iso,
     item_of,
     ordered_by,
     positions,
     prefixed,
-    store,
 )
 from ._safe import quote
 from ._visits import remembered
@@ -371,9 +370,11 @@ CLINICAL_SLEDAI_2K = Index(
 MAX_SCORE = SLEDAI_2K.max_score
 
 
-# A Frozen value: one is built for every call and every visit of a batch, so its
-# fields are one tuple, stored at once (see _results.Frozen).
-class Score(Frozen):
+# Not slotted: a frozen attrs class with a __dict__ is built about twice as fast
+# (its __init__ stores into the dict instead of calling object.__setattr__ per
+# field), and one is built for every visit of a batch.
+@attrs.frozen(slots=False)
+class Score:
     """A SLEDAI-2K score (or a variant's), with what was scored and what was not.
 
     ``present`` are the descriptors scored, ``not_assessed`` those with no evidence
@@ -383,83 +384,14 @@ class Score(Frozen):
     ``standard_window`` is False for a window other than 10 or 30 days.
     """
 
-    __slots__ = ()
-    __match_args__ = (
-        "index",
-        "total",
-        "present",
-        "not_assessed",
-        "ignored",
-        "findings",
-        "visit_date",
-        "window_days",
-    )
-    _names = __match_args__
-    _fields: tuple[
-        Index,
-        int,
-        frozenset[str],
-        frozenset[str],
-        frozenset[str],
-        tuple[ItemFinding, ...],
-        datetime.date | None,
-        int | None,
-    ]
-
-    def __init__(
-        self,
-        index: Index,
-        total: int,
-        present: frozenset[str],
-        not_assessed: frozenset[str],
-        ignored: frozenset[str] = frozenset(),
-        findings: tuple[ItemFinding, ...] = (),
-        visit_date: datetime.date | None = None,
-        window_days: int | None = None,
-    ) -> None:
-        store(
-            self, (index, total, present, not_assessed, ignored, findings, visit_date, window_days)
-        )
-
-    @property
-    def index(self) -> Index:
-        """The variant scored (:data:`SLEDAI_2K` or :data:`CLINICAL_SLEDAI_2K`)."""
-        return self._fields[0]
-
-    @property
-    def total(self) -> int:
-        """The score: "the sum of the weights of the descriptors present"."""
-        return self._fields[1]
-
-    @property
-    def present(self) -> frozenset[str]:
-        """The codes of the descriptors scored."""
-        return self._fields[2]
-
-    @property
-    def not_assessed(self) -> frozenset[str]:
-        """The codes of the descriptors with no evidence either way."""
-        return self._fields[3]
-
-    @property
-    def ignored(self) -> frozenset[str]:
-        """Codes given that the index does not score (serology, for the clinical variant)."""
-        return self._fields[4]
-
-    @property
-    def findings(self) -> tuple[ItemFinding, ...]:
-        """Each descriptor's finding with its evidence (evidence level; ``()`` from codes)."""
-        return self._fields[5]
-
-    @property
-    def visit_date(self) -> datetime.date | None:
-        """The visit scored (evidence level), or ``None``."""
-        return self._fields[6]
-
-    @property
-    def window_days(self) -> int | None:
-        """The window in days before the visit (evidence level), or ``None``."""
-        return self._fields[7]
+    index: Index
+    total: int
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    ignored: frozenset[str] = frozenset()
+    findings: tuple[ItemFinding, ...] = ()
+    visit_date: datetime.date | None = None
+    window_days: int | None = None
 
     @property
     def complete(self) -> bool:
@@ -597,7 +529,7 @@ def score(
         # The per-call hot path: a frozenset of the index's codes (none to ignore),
         # kept as it is when each is a plain string (an enum member is spelt out by
         # the full path below); the total summed in the same pass; the result stored
-        # at once (_results.Frozen). explain(), finding() and the record are worked
+        # at once (_results.built). explain(), finding() and the record are worked
         # out when asked for.
         total = 0
         weights = index._weights
@@ -608,9 +540,19 @@ def score(
         else:
             missing = plain(not_assessed, index._codes)
             if missing is not None and missing.isdisjoint(items):
-                result = _new(Score)
-                store(result, (index, total, items, missing, _NONE, (), None, None))
-                return result
+                return built(
+                    Score,
+                    {
+                        "index": index,
+                        "total": total,
+                        "present": items,
+                        "not_assessed": missing,
+                        "ignored": _NONE,
+                        "findings": (),
+                        "visit_date": None,
+                        "window_days": None,
+                    },
+                )
     if index.__class__ is not Index:  # the check builds an object: not on every call
         _args.check(index=_args.of(Index, index))
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
@@ -637,7 +579,6 @@ def _score(
 
 
 _NONE: frozenset[str] = frozenset()
-_new = object.__new__
 
 
 def score_findings(

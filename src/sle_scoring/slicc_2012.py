@@ -61,16 +61,7 @@ from ._items import (
     plain,
 )
 from ._registry import Instrument
-from ._results import (
-    Frozen,
-    RecordValue,
-    iso,
-    item_fields,
-    item_of,
-    positions,
-    prefixed,
-    store,
-)
+from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
 from ._visits import evidence_up_to
 from .evidence import Observation, Patient
 
@@ -257,7 +248,6 @@ BIOPSY = Item(
 _BY_CODE: dict[str, Item] = {item.code: item for item in (*CRITERIA, BIOPSY)}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
 _CODE_SET = frozenset(_CODES)
-_new = object.__new__
 _VOCABULARY = "SLICC 2012"
 _ORDER = tuple(_BY_CODE)
 _POSITION = positions(_ORDER)
@@ -288,8 +278,8 @@ def _rules_met(present: Collection[str]) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-# A Frozen value, as sledai_2k.Score: its fields are one tuple, stored at once.
-class Classification(Frozen):
+@attrs.frozen
+class Classification:
     """The result of applying the 2012 SLICC criteria.
 
     ``clinical_count`` and ``immunologic_count`` are the criteria that count (each
@@ -301,93 +291,14 @@ class Classification(Frozen):
     A classification for research; never a diagnosis.
     """
 
-    __slots__ = ()
-    __match_args__ = (
-        "present",
-        "not_assessed",
-        "clinical_count",
-        "immunologic_count",
-        "rules_met",
-        "findings",
-        "as_of",
-        "first_fulfilled",
-    )
-    _names = __match_args__
-    _fields: tuple[
-        frozenset[str],
-        frozenset[str],
-        int,
-        int,
-        tuple[Rule, ...],
-        tuple[ItemFinding, ...],
-        datetime.date | None,
-        datetime.date | None,
-    ]
-
-    def __init__(
-        self,
-        present: frozenset[str],
-        not_assessed: frozenset[str],
-        clinical_count: int,
-        immunologic_count: int,
-        rules_met: tuple[Rule, ...],
-        findings: tuple[ItemFinding, ...] = (),
-        as_of: datetime.date | None = None,
-        first_fulfilled: datetime.date | None = None,
-    ) -> None:
-        store(
-            self,
-            (
-                present,
-                not_assessed,
-                clinical_count,
-                immunologic_count,
-                rules_met,
-                findings,
-                as_of,
-                first_fulfilled,
-            ),
-        )
-
-    @property
-    def present(self) -> frozenset[str]:
-        """The codes of the criteria present (the biopsy included)."""
-        return self._fields[0]
-
-    @property
-    def not_assessed(self) -> frozenset[str]:
-        """The codes of the criteria with no evidence either way."""
-        return self._fields[1]
-
-    @property
-    def clinical_count(self) -> int:
-        """The clinical criteria that count."""
-        return self._fields[2]
-
-    @property
-    def immunologic_count(self) -> int:
-        """The immunologic criteria that count."""
-        return self._fields[3]
-
-    @property
-    def rules_met(self) -> tuple[Rule, ...]:
-        """The rules met: A (4 criteria), B (biopsy with ANA or anti-dsDNA), both or none."""
-        return self._fields[4]
-
-    @property
-    def findings(self) -> tuple[ItemFinding, ...]:
-        """Each criterion's finding with its evidence (evidence level; ``()`` from codes)."""
-        return self._fields[5]
-
-    @property
-    def as_of(self) -> datetime.date | None:
-        """The date up to which evidence was used (evidence level), or ``None``."""
-        return self._fields[6]
-
-    @property
-    def first_fulfilled(self) -> datetime.date | None:
-        """The earliest date on which a rule was met (dated evidence), or ``None``."""
-        return self._fields[7]
+    present: frozenset[str]
+    not_assessed: frozenset[str]
+    clinical_count: int
+    immunologic_count: int
+    rules_met: tuple[Rule, ...]
+    findings: tuple[ItemFinding, ...] = ()
+    as_of: datetime.date | None = None
+    first_fulfilled: datetime.date | None = None
 
     @property
     def classified(self) -> bool:
@@ -529,26 +440,18 @@ def _classification(
     not_assessed: frozenset[str],
     findings: tuple[ItemFinding, ...] = (),
     as_of: datetime.date | None = None,
-    first: datetime.date | None = None,
 ) -> Classification:
     counted = _counted(present)
     clinical = sum(item.kind == CLINICAL for item in counted)
-    # Positional, in field order, stored at once: this runs once per call.
-    result = _new(Classification)
-    store(
-        result,
-        (
-            present,
-            not_assessed,
-            clinical,
-            len(counted) - clinical,
-            _rules_met(present),
-            findings,
-            as_of,
-            first,
-        ),
+    return Classification(
+        present=present,
+        not_assessed=not_assessed,
+        clinical_count=clinical,
+        immunologic_count=len(counted) - clinical,
+        rules_met=_rules_met(present),
+        findings=findings,
+        as_of=as_of,
     )
-    return result
 
 
 def classify(
@@ -590,12 +493,11 @@ def classify_findings(
     _args.check(findings=findings, as_of=_args.optional(as_of))
     ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
     present = codes_with(ordered, ItemStatus.PRESENT)
-    missing = codes_with(ordered, ItemStatus.NOT_ASSESSED)
-    result = _classification(present, missing, ordered, as_of)
+    result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
     if not result.classified:
         return result
     first = first_fulfilled(ordered, lambda codes: bool(_rules_met(codes)))
-    return _classification(present, missing, ordered, as_of, first)
+    return attrs.evolve(result, first_fulfilled=first)
 
 
 # --- Evidence level ---------------------------------------------------------------
