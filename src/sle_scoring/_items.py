@@ -73,6 +73,7 @@ class ItemFinding:
 # Plain collections take the fast path of canonical_codes (exact types only).
 _COLLECTIONS = (frozenset, set, list, tuple)
 _EMPTY: frozenset[str] = frozenset()
+_EMPTIES = (tuple, list)
 
 
 def canonical_codes(
@@ -150,6 +151,25 @@ def item_codes(
     missing = canonical_codes(not_assessed, codes, vocabulary, "not_assessed")
     check_disjoint(present, missing, vocabulary)
     return present, missing
+
+
+def plain(codes: object, known: frozenset[str]) -> frozenset[str] | None:
+    """``codes`` as they are when a frozenset of plain strings, all in ``known`` (an
+    empty tuple or list: the empty set); ``None`` for anything else, which the full
+    path (:func:`item_codes`) reads, spells canonically or rejects.
+
+    The per-call hot path: a subset check and a type check per code, no new set.
+    """
+    if codes.__class__ is frozenset:
+        if not known.issuperset(codes):
+            return None
+        for code in codes:
+            if code.__class__ is not str:  # an enum member or a str subclass
+                return None
+        return codes
+    if codes.__class__ in _EMPTIES and not codes:
+        return _EMPTY
+    return None
 
 
 def item_finding(

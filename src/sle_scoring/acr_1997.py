@@ -49,6 +49,7 @@ from ._items import (
     item_codes,
     left_out,
     ordered_findings,
+    plain,
 )
 from ._registry import Instrument
 from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
@@ -166,6 +167,7 @@ CRITERIA: tuple[Item, ...] = (
 
 _BY_CODE: dict[str, Item] = {item.code: item for item in CRITERIA}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_CODE_SET = frozenset(_CODES)
 _VOCABULARY = "ACR 1997"
 _ORDER = tuple(_BY_CODE)
 _POSITION = positions(_ORDER)
@@ -291,7 +293,12 @@ def classify(
     >>> classify(["arthritis", "serositis", "hematologic_disorder", "ana"]).verdict
     'classified as SLE (ACR 1997, 4 of 11 criteria)'
     """
-    present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
+    present = plain(items, _CODE_SET)
+    missing = plain(not_assessed, _CODE_SET)
+    if present is None or missing is None or not missing.isdisjoint(present):
+        # Anything but frozensets of plain known codes (the per-call hot path, kept
+        # as given): read, spelt canonically, or reported.
+        present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return Classification(present, missing)
 
 

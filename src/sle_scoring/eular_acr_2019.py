@@ -56,9 +56,19 @@ from ._items import (
     item_codes,
     left_out,
     ordered_findings,
+    plain,
 )
 from ._registry import Instrument
-from ._results import RecordValue, explained, iso, item_of, ordered_by, positions, prefixed
+from ._results import (
+    RecordValue,
+    built,
+    explained,
+    iso,
+    item_of,
+    ordered_by,
+    positions,
+    prefixed,
+)
 from ._visits import evidence_up_to
 from .evidence import Observation, Patient
 
@@ -274,6 +284,7 @@ DOMAINS: tuple[str, ...] = tuple(dict.fromkeys(item.domain for item in CRITERIA)
 _BY_CODE: dict[str, Item] = {item.code: item for item in (ENTRY_CRITERION, *CRITERIA)}
 # Every accepted spelling (plain string or enum member) -> canonical plain string.
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_CODE_SET = frozenset(_CODES)
 
 #: Clinical 2+4+5+6+6+6+10 = 39 and immunologic 2+4+6 = 12.
 MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAINS)
@@ -309,9 +320,8 @@ _SCORING: dict[str, tuple[str, int, bool]] = {
 }
 
 
-# A few hundred sets of criteria present make up most visits: each is tallied once
-# (bounded; the tally is a pure function of the set).
-@functools.lru_cache(maxsize=4096)
+# Not remembered: on visits of two dozen independent items a cache of 4,096 sets
+# missed a quarter of the time and cost more than the loop it saved.
 def _tally(present: frozenset[str]) -> tuple[int, int]:
     """(clinical points, immunologic points): the highest criterion per domain."""
     best: dict[str, tuple[int, bool]] = {}
@@ -628,6 +638,34 @@ def classify(
     >>> result.classified
     False
     """
+    if items.__class__ is frozenset and _CODE_SET.issuperset(items):
+        # The per-call hot path, as in sledai_2k.score: a frozenset of known codes,
+        # kept as it is when each is a plain string; the result stored at once
+        # (_results.built). The domain breakdown, explain(), finding() and the
+        # record are worked out when asked for.
+        for code in items:
+            if code.__class__ is not str:
+                break
+        else:
+            missing = plain(not_assessed, _CODE_SET)
+            if missing is not None and missing.isdisjoint(items):
+                clinical, immunologic = _tally(items)
+                entry_met = _ENTRY in items
+                return built(
+                    Classification,
+                    {
+                        "present": items,
+                        "not_assessed": missing,
+                        "points": clinical + immunologic,
+                        "clinical_points": clinical,
+                        "immunologic_points": immunologic,
+                        "entry_criterion_met": entry_met,
+                        "classified": _meets_rule(entry_met, clinical, immunologic),
+                        "findings": (),
+                        "as_of": None,
+                        "first_fulfilled": None,
+                    },
+                )
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _classification(present, missing)
 

@@ -48,10 +48,12 @@ from ._items import (
     item_codes,
     left_out,
     ordered_findings,
+    plain,
 )
 from ._registry import Instrument
 from ._results import (
     RecordValue,
+    built,
     explained,
     iso,
     item_of,
@@ -523,6 +525,34 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
+    if index.__class__ is Index and items.__class__ is frozenset and index._codes >= items:
+        # The per-call hot path: a frozenset of the index's codes (none to ignore),
+        # kept as it is when each is a plain string (an enum member is spelt out by
+        # the full path below); the total summed in the same pass; the result stored
+        # at once (_results.built). explain(), finding() and the record are worked
+        # out when asked for.
+        total = 0
+        weights = index._weights
+        for code in items:
+            if code.__class__ is not str:
+                break
+            total += weights[code]
+        else:
+            missing = plain(not_assessed, index._codes)
+            if missing is not None and missing.isdisjoint(items):
+                return built(
+                    Score,
+                    {
+                        "index": index,
+                        "total": total,
+                        "present": items,
+                        "not_assessed": missing,
+                        "ignored": _NONE,
+                        "findings": (),
+                        "visit_date": None,
+                        "window_days": None,
+                    },
+                )
     if index.__class__ is not Index:  # the check builds an object: not on every call
         _args.check(index=_args.of(Index, index))
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)

@@ -58,6 +58,7 @@ from ._items import (
     item_codes,
     left_out,
     ordered_findings,
+    plain,
 )
 from ._registry import Instrument
 from ._results import RecordValue, iso, item_fields, item_of, positions, prefixed
@@ -246,6 +247,7 @@ BIOPSY = Item(
 
 _BY_CODE: dict[str, Item] = {item.code: item for item in (*CRITERIA, BIOPSY)}
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
+_CODE_SET = frozenset(_CODES)
 _VOCABULARY = "SLICC 2012"
 _ORDER = tuple(_BY_CODE)
 _POSITION = positions(_ORDER)
@@ -469,7 +471,12 @@ def classify(
     >>> classify(["synovitis", "serositis", "hemolytic_anemia", "direct_coombs"]).classified
     False
     """
-    present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
+    present = plain(items, _CODE_SET)
+    missing = plain(not_assessed, _CODE_SET)
+    if present is None or missing is None or not missing.isdisjoint(present):
+        # Anything but frozensets of plain known codes (the per-call hot path, kept
+        # as given): read, spelt canonically, or reported.
+        present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _classification(present, missing)
 
 

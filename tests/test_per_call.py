@@ -1,0 +1,373 @@
+"""The per-call hot path of ``sledai_2k.score`` and ``eular_acr_2019.classify``.
+
+A frozenset of plain, known codes is kept as it is and the result is stored at once
+(``_results.built``, without the attrs class's ``__init__``); anything else takes the
+full path, which spells each code canonically and names a bad one. Both paths must
+give the same result, field for field, and the result must be the value the frozen
+attrs class's own ``__init__`` builds.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import weakref
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from naive import SLEDAI_2K_WEIGHTS, eular_acr_2019_points
+from sle_scoring import (
+    InvalidItemsError,
+    UnknownCodeError,
+    acr_1997,
+    eular_acr_2019,
+    sledai_2k,
+    slicc_2012,
+)
+from sle_scoring.eular_acr_2019 import Classification, Criterion
+from sle_scoring.sledai_2k import Descriptor, Score
+
+SLEDAI_CODES = list(SLEDAI_2K_WEIGHTS)
+EULAR_CODES = list(eular_acr_2019.INSTRUMENT.codes)
+
+# The public attributes of each result, besides explain(), as_record() and finding().
+SCORE_ATTRIBUTES = (
+    *Score.__match_args__,  # the fields
+    "complete",
+    "standard_window",
+    "scored",
+    "explained",
+    "verdict",
+)
+CLASSIFICATION_ATTRIBUTES = (
+    *Classification.__match_args__,  # the fields
+    "entry_criterion_assessed",
+    "has_clinical_criterion",
+    "domains",
+    "explained",
+    "complete",
+    "max_possible",
+    "max_possible_points",
+    "could_change_verdict",
+    "could_be_classified",
+    "verdict",
+)
+
+SLICC_ATTRIBUTES = (
+    *slicc_2012.Classification.__match_args__,  # the fields
+    "classified",
+    "count",
+    "counted",
+    "coombs_counted",
+    "explained",
+    "complete",
+    "could_change_verdict",
+    "verdict",
+)
+ACR_ATTRIBUTES = (
+    *acr_1997.Classification.__match_args__,  # the fields
+    "count",
+    "classified",
+    "complete",
+    "max_possible",
+    "max_possible_count",
+    "could_change_verdict",
+    "explained",
+    "verdict",
+)
+SLICC_CODES = list(slicc_2012.INSTRUMENT.codes)
+ACR_CODES = list(acr_1997.INSTRUMENT.codes)
+
+
+def split(codes: list[str], draws: list[int]) -> tuple[frozenset[str], frozenset[str]]:
+    """(present, not assessed) from one draw per code: 0 absent, 1 present, 2 not assessed."""
+    present = frozenset(c for c, d in zip(codes, draws, strict=True) if d == 1)
+    missing = frozenset(c for c, d in zip(codes, draws, strict=True) if d == 2)
+    return present, missing
+
+
+def states(codes: list[str]) -> st.SearchStrategy[tuple[frozenset[str], frozenset[str]]]:
+    return st.lists(st.integers(0, 2), min_size=len(codes), max_size=len(codes)).map(
+        lambda draws: split(codes, draws)
+    )
+
+
+def assert_same(fast: object, full: object, attributes: tuple[str, ...], codes: list[str]) -> None:
+    """Every public attribute, explain(), as_record() and finding(code) agree (not
+    repr: two equal frozensets may list their codes in different orders)."""
+    assert fast == full
+    assert hash(fast) == hash(full)
+    for name in attributes:
+        assert getattr(fast, name) == getattr(full, name), name
+    assert fast.explain() == full.explain()  # type: ignore[attr-defined]
+    assert str(fast) == str(full)
+    assert fast.as_record() == full.as_record()  # type: ignore[attr-defined]
+    for code in codes:
+        assert fast.finding(code) == full.finding(code)  # type: ignore[attr-defined]
+
+
+class TestSledaiHotPath:
+    """Gladman et al. 2002: "the sum of the weights of the descriptors present"; the
+    hot path and the full path give the same score."""
+
+    @given(states(SLEDAI_CODES))
+    def test_frozensets_agree_with_lists(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        present, missing = state
+        fast = sledai_2k.score(present, not_assessed=missing)
+        full = sledai_2k.score(sorted(present), not_assessed=sorted(missing))
+        assert_same(fast, full, SCORE_ATTRIBUTES, SLEDAI_CODES)
+        # built the straightforward way: the weights summed one by one
+        by_hand = Score(
+            sledai_2k.SLEDAI_2K, sum(SLEDAI_2K_WEIGHTS[c] for c in present), present, missing
+        )
+        assert_same(fast, by_hand, SCORE_ATTRIBUTES, SLEDAI_CODES)
+
+    @given(states(SLEDAI_CODES))
+    def test_the_clinical_variant_agrees_with_lists(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        clinical = sledai_2k.CLINICAL_SLEDAI_2K
+        present, missing = state
+        fast = sledai_2k.score(present, not_assessed=missing, index=clinical)
+        full = sledai_2k.score(sorted(present), not_assessed=sorted(missing), index=clinical)
+        assert_same(fast, full, SCORE_ATTRIBUTES, sorted(clinical.codes))
+        # serology counts nothing in the clinical variant
+        assert fast.total == sum(SLEDAI_2K_WEIGHTS[c] for c in present & clinical.codes)
+
+    @given(states(SLEDAI_CODES))
+    def test_round_trips(self, state: tuple[frozenset[str], frozenset[str]]) -> None:
+        result = sledai_2k.score(state[0], not_assessed=state[1])
+        for copied in (
+            pickle.loads(pickle.dumps(result)),
+            copy.copy(result),
+            copy.deepcopy(result),
+        ):
+            assert_same(copied, result, SCORE_ATTRIBUTES, SLEDAI_CODES)
+
+    def test_enum_members_are_spelt_as_plain_codes(self) -> None:
+        result = sledai_2k.score(
+            frozenset({Descriptor.ARTHRITIS}), not_assessed=frozenset({Descriptor.FEVER})
+        )
+        assert result.total == 4  # arthritis
+        assert [type(c) for c in result.present | result.not_assessed] == [str, str]
+
+    def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
+        with pytest.raises(UnknownCodeError) as caught:
+            sledai_2k.score(frozenset({"arthritus"}))
+        assert caught.value.suggestion == "arthritis"
+        with pytest.raises(UnknownCodeError, match="'fevr'"):
+            sledai_2k.score(frozenset(), not_assessed=frozenset({"fevr"}))
+
+    def test_present_and_not_assessed_at_once_is_refused(self) -> None:
+        with pytest.raises(InvalidItemsError, match="both as present and as not assessed"):
+            sledai_2k.score(frozenset({"rash"}), not_assessed=frozenset({"rash"}))
+
+    def test_the_clinical_variant_still_reports_serology_ignored(self) -> None:
+        result = sledai_2k.score(
+            frozenset({"arthritis", "low_complement"}), index=sledai_2k.CLINICAL_SLEDAI_2K
+        )
+        assert result.total == 4  # arthritis; low complement is not scored
+        assert result.ignored == {"low_complement"}
+
+
+class TestEularHotPath:
+    """Aringer et al. 2019: "classify as SLE with the entry criterion, at least one
+    clinical criterion and >= 10 points"; the hot path and the full path agree."""
+
+    @given(states(EULAR_CODES))
+    def test_frozensets_agree_with_lists(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        present, missing = state
+        fast = eular_acr_2019.classify(present, not_assessed=missing)
+        full = eular_acr_2019.classify(sorted(present), not_assessed=sorted(missing))
+        assert_same(fast, full, CLASSIFICATION_ATTRIBUTES, EULAR_CODES)
+        assert (fast.points, fast.classified) == eular_acr_2019_points(list(present))
+
+    @given(states(EULAR_CODES))
+    def test_round_trips(self, state: tuple[frozenset[str], frozenset[str]]) -> None:
+        result = eular_acr_2019.classify(state[0], not_assessed=state[1])
+        for copied in (
+            pickle.loads(pickle.dumps(result)),
+            copy.copy(result),
+            copy.deepcopy(result),
+        ):
+            assert_same(copied, result, CLASSIFICATION_ATTRIBUTES, EULAR_CODES)
+
+    def test_enum_members_are_spelt_as_plain_codes(self) -> None:
+        result = eular_acr_2019.classify(frozenset({Criterion.ANA_POSITIVE, Criterion.FEVER}))
+        assert result.points == 2  # fever
+        assert {type(c) for c in result.present} == {str}
+
+    def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
+        with pytest.raises(UnknownCodeError) as caught:
+            eular_acr_2019.classify(frozenset({"feverr"}))
+        assert caught.value.suggestion == "fever"
+
+
+class TestSliccHotPath:
+    """Petri et al. 2012: rule A, "at least 4 of the 17 criteria, including at least 1
+    clinical and at least 1 immunologic", or rule B (biopsy-proven lupus nephritis
+    with ANA or anti-dsDNA); the hot path and the full path agree."""
+
+    @given(states(SLICC_CODES))
+    def test_frozensets_agree_with_lists(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        present, missing = state
+        fast = slicc_2012.classify(present, not_assessed=missing)
+        full = slicc_2012.classify(sorted(present), not_assessed=sorted(missing))
+        assert_same(fast, full, SLICC_ATTRIBUTES, SLICC_CODES)
+        for copied in (pickle.loads(pickle.dumps(fast)), copy.deepcopy(fast)):
+            assert_same(copied, fast, SLICC_ATTRIBUTES, SLICC_CODES)
+
+    def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
+        with pytest.raises(UnknownCodeError) as caught:
+            slicc_2012.classify(frozenset({"synovitiss"}))
+        assert caught.value.suggestion == "synovitis"
+
+
+class TestAcrHotPath:
+    """Tan et al. 1982 as updated by Hochberg 1997: "4 or more of the 11 criteria";
+    the hot path and the full path agree."""
+
+    @given(states(ACR_CODES))
+    def test_frozensets_agree_with_lists(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        present, missing = state
+        fast = acr_1997.classify(present, not_assessed=missing)
+        full = acr_1997.classify(sorted(present), not_assessed=sorted(missing))
+        assert_same(fast, full, ACR_ATTRIBUTES, ACR_CODES)
+        assert fast.classified is (len(present) >= 4)  # "4 or more of the 11"
+        for copied in (pickle.loads(pickle.dumps(fast)), copy.deepcopy(fast)):
+            assert_same(copied, fast, ACR_ATTRIBUTES, ACR_CODES)
+
+    def test_present_and_not_assessed_at_once_is_refused(self) -> None:
+        with pytest.raises(InvalidItemsError, match="both as present and as not assessed"):
+            acr_1997.classify(frozenset({"ana"}), not_assessed=frozenset({"ana"}))
+
+
+class TestFrozenValues:
+    """The results are frozen attrs values, however they were built."""
+
+    RESULTS = (
+        sledai_2k.score(frozenset({"rash"})),
+        eular_acr_2019.classify(frozenset({"ana_positive", "fever"})),
+        slicc_2012.classify(frozenset({"synovitis"})),
+        acr_1997.classify(frozenset({"arthritis"})),
+    )
+
+    @pytest.mark.parametrize("result", RESULTS)
+    def test_cannot_be_changed(self, result: object) -> None:
+        for name in ("present", "anything"):
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                setattr(result, name, frozenset())
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                delattr(result, name)
+
+    @pytest.mark.parametrize("result", RESULTS)
+    def test_hashable_and_weakly_referenced(self, result: object) -> None:
+        assert {result: 1}[result] == 1
+        assert weakref.ref(result)() is result
+
+    def test_repr_names_every_field(self) -> None:
+        assert repr(sledai_2k.score(frozenset({"rash"}))) == (
+            "Score(index=Index(name='SLEDAI-2K'), total=2, present=frozenset({'rash'}), "
+            "not_assessed=frozenset(), ignored=frozenset(), findings=(), visit_date=None, "
+            "window_days=None)"
+        )
+
+    def test_not_equal_to_another_kind_of_result(self) -> None:
+        score, classification, _, _ = self.RESULTS
+        other: object = classification  # a different class: never equal
+        assert score != other
+        pair: object = (score.index, score.total)
+        assert score != pair
+
+    def test_keyword_construction(self) -> None:
+        built = Classification(
+            present=frozenset({"ana_positive"}),
+            not_assessed=frozenset(),
+            points=0,
+            clinical_points=0,
+            immunologic_points=0,
+            entry_criterion_met=True,
+            classified=False,
+        )
+        assert built == eular_acr_2019.classify(["ana_positive"])
+
+    def test_match_by_position(self) -> None:
+        match sledai_2k.score(frozenset({"rash"})):
+            case Score(_, total):
+                assert total == 2  # rash
+            case _:
+                pytest.fail("Score did not match")
+
+
+# Each result class, built by the hot path.
+Built = Score | Classification | slicc_2012.Classification | acr_1997.Classification
+
+
+def by_init(result: Built) -> Built:
+    """The same value built by its class's own ``__init__``, from the same field objects."""
+    cls = type(result)
+    return cls(**{field.name: getattr(result, field.name) for field in attrs.fields(cls)})
+
+
+class TestBuiltAsByInit:
+    """The hot path builds the value the attrs class's ``__init__`` builds (so
+    ``attrs.evolve``, ``attrs.asdict``, hashing and pickles made by either agree)."""
+
+    RESULTS: tuple[Built, ...] = (
+        sledai_2k.score(frozenset({"rash", "arthritis"}), not_assessed=frozenset({"fever"})),
+        eular_acr_2019.classify(frozenset({"ana_positive", "fever"})),
+        eular_acr_2019.classify(frozenset(), not_assessed=frozenset({"ana_positive"})),
+        slicc_2012.classify(frozenset({"synovitis"})),
+        acr_1997.classify(frozenset({"arthritis"})),
+    )
+
+    def test_the_hot_path_gives_attrs_values(self) -> None:
+        for result in self.RESULTS:
+            assert attrs.has(type(result))
+        # built without __init__: the two classes whose values get an instance dict
+        assert type(self.RESULTS[0]) is Score
+        assert type(self.RESULTS[1]) is Classification
+
+    @pytest.mark.parametrize("result", RESULTS)
+    def test_every_field_and_no_other(self, result: Built) -> None:
+        names = [field.name for field in attrs.fields(type(result))]
+        if hasattr(result, "__dict__"):  # built by _results.built: a field added later
+            assert list(vars(result)) == names  # to the class must be added there too
+        for name in names:
+            assert getattr(result, name) is getattr(by_init(result), name)
+
+    @pytest.mark.parametrize("result", RESULTS)
+    def test_equal_and_hashed_as_by_init(self, result: Built) -> None:
+        made = by_init(result)
+        assert result == made
+        assert hash(result) == hash(made)
+        assert repr(result) == repr(made)
+
+    @pytest.mark.parametrize("result", RESULTS)
+    def test_asdict_and_evolve_as_by_init(self, result: Built) -> None:
+        made = by_init(result)
+        assert attrs.asdict(result) == attrs.asdict(made)
+        assert attrs.astuple(result) == attrs.astuple(made)
+        evolved = attrs.evolve(result, not_assessed=frozenset())
+        assert evolved == attrs.evolve(made, not_assessed=frozenset())
+        assert evolved.not_assessed == frozenset()
+        assert evolved.present is result.present
+
+    @pytest.mark.parametrize("result", RESULTS)
+    def test_pickled_as_by_init(self, result: Built) -> None:
+        made = by_init(result)
+        # the same bytes: a pickle of either loads as the other would
+        assert pickle.dumps(result) == pickle.dumps(made)
+        assert pickle.loads(pickle.dumps(result)) == made
+        assert pickle.loads(pickle.dumps(made)) == result
