@@ -35,8 +35,9 @@ import sys
 import textwrap
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
+from itertools import repeat
 from typing import IO, Any, NamedTuple
 
 import attrs
@@ -62,7 +63,7 @@ from ._registry import instruments
 from ._results import RecordValue
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
-from .item_csv import Columns, ItemRow, instruments_in_header, read_header
+from .item_csv import PATIENT_COLUMN, Columns, ItemRow, instruments_in_header, read_header
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -592,14 +593,38 @@ def _internal_error(number: int, error: Exception) -> dict[str, Any]:
     }
 
 
-def _csv_part(keys: tuple[str, ...], values: list[RecordValue]) -> list[object]:
-    return _csv_cells(values)
+def _csv_field(key: str, value: RecordValue) -> str:
+    """One value as the CSV output writes it among the other cells of a row."""
+    return _csv_line(["", value])[1:-2]  # without the empty cell before it and \r\n
 
 
-def _json_part(keys: tuple[str, ...], values: list[RecordValue]) -> str:
-    # A JSON Lines record without its braces: json.dumps(case_record) is the parts
-    # joined by ", " inside them.
-    return json.dumps(dict(zip(keys, values, strict=True)), ensure_ascii=False)[1:-1]
+def _json_field(key: str, value: RecordValue) -> str:
+    """One ``"key": value`` of a JSON Lines record, as json.dumps writes it."""
+    return f"{_json_text(key)}: {json.dumps(value, ensure_ascii=False)}"
+
+
+def _remembered_text(output: str, numbers: list[int], found: list[Any]) -> str:
+    """The output lines of rows all read by :class:`batch.ItemRows` (``found``: its
+    ``(patient_id, visit date, text)`` of each), joined in one C-level pass."""
+    patients, visits, texts = zip(*found, strict=True)
+    if output == "csv":
+        if not all(map(str.isalnum, patients)):  # may need quoting, or a formula's quote
+            patients = tuple(p if p.isalnum() else _csv_field(PATIENT_COLUMN, p) for p in patients)
+        pieces: Iterable[Iterable[str]] = zip(
+            map(str, numbers), repeat(","), patients, repeat(","), visits, texts, repeat("\r\n")
+        )
+    else:
+        pieces = zip(
+            repeat('{"row": '),
+            map(str, numbers),
+            repeat(', "patient_id": '),
+            map(_json_text, patients),
+            repeat(', "visit_date": '),
+            [_json_text(visit) if visit else "null" for visit in visits],
+            texts,
+            repeat("}\n"),
+        )
+    return "".join(itertools.chain.from_iterable(pieces))
 
 
 # The item-level rows of the job this process last scored: its memo of blocks lives
@@ -612,18 +637,17 @@ def _item_rows(job: _Job) -> batch.ItemRows | None:
     does not apply (text output, the nested JSON of the shortcuts)."""
     if job.kind != "csv" or job.compare or job.columns is None:
         return None
-    render: Callable[[tuple[str, ...], list[RecordValue]], object]
     if job.output == "csv":
-        render = _csv_part
+        field, separator = _csv_field, ","
     elif job.output == "jsonl" and job.flat:
-        render = _json_part
+        field, separator = _json_field, ", "
     else:
         return None
     cached = _ITEM_ROWS.get("job")
     if cached is None or cached[0] != job:
         cached = _ITEM_ROWS["job"] = (
             job,
-            batch.ItemRows(job.columns, job.settings, render, items=job.items),
+            batch.ItemRows(job.columns, job.settings, field, separator, items=job.items),
         )
     return cached[1]
 
@@ -642,27 +666,29 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     scored = cases = skipped = 0
     output, items, settings = job.output, job.items, job.settings
     fast = _item_rows(job)
-    for number, raw in _read_cells(chunk) if job.kind == "csv" else chunk:
+    rows = list(_read_cells(chunk)) if job.kind == "csv" else chunk
+    if fast is not None:
+        # Item-level cells (not yet parsed): the remembered sub-blocks, when plain,
+        # worked out for the whole chunk at once.
+        found_all = fast.rows([raw for _, raw in rows if raw.__class__ is list])
+        if len(found_all) == len(rows) and None not in found_all:
+            text = _remembered_text(output, [number for number, _ in rows], found_all)
+            return _Done(text, [], len(chunk), len(rows), len(rows), [])
+        remembered = iter(found_all)
+    for number, raw in rows:
         if fast is not None and raw.__class__ is list:
-            # Item-level cells (not yet parsed): the remembered blocks, when plain.
-            found_fast = fast(raw)
+            found_fast = next(remembered)
             if found_fast is not None:
-                patient_id, visit, parts = found_fast
+                patient_id, visit, text = found_fast
                 if output == "csv":
-                    if patient_id[:1] in _FORMULA_STARTS:
-                        patient_id = "'" + patient_id
-                    line: list[object] = [number, patient_id, visit]
-                    for part in parts:
-                        line.extend(part)
-                    writerow(line)
+                    if not patient_id.isalnum():  # may need quoting, or a formula's quote
+                        patient_id = _csv_field(PATIENT_COLUMN, patient_id)
+                    write(f"{number},{patient_id},{visit or ''}{text}\r\n")
                 else:
-                    write(f'{{"row": {number}, "patient_id": {_json_text(patient_id)}, ')
-                    write(f'"visit_date": {_json_text(visit) if visit else "null"}')
-                    for part in parts:
-                        if part:
-                            write(", ")
-                            write(part)
-                    write("}\n")
+                    write(
+                        f'{{"row": {number}, "patient_id": {_json_text(patient_id)}, '
+                        f'"visit_date": {_json_text(visit) if visit else "null"}{text}}}\n'
+                    )
                 scored += 1
                 cases += 1
                 continue
