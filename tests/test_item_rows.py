@@ -5,10 +5,13 @@ rows including odd cells, and sends every unusual row to the full path."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +21,7 @@ from sle_scoring import (
     INSTRUMENTS,
     acr_1997,
     batch,
+    cli,
     eular_acr_2019,
     item_csv,
     sdi,
@@ -205,3 +209,47 @@ def test_a_cell_the_layout_does_not_list_leaves_the_row_to_the_full_path() -> No
     assert points == 2  # fever 2
     points = dict(zip(fields, read_back(last), strict=True))["eular_acr_2019.points"]
     assert points == 2 + 6  # fever 2, acute pericarditis 6
+
+
+def test_the_command_line_reads_blocks_of_lines_as_the_records_they_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of two lines: blank and space-only lines are counted and left out, an
+    odd cell and a line with a NUL take the full path (a NUL is reported), and after
+    a quoted cell holding a line break the rows keep their numbers; --jobs 2 writes
+    the same bytes."""
+    monkeypatch.setitem(cli._CHUNK_ROWS, "csv", 2)
+    header = "patient_id,visit_date,sledai_2k.arthritis,sledai_2k.rash"
+    lines = [
+        header,
+        "P1,2024-01-02,1,0",  # row 2
+        "",  # row 3, blank
+        "P2,,0,1",  # row 4
+        "   ",  # row 5, spaces only
+        "P3,,Yes,0",  # row 6, the full path
+        "P4,,1,\0",  # row 7, unreadable
+        'P5,"2024-01-03",1,1',  # row 8, quoted
+        '"P\n6",,0,0',  # row 9, a line break in its patient
+        "P7,,1,1",  # row 10
+    ]
+    source = tmp_path / "rows.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out{jobs}.csv"
+        argv = ["score", str(source), "-o", str(target), "--quiet", "--jobs", jobs]
+        argv += ["--instrument", "sledai_2k", "--errors", str(tmp_path / "errors.jsonl")]
+        assert cli.main(argv) == cli.EXIT_ROWS_FAILED  # the NUL
+        written.append(target.read_bytes())
+        errors = (tmp_path / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line)["row"] for line in errors] == [7]
+    assert written[0] == written[1]
+    table = list(csv.reader(io.StringIO(written[0].decode("utf-8"))))
+    fields = table[0]
+    rows = {int(row[0]): dict(zip(fields, row, strict=True)) for row in table[1:]}
+    assert sorted(rows) == [2, 4, 6, 8, 9, 10]
+    totals = {number: int(row["sledai_2k.total"]) for number, row in rows.items()}
+    # arthritis 4, rash 2
+    assert totals == {2: 4, 4: 2, 6: 4, 8: 4 + 2, 9: 0, 10: 4 + 2}
+    assert rows[9]["patient_id"] == "P\n6"
+    assert rows[8]["visit_date"] == "2024-01-03"

@@ -671,9 +671,9 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
         # Item-level cells (not yet parsed): the remembered sub-blocks, when plain,
         # worked out for the whole chunk at once.
         found_all = fast.rows([raw for _, raw in rows if raw.__class__ is list])
-        if len(found_all) == len(rows) and None not in found_all:
+        if found_all and len(found_all) == len(rows) and None not in found_all:
             text = _remembered_text(output, [number for number, _ in rows], found_all)
-            return _Done(text, [], len(chunk), len(rows), len(rows), [])
+            return _Done(text, [], len(rows), len(rows), len(rows), [])
         remembered = iter(found_all)
     for number, raw in rows:
         if fast is not None and raw.__class__ is list:
@@ -744,7 +744,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                 write(batch.case_text(case, None if job.explain else settings))
                 write("\n")
             cases += 1
-    return _Done(buffer.getvalue(), errors, len(chunk), scored, cases, patients, skipped)
+    return _Done(buffer.getvalue(), errors, len(rows), scored, cases, patients, skipped)
 
 
 def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
@@ -982,10 +982,15 @@ def _unreadable(number: int, error: csv.Error) -> InvalidEvidenceError:
 
 def _read_cells(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
     """The chunk with each line of :func:`_csv_records` read into its cells (by one
-    csv reader: a line without quotes is one record), or into the error naming it."""
+    csv reader: a line without quotes is one record), or into the error naming it,
+    and each :class:`_Lines` into its rows."""
     lines = [raw for _, raw in chunk if raw.__class__ is str]
     if not lines:
-        yield from chunk
+        for number, raw in chunk:
+            if raw.__class__ is _Lines:
+                yield from _lines_cells(number, raw.text)
+            else:
+                yield number, raw
         return
     reader = csv.reader(lines)
     for number, raw in chunk:
@@ -998,9 +1003,25 @@ def _read_cells(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, obje
             yield number, raw
 
 
-def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, object]]]:
-    """The header and ``(row number, line or cells)`` for each data row (or the
-    error naming an unreadable one), as :func:`_csv_records` gives them."""
+def _lines_cells(start: int, text: str) -> list[tuple[int, object]]:
+    """The rows of :class:`_Lines` starting at row ``start``: each line's cells (or
+    the error naming it), blank lines left out as :func:`_csv_records` leaves them."""
+    lines = io.StringIO(text, newline="").readlines()
+    try:
+        rows: list[tuple[int, object]] = list(zip(itertools.count(start), csv.reader(lines)))
+    except csv.Error:  # read again line by line, to name each unreadable one
+        rows = list(_read_cells(list(enumerate(lines, start))))
+    if all(raw.__class__ is list and len(raw) > 1 for _, raw in rows):
+        return rows
+    return [
+        (number, raw)
+        for number, raw in rows
+        if not isinstance(raw, list) or len(raw) > 1 or (raw and raw[0].strip())
+    ]
+
+
+def _csv_rows(lines: Iterator[str]) -> tuple[list[str], _CsvRows]:
+    """The header and the data rows after it (:class:`_CsvRows`)."""
     records = _csv_records(lines)
     first = next(records, None)
     if first is not None:
@@ -1010,7 +1031,45 @@ def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, obje
     if isinstance(first[1], InvalidEvidenceError):
         raise _UsageError(f"the CSV header (row {first[0]}): {first[1].problems[0].message}")
     assert isinstance(first[1], list)
-    return first[1], records
+    # The records generator has read no line past the header's.
+    return first[1], _CsvRows(lines, first[0])
+
+
+class _Lines(NamedTuple):
+    """Consecutive lines of CSV input without a quote character, each one record
+    (the csv module reads such a line as exactly one), as one string: what this
+    process sends a worker (:func:`_read_cells` reads the cells)."""
+
+    text: str
+
+
+class _CsvRows:
+    """The data rows of CSV input after its header, row numbers counting from
+    ``start`` (the header's): one by one as :func:`_csv_records` gives them, or in
+    chunks (:meth:`chunks`)."""
+
+    def __init__(self, lines: Iterator[str], start: int) -> None:
+        self._lines, self._start = lines, start
+
+    def __iter__(self) -> Iterator[tuple[int, object]]:
+        return _csv_records(self._lines, self._start)
+
+    def chunks(self, size: int) -> Iterator[list[tuple[int, object]]]:
+        """Chunks of about ``size`` rows: ``[(first row number, _Lines)]`` while the
+        lines hold no quote character, so that the reading process only joins lines
+        (a worker reads their cells); from a block with a quote on, the records of
+        :func:`_csv_records` (a quoted cell may hold line breaks)."""
+        number, lines = self._start, self._lines
+        while True:
+            block = list(itertools.islice(lines, size))
+            if not block:
+                return
+            text = "".join(block)
+            if '"' in text:
+                yield from _chunks(_csv_records(itertools.chain(block, lines), number), size)
+                return
+            yield [(number + 1, _Lines(text))]
+            number += len(block)
 
 
 def _carried(
@@ -1307,6 +1366,7 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         items = getattr(args, "items", False)
         columns: Columns | None = None
         header: list[str] = []
+        rows: Iterable[tuple[int, object]]
         if kind == "csv":
             header, rows = _csv_rows(lines)
             settings = _item_level(args, settings, header)
@@ -1331,7 +1391,7 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
                         "--cumulative carries 2019 EULAR/ACR criteria forward, and "
                         f"{args.command} does not classify by them here"
                     )
-                rows = _carried(rows, columns, settings)
+                rows = _carried(iter(rows), columns, settings)
         elif getattr(args, "cumulative", False):
             raise _UsageError(
                 "--cumulative applies to item-level CSV rows; an evidence record is "
@@ -1597,7 +1657,7 @@ def _open_output(name: str | None, stdout: IO[str]) -> _output.Output:
 def _write(
     args: argparse.Namespace,
     job: _Job,
-    rows: Iterator[tuple[int, object]],
+    rows: Iterable[tuple[int, object]],
     stdout: IO[str],
     stderr: IO[str],
 ) -> int:
@@ -1654,7 +1714,7 @@ _SUMMARY_UNITS = {"labs": "patient", "bundle": "patient", "ndjson": "patient"}
 def _write_rows(
     args: argparse.Namespace,
     job: _Job,
-    rows: Iterator[tuple[int, object]],
+    rows: Iterable[tuple[int, object]],
     target: _output.Output,
     error_file: _output.Output | None,
     stderr: IO[str],
@@ -1679,7 +1739,8 @@ def _write_rows(
         )
         target.write(_csv_line(fields))
     progress = _Progress(stderr, stderr.isatty() and not args.no_progress and not args.quiet)
-    chunks = _chunks(rows, _CHUNK_ROWS[job.kind])
+    size = _CHUNK_ROWS[job.kind]
+    chunks = rows.chunks(size) if isinstance(rows, _CsvRows) else _chunks(iter(rows), size)
     results = (
         _columnar_results(job, args)
         if job.columnar is not None
