@@ -327,14 +327,14 @@ def score_item_row(row: ItemRow, settings: Settings) -> Case:
 _PLAIN_PRESENT = frozenset(PRESENT_SPELLINGS)
 _PLAIN_NOT_ASSESSED = frozenset(NOT_ASSESSED_SPELLINGS)
 _PLAIN = _PLAIN_PRESENT | frozenset(ABSENT_SPELLINGS) | _PLAIN_NOT_ASSESSED
-#: At most this many item cells make a sub-block: with three states a cell, the few
-#: hundred patterns of 8 cells that make up most rows are all remembered.
-SUB_BLOCK_CELLS = 8
+#: At most this many item cells make a sub-block: with three states a cell, at most
+#: 2,187 patterns, the thousand or so that make up nearly all rows remembered.
+SUB_BLOCK_CELLS = 7
 #: How many patterns of cells each sub-block remembers (the oldest is forgotten
 #: first), and how many outputs each instrument remembers by what they depend on:
 #: a few MiB in all, reached within the first 10,000 rows or so.
-SUB_BLOCK_MEMO_SIZE = 2048
-MEMO_SIZE = 16384
+SUB_BLOCK_MEMO_SIZE = 1024
+MEMO_SIZE = 4096
 # The fields holding codes in table order separated by spaces: over sub-blocks cut
 # in table order, each is the sub-blocks' own lists one after the other.
 _LISTS = ("not_assessed", "present", "ignored")
@@ -485,9 +485,10 @@ class _Part(NamedTuple):
     used: tuple[int, ...]  # the places of the sub-block entries it reads
     blank: tuple[str, ...]  # written pieces standing in for a row not written
     serials: Iterator[int]  # an instrument without a composition: one per pattern
-    # (contribution, anything not assessed) -> the fields as written, each after the
+    # 2 x contribution + anything not assessed (one int: the memo is large, an int
+    # is smaller than a pair) -> the fields as written, each after the
     # separator, in pieces between which the row's lists go (one per place)
-    memo: OrderedDict[tuple[int, bool], tuple[str, ...]]
+    memo: OrderedDict[int, tuple[str, ...]]
 
 
 class ItemRows:
@@ -618,7 +619,7 @@ class ItemRows:
         for part in self._parts:
             added = dict(zip(part.used, self._added(part, rows, bad), strict=True))
             missing = added[1]
-            keys = list(zip(added[0], map(bool, missing), strict=True))
+            keys = list(map(add, map(add, added[0], added[0]), map(bool, missing)))
             written = list(map(part.memo.get, keys))
             lists = {
                 name: list(map(_WITHOUT_LAST, added[place])) if place in added else nothing
@@ -635,7 +636,8 @@ class ItemRows:
                         if found is None:
                             bad.add(index)
                     written[index] = found or part.blank
-            lists["listed"] = list(map(str.replace, missing, repeat(" "), repeat(", ")))
+            if "listed" in part.places:
+                lists["listed"] = list(map(str.replace, missing, repeat(" "), repeat(", ")))
             # Each template's pieces, then the row's lists between them.
             pieces = iter(zip(*written, strict=True))
             text: Iterable[str] = next(pieces)
@@ -722,11 +724,11 @@ class ItemRows:
         part: _Part,
         cells: Sequence[str],
         lists: tuple[str, ...],
-        key: tuple[int, bool],
+        key: int,
     ) -> tuple[str, ...] | None:
         """The fields of the row's own result as written, in pieces between which
-        its code lists go (remembered by ``key``, the sums and whether anything is not
-        assessed); ``None`` when the row's lists are not the sub-blocks' lists one
+        its code lists go (remembered by ``key``: twice the sums, plus whether anything
+        is not assessed); ``None`` when the row's lists are not the sub-blocks' lists one
         after another (never, for a composition that holds) or cannot be placed."""
         spec, block = part.spec, part.block
         assert spec.from_items is not None

@@ -1008,11 +1008,13 @@ def _lines_cells(start: int, text: str) -> list[tuple[int, object]]:
     the error naming it), blank lines left out as :func:`_csv_records` leaves them."""
     lines = io.StringIO(text, newline="").readlines()
     try:
-        rows: list[tuple[int, object]] = list(zip(itertools.count(start), csv.reader(lines)))
+        cells = list(csv.reader(lines))
     except csv.Error:  # read again line by line, to name each unreadable one
         rows = list(_read_cells(list(enumerate(lines, start))))
-    if all(raw.__class__ is list and len(raw) > 1 for _, raw in rows):
-        return rows
+    else:
+        rows = list(zip(itertools.count(start), cells))
+        if min(map(len, cells), default=2) > 1:  # no blank line: all of them
+            return rows
     return [
         (number, raw)
         for number, raw in rows
