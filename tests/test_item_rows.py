@@ -5,8 +5,13 @@ rows including odd cells, and sends every unusual row to the full path."""
 
 from __future__ import annotations
 
+import csv
 import datetime
-from collections.abc import Callable
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +21,7 @@ from sle_scoring import (
     INSTRUMENTS,
     acr_1997,
     batch,
+    cli,
     eular_acr_2019,
     item_csv,
     sdi,
@@ -70,8 +76,28 @@ def expected_values(
     return batch.case_values(case, options, items=True)[1:]
 
 
-def as_list(keys: tuple[str, ...], values: list[RecordValue]) -> list[RecordValue]:
-    return values
+def json_field(key: str, value: RecordValue) -> str:
+    """One field as a JSON Lines record holds it (the command line's JSON output)."""
+    return f"{json.dumps(key)}: {json.dumps(value)}"
+
+
+def read_back(found: tuple[str, str, str]) -> list[RecordValue]:
+    """The patient, visit and values of what ItemRows wrote with ``json_field``."""
+    patient_id, visit, text = found
+    assert text == "" or text.startswith(", ")
+    fields = json.loads("{" + text[2:] + "}")
+    return [patient_id, visit or None, *fields.values()]
+
+
+@contextmanager
+def small_memos(cells: int, size: int) -> Iterator[None]:
+    """Sub-blocks of at most ``cells`` cells and memos of ``size`` entries: patterns
+    forgotten and met again, rows with the same sums but other lists."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "SUB_BLOCK_CELLS", cells)
+        patch.setattr(batch, "SUB_BLOCK_MEMO_SIZE", size)
+        patch.setattr(batch, "MEMO_SIZE", size)
+        yield
 
 
 @st.composite
@@ -103,35 +129,127 @@ def plain(row: list[str], header: list[str]) -> bool:
     )
 
 
+def check_file(file: tuple[batch.Settings, list[str], list[list[str]]]) -> None:
+    options, header, rows = file
+    columns = item_csv.read_header(header, options.item_codes)
+    fast = batch.ItemRows(columns, options, json_field, ", ", items=True)
+    every = [*rows, *rows]  # the second time from the memos
+    # One row at a time, then all of them at once (the command line's chunks, in
+    # which a new pattern can come twice before it is remembered).
+    one_by_one = list(map(fast, every))
+    together = fast.rows(every)
+    backwards = fast.rows(every[::-1])[::-1]
+    for row, *found in zip(every, one_by_one, together, backwards, strict=True):
+        if not plain(row, header):
+            assert found == [None, None, None]  # the full path reads (and reports) it
+            continue
+        expected = expected_values(row, header, options)
+        for each in found:
+            assert each is not None
+            assert read_back(each) == expected
+
+
 @settings(max_examples=150)
 @given(files())
 def test_agrees_with_the_public_functions(
     file: tuple[batch.Settings, list[str], list[list[str]]],
 ) -> None:
-    options, header, rows = file
-    columns = item_csv.read_header(header, options.item_codes)
-    fast = batch.ItemRows(columns, options, as_list, items=True)
-    for row in [*rows, *rows]:  # the second time from the memo
-        found = fast(row)
-        if not plain(row, header):
-            assert found is None  # the full path reads (and reports) it
-            continue
-        assert found is not None
-        patient_id, visit, parts = found
-        flat = [patient_id, visit, *(value for part in parts for value in part)]
-        assert flat == expected_values(row, header, options)
+    check_file(file)
 
 
-def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """At most MEMO_SIZE blocks per instrument; a forgotten block is scored again."""
-    monkeypatch.setattr(batch, "MEMO_SIZE", 2)
+@settings(max_examples=150)
+@given(files(), st.integers(1, 3), st.integers(1, 3))
+def test_agrees_with_small_sub_blocks_and_memos(
+    file: tuple[batch.Settings, list[str], list[list[str]]], cells: int, size: int
+) -> None:
+    """Sub-blocks of one to three cells (so many per instrument) in memos of one to
+    three entries: patterns are forgotten and met again, and rows share sums (a
+    remembered output) with other code lists."""
+    with small_memos(cells, size):
+        check_file(file)
+
+
+def test_memory_is_bounded() -> None:
+    """At most SUB_BLOCK_MEMO_SIZE patterns per sub-block and MEMO_SIZE outputs per
+    instrument; a forgotten one is worked out again."""
     options = batch.Settings(instruments=("sledai_2k",))
-    header = ["patient_id", "visit_date", "arthritis", "rash"]
+    header = ["patient_id", "visit_date", "arthritis", "rash", "fever"]
     columns = item_csv.read_header(header, options.item_codes)
-    fast = batch.ItemRows(columns, options, as_list)
-    for arthritis, rash in [("1", "0"), ("0", "1"), ("1", "1"), ("1", "0")]:
-        found = fast(["P1", "", arthritis, rash])
-        assert found is not None
-        total = found[2][0][0]
-        assert total == 4 * (arthritis == "1") + 2 * (rash == "1")  # arthritis 4, rash 2
-    assert all(len(part[-1]) <= 2 for part in fast._parts)
+    with small_memos(1, 2):
+        fast = batch.ItemRows(columns, options, json_field, ", ")
+        cells = [("1", "0", "0"), ("0", "1", ""), ("1", "1", "1"), ("1", "0", "0"), ("0", "0", "")]
+        for arthritis, rash, fever in cells:
+            found = fast(["P1", "", arthritis, rash, fever])
+            assert found is not None
+            record = dict(zip(batch.case_fields(options)[1:], read_back(found), strict=True))
+            # arthritis 4, rash 2, fever 1
+            total = 4 * (arthritis == "1") + 2 * (rash == "1") + 1 * (fever == "1")
+            assert record["patient_id"] == "P1"
+            assert record["sledai_2k.total"] == total
+            assert ("fever" in str(record["sledai_2k.not_assessed"]).split()) is (fever == "")
+        for part in fast._parts:
+            assert len(part.memo) <= 2
+            assert all(len(sub_block.memo) <= 2 for sub_block in part.sub_blocks)
+            assert len(part.sub_blocks) == len(sledai_2k.DESCRIPTORS)  # one cell each
+
+
+def test_a_cell_the_layout_does_not_list_leaves_the_row_to_the_full_path() -> None:
+    """Each row with an odd cell is None, the rows around it written."""
+    options = batch.Settings(instruments=("eular_acr_2019",))
+    header = ["patient_id", "visit_date", "ana_positive", "fever", "acute_pericarditis"]
+    columns = item_csv.read_header(header, options.item_codes)
+    fast = batch.ItemRows(columns, options, json_field, ", ")
+    rows = [["P1", "", "1", "1", "0"], ["P2", "", "1", "Yes", "0"], ["P3", "", "1", "1", "1"]]
+    first, odd, last = fast.rows(rows)
+    assert odd is None
+    assert first is not None
+    assert last is not None
+    fields = batch.case_fields(options)[1:]
+    points = dict(zip(fields, read_back(first), strict=True))["eular_acr_2019.points"]
+    assert points == 2  # fever 2
+    points = dict(zip(fields, read_back(last), strict=True))["eular_acr_2019.points"]
+    assert points == 2 + 6  # fever 2, acute pericarditis 6
+
+
+def test_the_command_line_reads_blocks_of_lines_as_the_records_they_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of two lines: blank and space-only lines are counted and left out, an
+    odd cell and a line with a NUL take the full path (a NUL is reported), and after
+    a quoted cell holding a line break the rows keep their numbers; --jobs 2 writes
+    the same bytes."""
+    monkeypatch.setitem(cli._CHUNK_ROWS, "csv", 2)
+    header = "patient_id,visit_date,sledai_2k.arthritis,sledai_2k.rash"
+    lines = [
+        header,
+        "P1,2024-01-02,1,0",  # row 2
+        "",  # row 3, blank
+        "P2,,0,1",  # row 4
+        "   ",  # row 5, spaces only
+        "P3,,Yes,0",  # row 6, the full path
+        "P4,,1,\0",  # row 7, unreadable
+        'P5,"2024-01-03",1,1',  # row 8, quoted
+        '"P\n6",,0,0',  # row 9, a line break in its patient
+        "P7,,1,1",  # row 10
+    ]
+    source = tmp_path / "rows.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out{jobs}.csv"
+        argv = ["score", str(source), "-o", str(target), "--quiet", "--jobs", jobs]
+        argv += ["--instrument", "sledai_2k", "--errors", str(tmp_path / "errors.jsonl")]
+        assert cli.main(argv) == cli.EXIT_ROWS_FAILED  # the NUL
+        written.append(target.read_bytes())
+        errors = (tmp_path / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line)["row"] for line in errors] == [7]
+    assert written[0] == written[1]
+    table = list(csv.reader(io.StringIO(written[0].decode("utf-8"))))
+    fields = table[0]
+    rows = {int(row[0]): dict(zip(fields, row, strict=True)) for row in table[1:]}
+    assert sorted(rows) == [2, 4, 6, 8, 9, 10]
+    totals = {number: int(row["sledai_2k.total"]) for number, row in rows.items()}
+    # arthritis 4, rash 2
+    assert totals == {2: 4, 4: 2, 6: 4, 8: 4 + 2, 9: 0, 10: 4 + 2}
+    assert rows[9]["patient_id"] == "P\n6"
+    assert rows[8]["visit_date"] == "2024-01-03"

@@ -30,8 +30,8 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import add, itemgetter
 from typing import Any, Literal, NamedTuple
 
 import attrs
@@ -48,6 +48,7 @@ from .item_csv import (
     ABSENT_SPELLINGS,
     NOT_ASSESSED_SPELLINGS,
     PRESENT_SPELLINGS,
+    ColumnBlock,
     Columns,
     ItemRow,
     cell_state,
@@ -319,107 +320,491 @@ def score_item_row(row: ItemRow, settings: Settings) -> Case:
     return Case(row.row, row.patient_id, row.visit_date, tuple(results))
 
 
-# The cell spellings a remembered block may hold: exactly as the CSV layout lists
+# --- Item-level CSV rows, remembered by sub-blocks of cells --------------------------
+
+# The cell spellings a remembered sub-block may hold: exactly as the CSV layout lists
 # them (lower case, no spaces). Any other cell ("Yes", " 1") takes the full path.
 _PLAIN_PRESENT = frozenset(PRESENT_SPELLINGS)
 _PLAIN_NOT_ASSESSED = frozenset(NOT_ASSESSED_SPELLINGS)
 _PLAIN = _PLAIN_PRESENT | frozenset(ABSENT_SPELLINGS) | _PLAIN_NOT_ASSESSED
-#: How many blocks of cells each instrument remembers (the oldest is forgotten
-#: first): a block's output is a few short strings, so this bounds the memory to a
-#: few MiB, reached within the first 10,000 rows.
+#: At most this many item cells make a sub-block: with three states a cell, at most
+#: 2,187 patterns, the thousand or so that make up nearly all rows remembered.
+SUB_BLOCK_CELLS = 7
+#: How many patterns of cells each sub-block remembers (the oldest is forgotten
+#: first), and how many outputs each instrument remembers by what they depend on:
+#: a few MiB in all, reached within the first 10,000 rows or so.
+SUB_BLOCK_MEMO_SIZE = 1024
 MEMO_SIZE = 4096
+# The fields holding codes in table order separated by spaces: over sub-blocks cut
+# in table order, each is the sub-blocks' own lists one after the other.
+_LISTS = ("not_assessed", "present", "ignored")
+# Each number a sub-block adds to its instrument's key, 32 bits apart in one int (so
+# that the sub-blocks' contributions add with one "+"): each below 2**16, and fewer
+# than 2**16 sub-blocks, so that no sum carries into the next number.
+_PLACE, _MOST = 32, 1 << 16
 
 
-def _one_cell(position: int) -> Callable[[Sequence[str]], tuple[str, ...]]:
-    def cell(cells: Sequence[str]) -> tuple[str, ...]:
-        return (cells[position],)
+def _packed(numbers: Iterable[int]) -> int:
+    packed = 0
+    for place, number in enumerate(numbers):
+        if not 0 <= number < _MOST:
+            raise ValueError(f"a sub-block's contribution must be in 0-{_MOST - 1}, not {number}")
+        packed += number << (_PLACE * place)
+    return packed
 
-    return cell
+
+def _sledai_sums(
+    spec: Instrument, result: Result, present: frozenset[str], missing: frozenset[str]
+) -> list[int]:
+    # "The SLEDAI-2K score is the sum of the weights of the descriptors present": the
+    # totals of sub-blocks, each scored alone, add up to the row's.
+    assert isinstance(result, sledai_2k.Score)
+    return [result.total]
 
 
-def _block_key(positions: tuple[int, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
-    """A function taking the cells at ``positions`` out of a row, as a tuple."""
+def _eular_sums(
+    spec: Instrument, result: Result, present: frozenset[str], missing: frozenset[str]
+) -> list[int]:
+    # "Within each domain, only the highest criterion is counted" and the domains'
+    # points add: for sub-blocks of whole domains, each classified alone, the clinical
+    # and immunologic points add up to the row's, now and with every criterion not
+    # assessed present (what could change the verdict), and the entry criterion is in
+    # one sub-block only. The rule is applied to the row by classify itself.
+    assert spec.from_items is not None
+    possible = spec.from_items(present | missing)
+    assert isinstance(result, eular_acr_2019.Classification)
+    assert isinstance(possible, eular_acr_2019.Classification)
+    return [
+        result.clinical_points,
+        result.immunologic_points,
+        result.entry_criterion_met,
+        not result.entry_criterion_assessed,
+        possible.clinical_points,
+        possible.immunologic_points,
+    ]
+
+
+class _Composition(NamedTuple):
+    """How an instrument's output over a row combines from sub-blocks of its items,
+    each scored alone (its other items assessed and absent) by ``from_items``.
+
+    ``domain``: the grouping a sub-block never splits (``None``: any cut). ``sums``:
+    the numbers a sub-block adds to the row's; with whether anything is not
+    assessed, they decide every field of the output but the code lists (which are the
+    sub-blocks' lists one after another) and the ``listed`` fields, which end with the
+    codes not assessed separated by ", " and are otherwise decided by the same.
+    """
+
+    domain: Mapping[str, str] | None
+    sums: Callable[[Instrument, Result, frozenset[str], frozenset[str]], list[int]]
+    listed: tuple[str, ...]
+
+
+# By the table an instrument scores (clinical SLEDAI-2K: that of SLEDAI-2K). An
+# instrument not listed (or SLEDAI-2K with bands, whose verdicts depend on which
+# descriptors are missing) is remembered by its whole block of cells.
+_COMPOSITIONS = {
+    "sledai_2k": _Composition(None, _sledai_sums, ("verdict",)),
+    "eular_acr_2019": _Composition(
+        {
+            item.code: item.domain
+            for item in (eular_acr_2019.ENTRY_CRITERION, *eular_acr_2019.CRITERIA)
+        },
+        _eular_sums,
+        (),
+    ),
+}
+
+
+# A sub-block entry standing in for cells the full path reads (the row is not written).
+_BLANK = (0, "", "", "", "")
+_WITHOUT_LAST = itemgetter(slice(None, -1))  # a code list without its last space
+
+
+def _lists(result: Result, key: str) -> list[RecordValue]:
+    """The not-assessed, present and ignored codes of ``result``'s record."""
+    record_values = getattr(result, "record_values", None)
+    if record_values is not None:
+        names = [name for name in _LISTS if name in instruments()[key].fields]
+        found = dict(zip(names, record_values(names), strict=True))
+        return [found.get(name) for name in _LISTS]
+    record = result.as_record()
+    return [record.get(f"{key}.{name}") for name in _LISTS]
+
+
+def _cut(codes: tuple[str, ...], domain: Mapping[str, str] | None) -> list[tuple[str, ...]]:
+    """``codes`` (in table order) in sub-blocks of at most :data:`SUB_BLOCK_CELLS`,
+    each holding whole domains (a larger domain is a sub-block of its own)."""
+    runs: list[list[str]] = []  # each domain's codes (each code, without domains)
+    for code in codes:
+        if runs and domain is not None and domain[code] == domain[runs[-1][-1]]:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    cut: list[list[str]] = []
+    for run in runs:
+        if cut and len(cut[-1]) + len(run) <= SUB_BLOCK_CELLS:
+            cut[-1].extend(run)
+        else:
+            cut.append(list(run))
+    if domain is not None and len({domain[run[0]] for run in runs}) != len(runs):
+        raise ValueError("a domain's codes must follow one another in table order")
+    return [tuple(codes) for codes in cut]
+
+
+def _cells_of(positions: tuple[int, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A C-level function taking the cells at ``positions`` out of a row, as a tuple."""
     if len(positions) > 1:
         return itemgetter(*positions)
     if positions:
-        return _one_cell(positions[0])
+        position = positions[0]
+        return lambda cells: (cells[position],)
     return lambda cells: ()
 
 
-class ItemRows:
-    """Item-level CSV rows to output values, each instrument's block of item cells
-    remembered: what the command line runs on each row.
+class _SubBlock(NamedTuple):
+    cells: Callable[[Sequence[str]], tuple[str, ...]]
+    codes: tuple[str, ...]  # the codes with a column, in table order
+    columnless: frozenset[str]  # its codes with no column: not assessed in every row
+    shown: tuple[str, ...]  # its codes written with items=True
+    # cells -> (contribution, not_assessed, present, ignored, items): each code list
+    # followed by a space, each item after the separator
+    memo: OrderedDict[tuple[str, ...], tuple[int, str, str, str, str]]
 
-    Calling it with a row's cells gives ``(patient_id, visit date, parts)``: the
-    ``parts`` are, for each result of ``settings`` in order, ``render(keys, values)``
-    of its :func:`case_values` (``keys`` the matching :func:`case_fields`). Each part
-    is remembered by the raw cells of the instrument's block (at most
-    :data:`MEMO_SIZE` blocks per instrument), so a block seen before costs one
-    look-up; a part is a pure function of those cells, so the output is the same as
-    scoring the row (:func:`score_item_row`). ``None`` for a row that needs the full
-    path (:meth:`~sle_scoring.item_csv.Columns.parse`, :func:`score_item_row`): a
-    cell not spelt exactly as the layout lists it, a blank patient, a date to check
-    or report, a row of the wrong width.
+
+class _Part(NamedTuple):
+    position: int
+    spec: Instrument
+    block: ColumnBlock
+    keys: tuple[str, ...]  # the output keys of its record and band fields
+    names: tuple[str, ...]  # their field names (bands: the key)
+    composition: _Composition | None
+    sub_blocks: tuple[_SubBlock, ...]
+    listed: tuple[str, ...]  # its fields ending with the codes not assessed
+    places: tuple[str, ...]  # the lists that go in its fields, in order
+    used: tuple[int, ...]  # the places of the sub-block entries it reads
+    blank: tuple[str, ...]  # written pieces standing in for a row not written
+    serials: Iterator[int]  # an instrument without a composition: one per pattern
+    # 2 x contribution + anything not assessed (one int: the memo is large, an int
+    # is smaller than a pair) -> the fields as written, each after the
+    # separator, in pieces between which the row's lists go (one per place)
+    memo: OrderedDict[int, tuple[str, ...]]
+
+
+class ItemRows:
+    """Item-level CSV rows to output text, remembered by sub-blocks of cells: what the
+    command line runs on each row.
+
+    Calling it with a row's cells gives ``(patient_id, visit date, text)``: ``text``
+    is, for each result of ``settings`` in order, each of its fields (as
+    :func:`case_values`, keys as :func:`case_fields`) written by ``field(key,
+    value)`` after ``separator``.
+
+    Each instrument's item cells are cut into sub-blocks of at most
+    :data:`SUB_BLOCK_CELLS` cells in table order, each scored alone by the
+    instrument's own ``from_items`` and remembered by its cells (at most
+    :data:`SUB_BLOCK_MEMO_SIZE` patterns each): its code lists, its items and the
+    numbers it adds to the row (SLEDAI-2K totals add, 2019 EULAR/ACR points add over
+    whole domains). The rest of the output is remembered by what the sub-blocks add
+    up to (at most :data:`MEMO_SIZE` sums per instrument) and written, the first
+    time, from the row's own result (``from_items`` on all its items), after checking
+    that its code lists are the sub-blocks' lists one after another: so the text is
+    the same as scoring the row (:func:`score_item_row`). An instrument without a
+    composition (:data:`_COMPOSITIONS`) is remembered by its whole block of cells.
+
+    ``None`` for a row that needs the full path
+    (:meth:`~sle_scoring.item_csv.Columns.parse`, :func:`score_item_row`): a cell not
+    spelt exactly as the layout lists it, a blank patient, a date to check or report,
+    a row of the wrong width.
     """
 
     def __init__(
         self,
         columns: Columns,
         settings: Settings,
-        render: Callable[[tuple[str, ...], list[RecordValue]], Any],
+        field: Callable[[str, RecordValue], str],
+        separator: str,
         *,
         items: bool = False,
     ) -> None:
         if columns.instruments != tuple(settings.item_codes):
             raise ValueError("columns must be read with settings.item_codes")
         self._columns, self._settings, self._items = columns, settings, items
-        self._render = render
-        fields = case_fields(settings, items=items)[3:]
-        self._parts = []
-        start = 0
-        for position, spec in enumerate(settings.specs):
-            if spec.from_items is None:
-                raise ValueError(f"{spec.name} has no item-level input; it needs evidence records")
-            block = columns.blocks[settings._blocks[_block(spec)]]
-            width = len(_result_values(settings, position, None, items))
-            keys = tuple(fields[start : start + width])
-            start += width
-            memo: OrderedDict[tuple[str, ...], Any] = OrderedDict()
-            self._parts.append((position, spec, block, _block_key(block.positions), keys, memo))
-        self._dates: dict[str, str | None] = {"": None}
+        self._field, self._separator = field, separator
+        self._parts = [self._part(position, spec) for position, spec in enumerate(settings.specs)]
+        self._dates: dict[str, str] = {"": ""}  # as written: "" for no date
+        # (instrument, what the fields are) -> the fields as written, with the places
+        # of the code lists: many sums give the same fields
+        self._written: OrderedDict[tuple[object, ...], tuple[str, ...]] = OrderedDict()
 
-    def __call__(self, cells: Sequence[str]) -> tuple[str, str | None, list[Any]] | None:
-        """``(patient_id, visit date, parts)`` of one data row, or ``None`` (see above)."""
+    def _part(self, position: int, spec: Instrument) -> _Part:
+        settings = self._settings
+        if spec.from_items is None:
+            raise ValueError(f"{spec.name} has no item-level input; it needs evidence records")
+        table = _block(spec)
+        block = self._columns.blocks[settings._blocks[table]]
+        fields = settings._fields[position]
+        bands = band_fields(settings.bands if spec.name == "sledai_2k" else None)
+        composition = _COMPOSITIONS.get(table) if not bands else None
+        codes = instruments()[table].codes
+        column = dict(zip(block.codes, block.positions, strict=True))
+        runs = _cut(codes, composition.domain) if composition is not None else [codes]
+        if len(runs) >= _MOST:
+            raise ValueError(f"{spec.name}: {_MOST} sub-blocks or more")
+        sub_blocks = tuple(
+            _SubBlock(
+                _cells_of(tuple(column[code] for code in run if code in column)),
+                tuple(code for code in run if code in column),
+                frozenset(code for code in run if code not in column),
+                tuple(code for code in run if code in spec.codes) if self._items else (),
+                OrderedDict(),
+            )
+            for run in runs
+        )
+        listed = composition.listed if composition is not None else ()
+        places = tuple(
+            name if name in _LISTS else "listed" for name in fields if name in (*_LISTS, *listed)
+        )
+        return _Part(
+            position,
+            spec,
+            block,
+            (*settings._keys[position], *bands),
+            (*fields, *bands),
+            composition,
+            sub_blocks,
+            listed,
+            places,
+            (
+                0,
+                1,
+                *(place for place, name in enumerate(_LISTS[1:], start=2) if name in places),
+                *((4,) if self._items else ()),
+            ),
+            ("",) * (len(places) + 1),
+            count(),
+            OrderedDict(),
+        )
+
+    def __call__(self, cells: Sequence[str]) -> tuple[str, str, str] | None:
+        """``(patient_id, visit date, text)`` of one data row (the date as written,
+        ``""`` for none), or ``None`` (see above)."""
+        return self.rows([cells])[0]
+
+    def rows(self, rows: Sequence[Sequence[str]]) -> list[tuple[str, str, str] | None]:
+        """What :meth:`__call__` gives for each of ``rows``, worked out a column of
+        the rows at a time: each step is one C-level ``map`` (or ``zip``) over the
+        rows, as a Python loop over them would cost several times the look-ups."""
         columns = self._columns
-        if len(cells) != columns.width:
+        width = columns.width
+        if not rows:
+            return []
+        if not all(map(width.__eq__, map(len, rows))):
+            # Rows of the wrong width are left to the full path, the others done here.
+            right = [cells for cells in rows if len(cells) == width]
+            done = iter(self.rows(right))
+            return [next(done) if len(cells) == width else None for cells in rows]
+        patients = list(map(str.strip, map(itemgetter(columns.patient), rows)))
+        dates = list(map(itemgetter(columns.visit), rows))
+        visits: list[Any] = list(map(self._dates.get, dates))
+        bad = set()  # the rows left to the full path, by index
+        if None in visits or "" in patients:
+            for index, (patient_id, visit) in enumerate(zip(patients, visits, strict=True)):
+                if not patient_id or (visit is None and not self._date(dates[index])):
+                    bad.add(index)
+                elif visit is None:
+                    visits[index] = self._dates[dates[index]]
+        texts: list[Iterable[str]] = []
+        nothing = [""] * len(rows)
+        for part in self._parts:
+            added = dict(zip(part.used, self._added(part, rows, bad), strict=True))
+            missing = added[1]
+            keys = list(map(add, map(add, added[0], added[0]), map(bool, missing)))
+            written = list(map(part.memo.get, keys))
+            lists = {
+                name: list(map(_WITHOUT_LAST, added[place])) if place in added else nothing
+                for place, name in enumerate(_LISTS, start=1)
+            }
+            missing = lists["not_assessed"]
+            if None in written:
+                for index, found in enumerate(written):
+                    if found is None and index not in bad:  # remembered since, or new
+                        row_lists = tuple(lists[name][index] for name in _LISTS)
+                        found = part.memo.get(keys[index]) or self._remember(
+                            part, rows[index], row_lists, keys[index]
+                        )
+                        if found is None:
+                            bad.add(index)
+                    written[index] = found or part.blank
+            if "listed" in part.places:
+                lists["listed"] = list(map(str.replace, missing, repeat(" "), repeat(", ")))
+            # Each template's pieces, then the row's lists between them.
+            pieces = iter(zip(*written, strict=True))
+            text: Iterable[str] = next(pieces)
+            for place in part.places:
+                text = map(add, map(add, text, lists[place]), next(pieces))
+            texts.append(text)
+            if self._items:
+                texts.append(added[4])
+        bodies = map("".join, zip(*texts, strict=True))
+        if not bad:
+            return list(zip(patients, visits, bodies, strict=True))
+        return [
+            None if index in bad else (patient_id, visit, body)
+            for index, (patient_id, visit, body) in enumerate(
+                zip(patients, visits, bodies, strict=True)
+            )
+        ]
+
+    def _added(self, part: _Part, rows: Sequence[Sequence[str]], bad: set[int]) -> list[list[Any]]:
+        """For each row, what its sub-blocks add up to at each of ``part.used``
+        places of their entries: the sum of their contributions, their code lists and
+        items one after another. A row with a cell not spelt as the layout lists it
+        is added to ``bad`` (a blank stands in for its entry)."""
+        added: list[list[Any]] = []
+        for sub_block in part.sub_blocks:
+            keys = list(map(sub_block.cells, rows))
+            found: list[Any] = list(map(sub_block.memo.get, keys))
+            if None in found:
+                for index, entry in enumerate(found):
+                    if entry is None:  # remembered since, or new
+                        entry = sub_block.memo.get(keys[index]) or self._sub_block(
+                            part, sub_block, keys[index]
+                        )
+                        if entry is None:
+                            bad.add(index)
+                        found[index] = entry or _BLANK
+            # The entries' places as columns, added to the columns so far.
+            if not added:
+                added = [list(map(itemgetter(place), found)) for place in part.used]
+            else:
+                added = [
+                    list(map(add, total, map(itemgetter(place), found)))
+                    for total, place in zip(added, part.used, strict=True)
+                ]
+        return added
+
+    def _sub_block(
+        self, part: _Part, sub_block: _SubBlock, key: tuple[str, ...]
+    ) -> tuple[int, str, str, str, str] | None:
+        """What one pattern of a sub-block's cells adds to a row (remembered), or
+        ``None`` for a cell not spelt as the layout lists it."""
+        if not _PLAIN.issuperset(key):
             return None
-        patient_id = cells[columns.patient].strip()
-        if not patient_id:
-            return None
-        text = cells[columns.visit]
-        if text not in self._dates and not self._date(text):
-            return None
-        visit = self._dates[text]
-        parts = []
-        for position, spec, block, key_of, keys, memo in self._parts:
-            key = key_of(cells)
-            part = memo.get(key)
-            if part is None:
-                if not _PLAIN.issuperset(key):
+        spec = part.spec
+        assert spec.from_items is not None
+        present = frozenset(compress(sub_block.codes, map(_PLAIN_PRESENT.__contains__, key)))
+        missing = sub_block.columnless.union(
+            compress(sub_block.codes, map(_PLAIN_NOT_ASSESSED.__contains__, key))
+        )
+        result = spec.from_items(present, not_assessed=missing)
+        composition = part.composition
+        contribution = (
+            _packed(composition.sums(spec, result, present, missing))
+            if composition is not None
+            else next(part.serials)
+        )
+        missing_text, present_text, ignored_text = (
+            f"{text} " if text else "" for text in _lists(result, spec.name)
+        )
+        states = _item_states(result, sub_block.shown)
+        separator, field = self._separator, self._field
+        items = "".join(
+            f"{separator}{field(f'{spec.name}.{code}', state)}"
+            for code, state in zip(sub_block.shown, states, strict=True)
+        )
+        found = (contribution, missing_text, present_text, ignored_text, items)
+        if len(sub_block.memo) >= SUB_BLOCK_MEMO_SIZE:
+            sub_block.memo.popitem(last=False)
+        sub_block.memo[key] = found
+        return found
+
+    def _remember(
+        self,
+        part: _Part,
+        cells: Sequence[str],
+        lists: tuple[str, ...],
+        key: int,
+    ) -> tuple[str, ...] | None:
+        """The fields of the row's own result as written, in pieces between which
+        its code lists go (remembered by ``key``: twice the sums, plus whether anything
+        is not assessed); ``None`` when the row's lists are not the sub-blocks' lists one
+        after another (never, for a composition that holds) or cannot be placed."""
+        spec, block = part.spec, part.block
+        assert spec.from_items is not None
+        values = block.cells(cells)
+        present = frozenset(compress(block.codes, map(_PLAIN_PRESENT.__contains__, values)))
+        missing = block.not_assessed.union(
+            compress(block.codes, map(_PLAIN_NOT_ASSESSED.__contains__, values))
+        )
+        result = spec.from_items(present, not_assessed=missing)
+        listed = lists[0].replace(" ", ", ")
+        # Each field: its key, its value (a listed field: what comes before the list)
+        # and which list goes in it (None: none).
+        what: list[tuple[str, RecordValue, str | None]] = []
+        for name, output, value in zip(
+            part.names,
+            part.keys,
+            _result_values(self._settings, part.position, result, False),
+            strict=True,
+        ):
+            place = name if name in _LISTS else "listed" if name in part.listed else None
+            if place in _LISTS:
+                if value != lists[_LISTS.index(name)]:
                     return None
-                present = frozenset(compress(block.codes, map(_PLAIN_PRESENT.__contains__, key)))
-                missing = block.not_assessed.union(
-                    compress(block.codes, map(_PLAIN_NOT_ASSESSED.__contains__, key))
-                )
-                assert spec.from_items is not None
-                result = spec.from_items(present, not_assessed=missing)
-                values = _result_values(self._settings, position, result, self._items)
-                part = self._render(keys, values)
-                if len(memo) >= MEMO_SIZE:
-                    memo.popitem(last=False)
-                memo[key] = part
-            parts.append(part)
-        return patient_id, visit, parts
+                value = ""
+            elif place == "listed" and missing:
+                if not isinstance(value, str) or not value.endswith(listed):
+                    return None
+                value = value[: len(value) - len(listed)]
+            what.append((output, value, place))
+        shape = (part.position, bool(missing), *what)
+        written = self._written.get(shape)
+        if written is None:
+            written = self._write(what, bool(missing))
+            if written is None:
+                return None
+            if len(self._written) >= MEMO_SIZE:
+                self._written.popitem(last=False)
+            self._written[shape] = written
+        if len(part.memo) >= MEMO_SIZE:
+            part.memo.popitem(last=False)
+        part.memo[key] = written
+        return written
+
+    def _write(
+        self, what: list[tuple[str, RecordValue, str | None]], missing: bool
+    ) -> tuple[str, ...] | None:
+        """The fields as written, each after the separator, in pieces between which
+        the lists go; ``None`` where how a field is written depends on its list."""
+        pieces = [""]
+        for key, value, place in what:
+            pieces[-1] += self._separator
+            if place is None:
+                pieces[-1] += self._field(key, value)
+                continue
+            if place == "listed" and not missing:  # the field as it is; its list: ""
+                pieces[-1] += self._field(key, value)
+                pieces.append("")
+                continue
+            assert isinstance(value, str)
+            around = self._around(key, value, "a, b" if place == "listed" else "a b")
+            if around is None:
+                return None
+            pieces[-1] += around[0]
+            pieces.append(around[1])
+        return tuple(pieces)
+
+    def _around(self, key: str, head: str, probe: str) -> tuple[str, str] | None:
+        """``(before, after)`` such that the field ``key`` holding ``head`` and then a
+        code list is written ``before + list + after`` (checked on ``probe``, a list
+        of two codes); ``None`` where that depends on the list (its quoting)."""
+        written = self._field(key, head + "a")
+        start = written.rfind("a")
+        before, after = written[:start], written[start + 1 :]
+        if self._field(key, head + probe) != before + probe + after:
+            return None
+        return before, after
 
     def _date(self, text: str) -> bool:
         """Remember how a plain visit date is written out; False for any other (the
@@ -429,7 +814,7 @@ class ItemRows:
         except ValueError:
             return False
         if len(self._dates) >= MEMO_SIZE:
-            self._dates = {"": None}
+            self._dates = {"": ""}
         self._dates[text] = visit
         return True
 

@@ -35,8 +35,9 @@ import sys
 import textwrap
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
+from itertools import repeat
 from typing import IO, Any, NamedTuple
 
 import attrs
@@ -62,7 +63,7 @@ from ._registry import instruments
 from ._results import RecordValue
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, Problem
-from .item_csv import Columns, ItemRow, instruments_in_header, read_header
+from .item_csv import PATIENT_COLUMN, Columns, ItemRow, instruments_in_header, read_header
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -599,14 +600,38 @@ def _internal_error(number: int, error: Exception) -> dict[str, Any]:
     }
 
 
-def _csv_part(keys: tuple[str, ...], values: list[RecordValue]) -> list[object]:
-    return _csv_cells(values)
+def _csv_field(key: str, value: RecordValue) -> str:
+    """One value as the CSV output writes it among the other cells of a row."""
+    return _csv_line(["", value])[1:-2]  # without the empty cell before it and \r\n
 
 
-def _json_part(keys: tuple[str, ...], values: list[RecordValue]) -> str:
-    # A JSON Lines record without its braces: json.dumps(case_record) is the parts
-    # joined by ", " inside them.
-    return json.dumps(dict(zip(keys, values, strict=True)), ensure_ascii=False)[1:-1]
+def _json_field(key: str, value: RecordValue) -> str:
+    """One ``"key": value`` of a JSON Lines record, as json.dumps writes it."""
+    return f"{_json_text(key)}: {json.dumps(value, ensure_ascii=False)}"
+
+
+def _remembered_text(output: str, numbers: list[int], found: list[Any]) -> str:
+    """The output lines of rows all read by :class:`batch.ItemRows` (``found``: its
+    ``(patient_id, visit date, text)`` of each), joined in one C-level pass."""
+    patients, visits, texts = zip(*found, strict=True)
+    if output == "csv":
+        if not all(map(str.isalnum, patients)):  # may need quoting, or a formula's quote
+            patients = tuple(p if p.isalnum() else _csv_field(PATIENT_COLUMN, p) for p in patients)
+        pieces: Iterable[Iterable[str]] = zip(
+            map(str, numbers), repeat(","), patients, repeat(","), visits, texts, repeat("\r\n")
+        )
+    else:
+        pieces = zip(
+            repeat('{"row": '),
+            map(str, numbers),
+            repeat(', "patient_id": '),
+            map(_json_text, patients),
+            repeat(', "visit_date": '),
+            [_json_text(visit) if visit else "null" for visit in visits],
+            texts,
+            repeat("}\n"),
+        )
+    return "".join(itertools.chain.from_iterable(pieces))
 
 
 # The item-level rows of the job this process last scored: its memo of blocks lives
@@ -619,18 +644,17 @@ def _item_rows(job: _Job) -> batch.ItemRows | None:
     does not apply (text output, the nested JSON of the shortcuts)."""
     if job.kind != "csv" or job.compare or job.columns is None:
         return None
-    render: Callable[[tuple[str, ...], list[RecordValue]], object]
     if job.output == "csv":
-        render = _csv_part
+        field, separator = _csv_field, ","
     elif job.output == "jsonl" and job.flat:
-        render = _json_part
+        field, separator = _json_field, ", "
     else:
         return None
     cached = _ITEM_ROWS.get("job")
     if cached is None or cached[0] != job:
         cached = _ITEM_ROWS["job"] = (
             job,
-            batch.ItemRows(job.columns, job.settings, render, items=job.items),
+            batch.ItemRows(job.columns, job.settings, field, separator, items=job.items),
         )
     return cached[1]
 
@@ -649,27 +673,29 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     scored = cases = skipped = 0
     output, items, settings = job.output, job.items, job.settings
     fast = _item_rows(job)
-    for number, raw in _read_cells(chunk) if job.kind == "csv" else chunk:
+    rows = list(_read_cells(chunk)) if job.kind == "csv" else chunk
+    if fast is not None:
+        # Item-level cells (not yet parsed): the remembered sub-blocks, when plain,
+        # worked out for the whole chunk at once.
+        found_all = fast.rows([raw for _, raw in rows if raw.__class__ is list])
+        if found_all and len(found_all) == len(rows) and None not in found_all:
+            text = _remembered_text(output, [number for number, _ in rows], found_all)
+            return _Done(text, [], len(rows), len(rows), len(rows), [])
+        remembered = iter(found_all)
+    for number, raw in rows:
         if fast is not None and raw.__class__ is list:
-            # Item-level cells (not yet parsed): the remembered blocks, when plain.
-            found_fast = fast(raw)
+            found_fast = next(remembered)
             if found_fast is not None:
-                patient_id, visit, parts = found_fast
+                patient_id, visit, text = found_fast
                 if output == "csv":
-                    if patient_id[:1] in _FORMULA_STARTS:
-                        patient_id = "'" + patient_id
-                    line: list[object] = [number, patient_id, visit]
-                    for part in parts:
-                        line.extend(part)
-                    writerow(line)
+                    if not patient_id.isalnum():  # may need quoting, or a formula's quote
+                        patient_id = _csv_field(PATIENT_COLUMN, patient_id)
+                    write(f"{number},{patient_id},{visit or ''}{text}\r\n")
                 else:
-                    write(f'{{"row": {number}, "patient_id": {_json_text(patient_id)}, ')
-                    write(f'"visit_date": {_json_text(visit) if visit else "null"}')
-                    for part in parts:
-                        if part:
-                            write(", ")
-                            write(part)
-                    write("}\n")
+                    write(
+                        f'{{"row": {number}, "patient_id": {_json_text(patient_id)}, '
+                        f'"visit_date": {_json_text(visit) if visit else "null"}{text}}}\n'
+                    )
                 scored += 1
                 cases += 1
                 continue
@@ -725,7 +751,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                 write(batch.case_text(case, None if job.explain else settings))
                 write("\n")
             cases += 1
-    return _Done(buffer.getvalue(), errors, len(chunk), scored, cases, patients, skipped)
+    return _Done(buffer.getvalue(), errors, len(rows), scored, cases, patients, skipped)
 
 
 def _render_comparison(job: _Job, number: int, comparison: Any) -> str:
@@ -963,10 +989,15 @@ def _unreadable(number: int, error: csv.Error) -> InvalidEvidenceError:
 
 def _read_cells(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, object]]:
     """The chunk with each line of :func:`_csv_records` read into its cells (by one
-    csv reader: a line without quotes is one record), or into the error naming it."""
+    csv reader: a line without quotes is one record), or into the error naming it,
+    and each :class:`_Lines` into its rows."""
     lines = [raw for _, raw in chunk if raw.__class__ is str]
     if not lines:
-        yield from chunk
+        for number, raw in chunk:
+            if raw.__class__ is _Lines:
+                yield from _lines_cells(number, raw.text)
+            else:
+                yield number, raw
         return
     reader = csv.reader(lines)
     for number, raw in chunk:
@@ -979,9 +1010,27 @@ def _read_cells(chunk: Sequence[tuple[int, object]]) -> Iterator[tuple[int, obje
             yield number, raw
 
 
-def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, object]]]:
-    """The header and ``(row number, line or cells)`` for each data row (or the
-    error naming an unreadable one), as :func:`_csv_records` gives them."""
+def _lines_cells(start: int, text: str) -> list[tuple[int, object]]:
+    """The rows of :class:`_Lines` starting at row ``start``: each line's cells (or
+    the error naming it), blank lines left out as :func:`_csv_records` leaves them."""
+    lines = io.StringIO(text, newline="").readlines()
+    try:
+        cells = list(csv.reader(lines))
+    except csv.Error:  # read again line by line, to name each unreadable one
+        rows = list(_read_cells(list(enumerate(lines, start))))
+    else:
+        rows = list(zip(itertools.count(start), cells))
+        if min(map(len, cells), default=2) > 1:  # no blank line: all of them
+            return rows
+    return [
+        (number, raw)
+        for number, raw in rows
+        if not isinstance(raw, list) or len(raw) > 1 or (raw and raw[0].strip())
+    ]
+
+
+def _csv_rows(lines: Iterator[str]) -> tuple[list[str], _CsvRows]:
+    """The header and the data rows after it (:class:`_CsvRows`)."""
     records = _csv_records(lines)
     first = next(records, None)
     if first is not None:
@@ -991,7 +1040,45 @@ def _csv_rows(lines: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, obje
     if isinstance(first[1], InvalidEvidenceError):
         raise _UsageError(f"the CSV header (row {first[0]}): {first[1].problems[0].message}")
     assert isinstance(first[1], list)
-    return first[1], records
+    # The records generator has read no line past the header's.
+    return first[1], _CsvRows(lines, first[0])
+
+
+class _Lines(NamedTuple):
+    """Consecutive lines of CSV input without a quote character, each one record
+    (the csv module reads such a line as exactly one), as one string: what this
+    process sends a worker (:func:`_read_cells` reads the cells)."""
+
+    text: str
+
+
+class _CsvRows:
+    """The data rows of CSV input after its header, row numbers counting from
+    ``start`` (the header's): one by one as :func:`_csv_records` gives them, or in
+    chunks (:meth:`chunks`)."""
+
+    def __init__(self, lines: Iterator[str], start: int) -> None:
+        self._lines, self._start = lines, start
+
+    def __iter__(self) -> Iterator[tuple[int, object]]:
+        return _csv_records(self._lines, self._start)
+
+    def chunks(self, size: int) -> Iterator[list[tuple[int, object]]]:
+        """Chunks of about ``size`` rows: ``[(first row number, _Lines)]`` while the
+        lines hold no quote character, so that the reading process only joins lines
+        (a worker reads their cells); from a block with a quote on, the records of
+        :func:`_csv_records` (a quoted cell may hold line breaks)."""
+        number, lines = self._start, self._lines
+        while True:
+            block = list(itertools.islice(lines, size))
+            if not block:
+                return
+            text = "".join(block)
+            if '"' in text:
+                yield from _chunks(_csv_records(itertools.chain(block, lines), number), size)
+                return
+            yield [(number + 1, _Lines(text))]
+            number += len(block)
 
 
 def _carried(
@@ -1289,6 +1376,7 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
         items = getattr(args, "items", False)
         columns: Columns | None = None
         header: list[str] = []
+        rows: Iterable[tuple[int, object]]
         if kind == "csv":
             header, rows = _csv_rows(lines)
             settings = _item_level(args, settings, header)
@@ -1313,7 +1401,7 @@ def _execute(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: 
                         "--cumulative carries 2019 EULAR/ACR criteria forward, and "
                         f"{args.command} does not classify by them here"
                     )
-                rows = _carried(rows, columns, settings)
+                rows = _carried(iter(rows), columns, settings)
         elif getattr(args, "cumulative", False):
             raise _UsageError(
                 "--cumulative applies to item-level CSV rows; an evidence record is "
@@ -1617,7 +1705,7 @@ def _open_output(name: str | None, stdout: IO[str]) -> _output.Output:
 def _write(
     args: argparse.Namespace,
     job: _Job,
-    rows: Iterator[tuple[int, object]],
+    rows: Iterable[tuple[int, object]],
     stdout: IO[str],
     stderr: IO[str],
 ) -> int:
@@ -1674,7 +1762,7 @@ _SUMMARY_UNITS = {"labs": "patient", "bundle": "patient", "ndjson": "patient"}
 def _write_rows(
     args: argparse.Namespace,
     job: _Job,
-    rows: Iterator[tuple[int, object]],
+    rows: Iterable[tuple[int, object]],
     target: _output.Output,
     error_file: _output.Output | None,
     stderr: IO[str],
@@ -1699,7 +1787,8 @@ def _write_rows(
         )
         target.write(_csv_line(fields))
     progress = _Progress(stderr, stderr.isatty() and not args.no_progress and not args.quiet)
-    chunks = _chunks(rows, _CHUNK_ROWS[job.kind])
+    size = _CHUNK_ROWS[job.kind]
+    chunks = rows.chunks(size) if isinstance(rows, _CsvRows) else _chunks(iter(rows), size)
     results = (
         _columnar_results(job, args)
         if job.columnar is not None
