@@ -13,8 +13,9 @@ visit_date, the 24 SLEDAI-2K descriptors and the 22 EULAR/ACR 2019 criteria, as
 1 / 0 / blank) and runs, each in a fresh process:
 
   (a) the floor: a stdlib csv read + write pass-through of the same file;
-  (b) ``python -m sle_scoring score FILE -o OUT.csv --quiet`` (SLEDAI-2K and
-      2019 EULAR/ACR, CSV out, ``--jobs 1``), then with ``--items``, with JSON
+  (b) ``python -m sle_scoring score FILE -o OUT.csv --quiet --engine python``
+      (SLEDAI-2K and 2019 EULAR/ACR, CSV out, ``--jobs 1``; the pure-Python
+      engine, whatever extras are installed), then with ``--items``, with JSON
       Lines out (score's nested records), with flat JSON Lines records
       (``--instrument sledai_2k --instrument eular_acr_2019``), and with
       ``--jobs 2`` (its output checked byte for byte).
@@ -307,7 +308,11 @@ def main() -> None:
         for size in sizes:
             data = folder / f"visits_{size}.csv"
             generate(data, size, options.seed)
+            # The pure-Python engine, which issue 14 is about: with the frame extra
+            # installed, --engine auto would score a large file with Polars
+            # (benchmarks/frame_bench.py measures that engine).
             base = [sys.executable, "-m", "sle_scoring", "score", str(data), "--quiet"]
+            base += ["--engine", "python"]
             commands = {
                 "(a) csv pass-through": [sys.executable, "-c", PASS_THROUGH, str(data), "a.csv"],
                 "(b) CSV out": [*base, "-o", "b.csv", "--jobs", "1"],
