@@ -17,13 +17,13 @@ In one run, with the targets of issue 15:
       2/9, 6/9 and 1/9: the worst case for the text columns, most rows their own
       code lists) and ``realistic`` (each item present in 5-10% of the visits and
       not assessed in 2-5%, a rate drawn per item: at a visit most descriptors and
-      criteria are absent, one or two are present, and a few, mostly laboratory
-      items, were not measured). In the same run, the floors of the documented
-      schema: one text column alone (``sledai_2k.present``, from the items, the
-      cheapest Polars-native way known; its join alone, on a bit mask of the items
-      made before; and the plain ``concat_str`` of ``when/then`` over the codes)
-      and the check that every integer cell is 0, 1 or null, each against the
-      weighted sum.
+      criteria are absent, one or two are present, and fewer than one was not
+      measured). In the same run, frame.score's column path without the five
+      text columns, and the floors of the documented schema: one text column
+      alone (``sledai_2k.present``, from the items, the cheapest Polars-native
+      way known; its join alone, on a bit mask of the items made before; and the
+      plain ``concat_str`` of ``when/then`` over the codes) and the check that
+      every integer cell is 0, 1 or null, each against the weighted sum.
 
 Needs the frame extra. Usage::
 
@@ -48,7 +48,7 @@ import numpy as np
 import polars as pl
 from bench import PASS_THROUGH, Run, generate
 
-from sle_scoring import eular_acr_2019, frame, sledai_2k
+from sle_scoring import INSTRUMENTS, _columnar, eular_acr_2019, frame, item_csv, sledai_2k
 
 WEIGHTS = {f"sledai_2k.{item.code}": item.weight for item in sledai_2k.DESCRIPTORS} | {
     f"eular_acr_2019.{item.code}": item.weight
@@ -230,9 +230,19 @@ def _pieces(df: pl.DataFrame, weighted: pl.Expr, repeat: int) -> dict[str, tuple
     expected = frame.score(df).get_column("sledai_2k.present")
     assert texts.get_column("a").equals(expected)
     assert texts.get_column("b").equals(expected)
+    # What frame.score computes but the five text columns (its column path, asked
+    # for the other fields): what the scores cost without the text.
+    specs = [INSTRUMENTS[name] for name in frame.DEFAULT_INSTRUMENTS]
+    columns = item_csv.read_header(df.columns, {spec.name: spec.codes for spec in specs})
+    fields = {
+        spec.name: [f for f in spec.fields if f"{spec.name}.{f}" not in TEXTS] for spec in specs
+    }
     return {
         "Polars weighted sum": best(lambda: df.select(weighted.alias("sum")), repeat),
         "frame.score": best(lambda: frame.score(df), repeat),
+        "  (no text columns)": best(
+            lambda: _columnar.score_columns(df, df.columns, columns, specs, fields), repeat
+        ),
         "one text column": best(lambda: df.select(text), repeat),
         "  (the join alone)": best(lambda: masked.select(joined), repeat),
         "  (concat_str, when/then)": best(lambda: df.select(when_then), repeat),
