@@ -273,6 +273,24 @@ class TestRuleAnswersKept:
         assert self._classified([nine, nine]) == [False, False]  # every input known
         assert self._classified([nine, ten]) == [False, True]  # 10 >= 10: a new input
 
+    def test_an_empty_first_frame(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # No row, nothing asked yet: no answers to look up, and the schema's columns.
+        monkeypatch.setattr(_columnar, "_ANSWERS", {})
+        monkeypatch.setattr(_columnar, "_LOOKUPS", {})
+        monkeypatch.setattr(_columnar, "_LOOKED_UP", [0])
+        assert self._classified([]) == []
+        native = polars.DataFrame(
+            {"patient_id": [], "visit_date": [], "arthritis": []},
+            schema={
+                "patient_id": polars.String,
+                "visit_date": polars.String,
+                "arthritis": polars.Int8,
+            },
+        )
+        scored = frame.score(native)
+        assert scored.height == 0
+        assert list(scored.columns) == ["patient_id", "visit_date", "arthritis", *frame.schema()]
+
 
 class TestSchema:
     """Types are fixed even when a column is null in every row."""

@@ -453,7 +453,7 @@ def _eular_ruled(
                 missing.extend(absent)
             result = eular_acr_2019.classify(present, not_assessed=missing)
             _ANSWERS[number] = tuple(result.record_values(_RULED))
-    if _LOOKED_UP[0] != len(_ANSWERS):
+    if _LOOKED_UP[0] != len(_ANSWERS) or not _LOOKUPS:  # (a first frame may be empty)
         for place, field in enumerate(_RULED):
             values: list[RecordValue] = [None] * _RULE_KEYS
             for number, answers in _ANSWERS.items():
