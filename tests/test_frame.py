@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sle_scoring import INSTRUMENTS, batch, frame, item_csv, records
+from sle_scoring import INSTRUMENTS, _columnar, batch, frame, item_csv, records
 from sle_scoring.exceptions import InvalidEvidenceError
 
 SLEDAI = INSTRUMENTS["sledai_2k"].codes
@@ -242,6 +242,54 @@ class TestValues:
         assert first["eular_acr_2019.classified"] is True  # entry met, clinical, >= 10
         assert second["eular_acr_2019.points"] == 3 + 6  # leukopenia, acute pericarditis
         assert second["eular_acr_2019.classified"] is False  # 9 < 10
+
+
+class TestRuleAnswersKept:
+    """Aringer 2019: classify "if [the entry criterion] is present and ... at least
+    one clinical criterion and >= 10 points". The rule is asked once per distinct
+    input and the answer kept for later frames; a later frame with an input not
+    asked yet is still asked, not looked up as unknown."""
+
+    @staticmethod
+    def _classified(rows: list[dict[str, bool]]) -> list[object]:
+        native = polars.DataFrame(
+            {
+                "patient_id": [f"P{n}" for n in range(len(rows))],
+                "visit_date": ["2024-01-10"] * len(rows),
+                **{code: [row.get(code, False) for row in rows] for code in EULAR},
+            }
+        )
+        scored = frame.score(native, ["eular_acr_2019"])
+        return list(scored.get_column("eular_acr_2019.classified"))
+
+    def test_an_input_after_known_ones_is_asked(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # Nothing asked yet, whatever other tests asked before.
+        monkeypatch.setattr(_columnar, "_ANSWERS", {})
+        monkeypatch.setattr(_columnar, "_LOOKUPS", {})
+        monkeypatch.setattr(_columnar, "_LOOKED_UP", [0])
+        nine = {"ana_positive": True, "leukopenia": True, "acute_pericarditis": True}  # 3 + 6
+        ten = {**nine, "thrombocytopenia": True}  # 4 (outranks leukopenia's 3) + 6
+        assert self._classified([nine]) == [False]  # 9 < 10
+        assert self._classified([nine, nine]) == [False, False]  # every input known
+        assert self._classified([nine, ten]) == [False, True]  # 10 >= 10: a new input
+
+    def test_an_empty_first_frame(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # No row, nothing asked yet: no answers to look up, and the schema's columns.
+        monkeypatch.setattr(_columnar, "_ANSWERS", {})
+        monkeypatch.setattr(_columnar, "_LOOKUPS", {})
+        monkeypatch.setattr(_columnar, "_LOOKED_UP", [0])
+        assert self._classified([]) == []
+        native = polars.DataFrame(
+            {"patient_id": [], "visit_date": [], "arthritis": []},
+            schema={
+                "patient_id": polars.String,
+                "visit_date": polars.String,
+                "arthritis": polars.Int8,
+            },
+        )
+        scored = frame.score(native)
+        assert scored.height == 0
+        assert list(scored.columns) == ["patient_id", "visit_date", "arthritis", *frame.schema()]
 
 
 class TestSchema:

@@ -76,7 +76,8 @@ _SPELLINGS: dict[str, int] = {
 # At most this many items make one key (a number in base 3 below 3**6 = 729).
 _CHUNK = 6
 # The numbers a key's table gives are packed into one integer, this many bits each:
-# every sum of them over a row's keys stays below 2**7 (SLEDAI-2K 105 at most).
+# every sum of them over a row's keys stays below 2**7 (SLEDAI-2K 105 at most), and
+# the four of EULAR/ACR fit an Int32 (half the bytes of Int64 to sum and unpack).
 _BITS = 7
 # Record fields that are None in every item-level record but hold a number at the
 # evidence level; every other field that is None at item level holds a date string.
@@ -249,10 +250,10 @@ def _key_table(spec: Instrument, codes: tuple[str, ...]) -> _Key:
     for key in range(3 ** len(codes)):
         found, absent = _decode(codes, key)
         numbers = parts(found, absent)
-        assert all(0 <= n < 1 << _BITS for n in numbers)
+        assert len(numbers) * _BITS < 31 and all(0 <= n < 1 << _BITS for n in numbers)
         packed.append(sum(n << (_BITS * number) for number, n in enumerate(numbers)))
         masks.append(sum(place[c] for c in found) + width * sum(place[c] for c in absent))
-    return _Key(pl.Series(packed, dtype=pl.Int64), pl.Series(masks, dtype=pl.Int64))
+    return _Key(pl.Series(packed, dtype=pl.Int32), pl.Series(masks, dtype=pl.Int64))
 
 
 @functools.cache
@@ -427,8 +428,13 @@ def _eular_ruled(
     with that key: the key holds all the rule reads; the answers are kept for the
     next frame) and looked up for every row."""
     key = f"{prefix}key"
-    found = frame.get_column(key).unique().to_list()
-    new = set(found).difference(_ANSWERS)
+    # Every key asked already (classified is never null once asked): no new one to
+    # find, and one look-up costs less than the distinct keys of the frame.
+    known = (
+        bool(_LOOKUPS)
+        and not frame.select(pl.lit(_LOOKUPS["classified"]).gather(pl.col(key)).null_count()).item()
+    )
+    new = set() if known else set(frame.get_column(key).unique().to_list()).difference(_ANSWERS)
     if new:
         names = [column for column, _ in keys.columns]
         rows = (
@@ -447,7 +453,7 @@ def _eular_ruled(
                 missing.extend(absent)
             result = eular_acr_2019.classify(present, not_assessed=missing)
             _ANSWERS[number] = tuple(result.record_values(_RULED))
-    if _LOOKED_UP[0] != len(_ANSWERS):
+    if _LOOKED_UP[0] != len(_ANSWERS) or not _LOOKUPS:  # (a first frame may be empty)
         for place, field in enumerate(_RULED):
             values: list[RecordValue] = [None] * _RULE_KEYS
             for number, answers in _ANSWERS.items():
