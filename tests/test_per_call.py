@@ -109,6 +109,22 @@ def assert_same(fast: object, full: object, attributes: tuple[str, ...], codes: 
         assert fast.finding(code) == full.finding(code)  # type: ignore[attr-defined]
 
 
+class Disguised(str):
+    """A str subclass that says it is a str (``__class__``): ``type()`` still tells."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return str
+
+
+class DisguisedSet(frozenset[str]):
+    """A frozenset subclass that says it is a frozenset."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return frozenset
+
+
 class TestSledaiHotPath:
     """Gladman et al. 2002: "the sum of the weights of the descriptors present"; the
     hot path and the full path give the same score."""
@@ -155,6 +171,16 @@ class TestSledaiHotPath:
         )
         assert result.total == 4  # arthritis
         assert [type(c) for c in result.present | result.not_assessed] == [str, str]
+
+    def test_subclasses_that_say_otherwise_are_spelt_as_plain_codes(self) -> None:
+        result = sledai_2k.score(
+            frozenset({Disguised("arthritis")}), not_assessed=frozenset({Disguised("fever")})
+        )
+        assert result.total == 4  # arthritis
+        assert [type(c) for c in result.present | result.not_assessed] == [str, str]
+        result = sledai_2k.score(DisguisedSet({"rash"}), not_assessed=DisguisedSet({"fever"}))
+        assert result.total == 2  # rash
+        assert (type(result.present), type(result.not_assessed)) == (frozenset, frozenset)
 
     def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
         with pytest.raises(UnknownCodeError) as caught:
@@ -226,6 +252,18 @@ class TestEularHotPath:
         result = eular_acr_2019.classify(frozenset({Criterion.ANA_POSITIVE, Criterion.FEVER}))
         assert result.points == 2  # fever
         assert {type(c) for c in result.present} == {str}
+
+    def test_subclasses_that_say_otherwise_are_spelt_as_plain_codes(self) -> None:
+        result = eular_acr_2019.classify(
+            frozenset({Disguised("ana_positive"), Disguised("fever")}),
+            not_assessed=DisguisedSet({"leukopenia"}),
+        )
+        assert result.points == 2  # fever
+        assert {type(c) for c in result.present | result.not_assessed} == {str}
+        assert type(result.not_assessed) is frozenset
+        slicc = slicc_2012.classify(frozenset({Disguised("synovitis")}))
+        acr = acr_1997.classify(frozenset({Disguised("arthritis")}))
+        assert [type(c) for c in slicc.present | acr.present] == [str, str]
 
     def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
         with pytest.raises(UnknownCodeError) as caught:

@@ -103,7 +103,7 @@ def ordered_by(position: Mapping[str, int]) -> Callable[[Iterable[str]], str]:
         return in_order(codes, position)
 
     def ordered(codes: Iterable[str]) -> str:
-        if codes.__class__ is frozenset:
+        if type(codes) is frozenset:
             return remembered(codes)
         return in_order(codes, position)
 

@@ -672,7 +672,7 @@ def classify(
     >>> result.classified
     False
     """
-    if items.__class__ is frozenset and _CODE_SET.issuperset(items):
+    if type(items) is frozenset and _CODE_SET.issuperset(items):
         # The per-call hot path, as in sledai_2k.score: a frozenset of known codes,
         # kept as it is when each is a plain string; the points looked up by the
         # bits of the criteria present (_LOW_POINTS, _HIGH_POINTS); the result
@@ -680,7 +680,7 @@ def classify(
         # breakdown, explain(), finding() and the record are worked out when asked for.
         bits = 0
         for code in items:
-            if code.__class__ is not str:
+            if type(code) is not str:
                 break
             bits |= _BITS[code]
         else:

@@ -525,7 +525,7 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
-    if index.__class__ is Index and items.__class__ is frozenset and index._codes >= items:
+    if type(index) is Index and type(items) is frozenset and index._codes >= items:
         # The per-call hot path: a frozenset of the index's codes (none to ignore),
         # kept as it is when each is a plain string (an enum member is spelt out by
         # the full path below); the total summed in the same pass; the result stored
@@ -534,7 +534,7 @@ def score(
         total = 0
         weights = index._weights
         for code in items:
-            if code.__class__ is not str:
+            if type(code) is not str:
                 break
             total += weights[code]
         else:
@@ -551,7 +551,7 @@ def score(
                 fields["visit_date"] = None
                 fields["window_days"] = None
                 return value
-    if index.__class__ is not Index:  # the check builds an object: not on every call
+    if type(index) is not Index:  # the check builds an object: not on every call
         _args.check(index=_args.of(Index, index))
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _score(index, present, missing)
