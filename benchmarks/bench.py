@@ -31,6 +31,7 @@ It prints every ratio of the targets (issue 14) and whether each is met::
     python benchmarks/bench.py                   # 10,000, 100,000 and 1,000,000 rows
     python benchmarks/bench.py --rows 20000      # sizes capped at 20,000 rows: quick
     python benchmarks/bench.py --peer nobra=adapter.py:sledai
+    python benchmarks/bench.py --calls-only      # section (c) alone
 """
 
 from __future__ import annotations
@@ -288,6 +289,55 @@ def stages(path: Path) -> None:
     )
 
 
+def calls(
+    count: int, seed: int, peers: list[tuple[str, str, Callable[[frozenset[str]], object]]]
+) -> dict[str, float]:
+    """Section (c): CPU µs per visit of each loop on ``count`` seeded visits (median
+    of 5 interleaved rounds), printed and returned by name."""
+    sample = visits(count, seed)
+    assert hand_loop(sample) == library(sample)  # the same classifications
+    assert weight_sum(sample) == sledai_score(sample)  # the same totals
+    loops: dict[str, Callable[[Sample], int]] = {
+        "weight sum (SLEDAI-2K by hand)": weight_sum,
+        "sledai_2k.score": sledai_score,
+        "loop (both instruments by hand)": hand_loop,
+        "score + classify": library,
+    }
+    for name, instrument, function in peers:
+        loops[f"peer {name} ({instrument})"] = peer_loop(function, instrument)
+    times: dict[str, list[float]] = {name: [] for name in loops}
+    for _ in range(5):  # interleaved rounds
+        for name, loop in loops.items():
+            times[name].append(cpu(functools.partial(loop, sample)) * 1e6 / len(sample))
+    per_call = {name: statistics.median(values) for name, values in times.items()}
+    print(f"\n(c) in-process, {len(sample):,} visits, CPU µs per visit, median of 5")
+    for name, value in per_call.items():
+        print(f"  {name:<36} {value:8.2f}")
+    for name, instrument, _ in peers:
+        ours = per_call["sledai_2k.score"]
+        if instrument == "eular_acr_2019":
+            ours = per_call["score + classify"] - per_call["sledai_2k.score"]
+        print(f"  peer {name}: {per_call[f'peer {name} ({instrument})'] / ours:.1f}x ours")
+    return per_call
+
+
+def call_rows(per_call: dict[str, float]) -> list[tuple[str, float, float]]:
+    """The per-call targets of issue 14: (name, ratio, target)."""
+    call = per_call["sledai_2k.score"] / per_call["weight sum (SLEDAI-2K by hand)"]
+    both = per_call["score + classify"] / per_call["loop (both instruments by hand)"]
+    return [
+        ("sledai_2k.score / weight sum", call, CALL_TARGET),
+        ("score + classify / loop (c/loop)", both, CALL_TARGET),
+    ]
+
+
+def show(rows: list[tuple[str, float, float]]) -> None:
+    print("\ntargets (issue 14)")
+    for name, value, target in rows:
+        met = value >= target if "(>=)" in name else value <= target
+        print(f"  {name:<52} {value:7.2f}  target {target:<4} {'met' if met else 'MISSED'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -296,12 +346,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the CLI runs (median)")
     parser.add_argument("--visits", type=int, default=100_000, help="sample size for (c)")
     parser.add_argument("--peer", type=peer, action="append", default=[], metavar="NAME=FILE")
+    parser.add_argument("--calls-only", action="store_true", help="run section (c) alone")
     options = parser.parse_args()
     sizes = sorted({min(size, options.rows or size) for size in options.sizes})
 
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs, ", end="")
     print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}".rstrip())
+    if options.calls_only:
+        show(call_rows(calls(options.visits, options.seed, options.peer)))
+        return
     found: dict[int, dict[str, Run]] = {}
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
@@ -344,33 +398,9 @@ def main() -> None:
             if size != sizes[0]:
                 data.unlink()  # the smallest is kept for the stages below
         stages(folder / f"visits_{sizes[0]}.csv")
-    sample = visits(options.visits, options.seed)
-    assert hand_loop(sample) == library(sample)  # the same classifications
-    assert weight_sum(sample) == sledai_score(sample)  # the same totals
-    loops: dict[str, Callable[[Sample], int]] = {
-        "weight sum (SLEDAI-2K by hand)": weight_sum,
-        "sledai_2k.score": sledai_score,
-        "loop (both instruments by hand)": hand_loop,
-        "score + classify": library,
-    }
-    for name, instrument, function in options.peer:
-        loops[f"peer {name} ({instrument})"] = peer_loop(function, instrument)
-    times: dict[str, list[float]] = {name: [] for name in loops}
-    for _ in range(5):  # interleaved rounds
-        for name, loop in loops.items():
-            times[name].append(cpu(functools.partial(loop, sample)) * 1e6 / len(sample))
-    per_call = {name: statistics.median(values) for name, values in times.items()}
-    print(f"\n(c) in-process, {len(sample):,} visits, CPU µs per visit, median of 5")
-    for name, value in per_call.items():
-        print(f"  {name:<36} {value:8.2f}")
-    for name, instrument, _ in options.peer:
-        ours = per_call["sledai_2k.score"]
-        if instrument == "eular_acr_2019":
-            ours = per_call["score + classify"] - per_call["sledai_2k.score"]
-        print(f"  peer {name}: {per_call[f'peer {name} ({instrument})'] / ours:.1f}x ours")
+    per_call = calls(options.visits, options.seed, options.peer)
 
     largest, smallest = max(sizes), min(sizes)
-    print("\ntargets (issue 14)")
     rows = []
     for size in sizes:
         a = found[size]["(a) csv pass-through"]
@@ -391,13 +421,8 @@ def main() -> None:
     # and both workers) were spread over both: a busy machine cannot show the wall time.
     share = 2 * found[largest]["(b) CSV out"].cpu / found[largest]["(b) CSV out --jobs 2"].cpu
     rows.append(("  the same from CPU time, 2 x cpu(1) / cpu(2) (>=)", share, JOBS_TARGET))
-    call = per_call["sledai_2k.score"] / per_call["weight sum (SLEDAI-2K by hand)"]
-    rows.append(("sledai_2k.score / weight sum", call, CALL_TARGET))
-    both = per_call["score + classify"] / per_call["loop (both instruments by hand)"]
-    rows.append(("score + classify / loop (c/loop)", both, CALL_TARGET))
-    for name, value, target in rows:
-        met = value >= target if "(>=)" in name else value <= target
-        print(f"  {name:<52} {value:7.2f}  target {target:<4} {'met' if met else 'MISSED'}")
+    rows += call_rows(per_call)
+    show(rows)
 
 
 if __name__ == "__main__":

@@ -32,3 +32,16 @@ def test_bench_prints_every_ratio(tmp_path: Path) -> None:
     ):
         assert ratio in targets, ratio
     assert "peer toy (sledai_2k)" in done.stdout
+
+
+def test_calls_only_prints_the_per_call_ratios_alone() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--calls-only", "--visits", "200"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    targets = done.stdout.split("targets (issue 14)")[1]
+    assert "sledai_2k.score / weight sum" in targets
+    assert "score + classify / loop (c/loop)" in targets
+    assert "(a)" not in done.stdout  # no command-line run

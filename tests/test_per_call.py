@@ -1,10 +1,10 @@
 """The per-call hot path of ``sledai_2k.score`` and ``eular_acr_2019.classify``.
 
 A frozenset of plain, known codes is kept as it is and the result is stored at once
-(``_results.built``, without the attrs class's ``__init__``); anything else takes the
-full path, which spells each code canonically and names a bad one. Both paths must
-give the same result, field for field, and the result must be the value the frozen
-attrs class's own ``__init__`` builds.
+(``_results.bare`` and one store per field, without the attrs class's ``__init__``);
+anything else takes the full path, which spells each code canonically and names a
+bad one. Both paths must give the same result, field for field, and the result must
+be the value the frozen attrs class's own ``__init__`` builds.
 """
 
 from __future__ import annotations
@@ -109,6 +109,22 @@ def assert_same(fast: object, full: object, attributes: tuple[str, ...], codes: 
         assert fast.finding(code) == full.finding(code)  # type: ignore[attr-defined]
 
 
+class Disguised(str):
+    """A str subclass that says it is a str (``__class__``): ``type()`` still tells."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return str
+
+
+class DisguisedSet(frozenset[str]):
+    """A frozenset subclass that says it is a frozenset."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return frozenset
+
+
 class TestSledaiHotPath:
     """Gladman et al. 2002: "the sum of the weights of the descriptors present"; the
     hot path and the full path give the same score."""
@@ -156,6 +172,16 @@ class TestSledaiHotPath:
         assert result.total == 4  # arthritis
         assert [type(c) for c in result.present | result.not_assessed] == [str, str]
 
+    def test_subclasses_that_say_otherwise_are_spelt_as_plain_codes(self) -> None:
+        result = sledai_2k.score(
+            frozenset({Disguised("arthritis")}), not_assessed=frozenset({Disguised("fever")})
+        )
+        assert result.total == 4  # arthritis
+        assert [type(c) for c in result.present | result.not_assessed] == [str, str]
+        result = sledai_2k.score(DisguisedSet({"rash"}), not_assessed=DisguisedSet({"fever"}))
+        assert result.total == 2  # rash
+        assert (type(result.present), type(result.not_assessed)) == (frozenset, frozenset)
+
     def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
         with pytest.raises(UnknownCodeError) as caught:
             sledai_2k.score(frozenset({"arthritus"}))
@@ -199,10 +225,45 @@ class TestEularHotPath:
         ):
             assert_same(copied, result, CLASSIFICATION_ATTRIBUTES, EULAR_CODES)
 
+    @given(states(EULAR_CODES))
+    def test_the_points_looked_up_by_bits_are_the_tally(
+        self, state: tuple[frozenset[str], frozenset[str]]
+    ) -> None:
+        present = state[0]
+        bits = sum(eular_acr_2019._BITS[code] for code in present)
+        low = eular_acr_2019._LOW_POINTS[bits & eular_acr_2019._LOW_MASK]
+        high = eular_acr_2019._HIGH_POINTS[bits >> eular_acr_2019._LOW_CRITERIA]
+        assert (low[0] + high[0], low[1] + high[1]) == eular_acr_2019._tally(present)
+
+    def test_the_two_parts_of_the_table_hold_whole_domains(self) -> None:
+        # the bits of the criteria follow the table, whose domains are consecutive
+        criteria = eular_acr_2019.CRITERIA
+        domains = [item.domain for item in criteria]
+        assert domains == sorted(domains, key=eular_acr_2019.DOMAINS.index)
+        low = criteria[: eular_acr_2019._LOW_CRITERIA]
+        high = criteria[eular_acr_2019._LOW_CRITERIA :]
+        assert {item.domain for item in low}.isdisjoint(item.domain for item in high)
+        # 1 (constitutional) + 3 (hematologic) + 3 (neuropsychiatric) + 4 (mucocutaneous)
+        assert len(low) == 1 + 3 + 3 + 4
+        assert len(eular_acr_2019._LOW_POINTS) == 2 ** len(low)
+        assert len(eular_acr_2019._HIGH_POINTS) == 2 ** len(high)
+
     def test_enum_members_are_spelt_as_plain_codes(self) -> None:
         result = eular_acr_2019.classify(frozenset({Criterion.ANA_POSITIVE, Criterion.FEVER}))
         assert result.points == 2  # fever
         assert {type(c) for c in result.present} == {str}
+
+    def test_subclasses_that_say_otherwise_are_spelt_as_plain_codes(self) -> None:
+        result = eular_acr_2019.classify(
+            frozenset({Disguised("ana_positive"), Disguised("fever")}),
+            not_assessed=DisguisedSet({"leukopenia"}),
+        )
+        assert result.points == 2  # fever
+        assert {type(c) for c in result.present | result.not_assessed} == {str}
+        assert type(result.not_assessed) is frozenset
+        slicc = slicc_2012.classify(frozenset({Disguised("synovitis")}))
+        acr = acr_1997.classify(frozenset({Disguised("arthritis")}))
+        assert [type(c) for c in slicc.present | acr.present] == [str, str]
 
     def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
         with pytest.raises(UnknownCodeError) as caught:
@@ -342,7 +403,7 @@ class TestBuiltAsByInit:
     @pytest.mark.parametrize("result", RESULTS)
     def test_every_field_and_no_other(self, result: Built) -> None:
         names = [field.name for field in attrs.fields(type(result))]
-        if hasattr(result, "__dict__"):  # built by _results.built: a field added later
+        if hasattr(result, "__dict__"):  # built by _results.bare: a field added later
             assert list(vars(result)) == names  # to the class must be added there too
         for name in names:
             assert getattr(result, name) is getattr(by_init(result), name)

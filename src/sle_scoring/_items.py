@@ -160,14 +160,14 @@ def plain(codes: object, known: frozenset[str]) -> frozenset[str] | None:
 
     The per-call hot path: a subset check and a type check per code, no new set.
     """
-    if codes.__class__ is frozenset:
+    if type(codes) is frozenset:
         if not known.issuperset(codes):
             return None
         for code in codes:
-            if code.__class__ is not str:  # an enum member or a str subclass
+            if type(code) is not str:  # an enum member or a str subclass
                 return None
         return codes
-    if codes.__class__ in _EMPTIES and not codes:
+    if type(codes) in _EMPTIES and not codes:
         return _EMPTY
     return None
 

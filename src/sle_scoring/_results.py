@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol, TypeAlias, TypeVar
+from typing import Protocol, TypeAlias
 
 from ._items import ItemFinding, ItemStatus, item_finding, suggest
 from .exceptions import UnknownCodeError
@@ -29,10 +29,6 @@ from .exceptions import UnknownCodeError
 #: One value of a record: JSON-ready and CSV-ready as it is. Dates are written
 #: ``YYYY-MM-DD``, lists of codes as codes separated by spaces, in table order.
 RecordValue: TypeAlias = str | int | bool | None
-
-_T = TypeVar("_T")
-_new = object.__new__
-_setattr = object.__setattr__  # the class refuses attribute assignment
 
 
 #: The keys of an outcome's record (LLDAS, DORIS remission, SRI), without the prefix.
@@ -70,20 +66,16 @@ class Result(Protocol):
         ...
 
 
-def built(cls: type[_T], fields: dict[str, Any]) -> _T:
-    """A value of the frozen, non-slotted attrs class ``cls`` holding ``fields`` (every
-    field by name), made without running its ``__init__``.
-
-    For the per-call hot paths only, whose values are already checked: one store of
-    the instance dict instead of one per field, so a call costs little more than the
-    sum it computes. Nothing is converted, validated or defaulted here, so every field
-    must be given (tests/test_per_call.py checks the names against ``attrs.fields``).
-    The value is the one ``cls(**fields)`` would build: equal, hashed, evolved and
-    pickled alike.
-    """
-    value = _new(cls)
-    _setattr(value, "__dict__", fields)
-    return value
+#: ``bare(cls)``: a value of a frozen, non-slotted attrs class with no field yet,
+#: made without running its ``__init__`` (``object.__new__``). For the per-call hot
+#: paths only, whose values are already checked: they then store every field into
+#: the value's ``__dict__``, in field order, which is what the ``__init__`` attrs
+#: generates for such a class does (``_inst_dict = self.__dict__`` and one item
+#: store per field) without the call, so the value is the one ``cls(...)`` builds:
+#: equal, hashed, evolved and pickled alike. Nothing is converted, validated or
+#: defaulted, so every field must be stored (tests/test_per_call.py checks the names
+#: against ``attrs.fields``).
+bare = object.__new__
 
 
 def iso(day: datetime.date | None) -> str | None:
@@ -111,7 +103,7 @@ def ordered_by(position: Mapping[str, int]) -> Callable[[Iterable[str]], str]:
         return in_order(codes, position)
 
     def ordered(codes: Iterable[str]) -> str:
-        if codes.__class__ is frozenset:
+        if type(codes) is frozenset:
             return remembered(codes)
         return in_order(codes, position)
 

@@ -61,7 +61,7 @@ from ._items import (
 from ._registry import Instrument
 from ._results import (
     RecordValue,
-    built,
+    bare,
     explained,
     iso,
     item_of,
@@ -340,6 +340,40 @@ def _tally(present: frozenset[str]) -> tuple[int, int]:
         else:
             immunologic_points += weight
     return clinical_points, immunologic_points
+
+
+# The (clinical, immunologic) points of every combination of present criteria of
+# the first four domains (11 criteria, 2,048 combinations) and of the other six (10),
+# worked out once, so that the per-call hot path adds two look-ups by the bits of
+# the criteria present (bit n: the n-th criterion of the table).
+_BITS: dict[str, int] = {item.code: 1 << number for number, item in enumerate(CRITERIA)}
+_BITS[_ENTRY] = 0  # the entry criterion adds no points
+_LOW_DOMAINS = 4
+_LOW_CRITERIA = sum(1 for item in CRITERIA if item.domain in DOMAINS[:_LOW_DOMAINS])
+_LOW_MASK = (1 << _LOW_CRITERIA) - 1
+
+
+def _points_by_bits(domains: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The (clinical, immunologic) points of each combination of the criteria of
+    ``domains`` (consecutive in the table), indexed by its bits.
+
+    "Within each domain, only the highest criterion is counted", and the domains
+    add: each domain's own combinations (by :func:`_tally`) are added to every
+    combination of the domains before it, its criteria taking the next bits.
+    """
+    table = [(0, 0)]
+    for domain in domains:
+        codes = [item.code for item in CRITERIA if item.domain == domain]
+        own = [
+            _tally(frozenset(code for n, code in enumerate(codes) if bits >> n & 1))
+            for bits in range(1 << len(codes))
+        ]
+        table = [(clinical + c, immunologic + i) for c, i in own for clinical, immunologic in table]
+    return table
+
+
+_LOW_POINTS = _points_by_bits(DOMAINS[:_LOW_DOMAINS])
+_HIGH_POINTS = _points_by_bits(DOMAINS[_LOW_DOMAINS:])
 
 
 def _meets_rule(entry_met: bool, clinical_points: int, immunologic_points: int) -> bool:
@@ -638,34 +672,38 @@ def classify(
     >>> result.classified
     False
     """
-    if items.__class__ is frozenset and _CODE_SET.issuperset(items):
+    if type(items) is frozenset and _CODE_SET.issuperset(items):
         # The per-call hot path, as in sledai_2k.score: a frozenset of known codes,
-        # kept as it is when each is a plain string; the result stored at once
-        # (_results.built). The domain breakdown, explain(), finding() and the
-        # record are worked out when asked for.
+        # kept as it is when each is a plain string; the points looked up by the
+        # bits of the criteria present (_LOW_POINTS, _HIGH_POINTS); the result
+        # stored without running __init__, as it would (_results.bare). The domain
+        # breakdown, explain(), finding() and the record are worked out when asked for.
+        bits = 0
         for code in items:
-            if code.__class__ is not str:
+            if type(code) is not str:
                 break
+            bits |= _BITS[code]
         else:
             missing = plain(not_assessed, _CODE_SET)
             if missing is not None and missing.isdisjoint(items):
-                clinical, immunologic = _tally(items)
+                low_clinical, low_immunologic = _LOW_POINTS[bits & _LOW_MASK]
+                high_clinical, high_immunologic = _HIGH_POINTS[bits >> _LOW_CRITERIA]
+                clinical = low_clinical + high_clinical
+                immunologic = low_immunologic + high_immunologic
                 entry_met = _ENTRY in items
-                return built(
-                    Classification,
-                    {
-                        "present": items,
-                        "not_assessed": missing,
-                        "points": clinical + immunologic,
-                        "clinical_points": clinical,
-                        "immunologic_points": immunologic,
-                        "entry_criterion_met": entry_met,
-                        "classified": _meets_rule(entry_met, clinical, immunologic),
-                        "findings": (),
-                        "as_of": None,
-                        "first_fulfilled": None,
-                    },
-                )
+                value = bare(Classification)
+                fields = value.__dict__  # every field, in field order, as __init__ stores
+                fields["present"] = items
+                fields["not_assessed"] = missing
+                fields["points"] = clinical + immunologic
+                fields["clinical_points"] = clinical
+                fields["immunologic_points"] = immunologic
+                fields["entry_criterion_met"] = entry_met
+                fields["classified"] = _meets_rule(entry_met, clinical, immunologic)
+                fields["findings"] = ()
+                fields["as_of"] = None
+                fields["first_fulfilled"] = None
+                return value
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _classification(present, missing)
 

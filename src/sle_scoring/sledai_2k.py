@@ -53,7 +53,7 @@ from ._items import (
 from ._registry import Instrument
 from ._results import (
     RecordValue,
-    built,
+    bare,
     explained,
     iso,
     item_of,
@@ -525,35 +525,33 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
-    if index.__class__ is Index and items.__class__ is frozenset and index._codes >= items:
+    if type(index) is Index and type(items) is frozenset and index._codes >= items:
         # The per-call hot path: a frozenset of the index's codes (none to ignore),
         # kept as it is when each is a plain string (an enum member is spelt out by
         # the full path below); the total summed in the same pass; the result stored
-        # at once (_results.built). explain(), finding() and the record are worked
-        # out when asked for.
+        # without running __init__, as it would (_results.bare). explain(),
+        # finding() and the record are worked out when asked for.
         total = 0
         weights = index._weights
         for code in items:
-            if code.__class__ is not str:
+            if type(code) is not str:
                 break
             total += weights[code]
         else:
             missing = plain(not_assessed, index._codes)
             if missing is not None and missing.isdisjoint(items):
-                return built(
-                    Score,
-                    {
-                        "index": index,
-                        "total": total,
-                        "present": items,
-                        "not_assessed": missing,
-                        "ignored": _NONE,
-                        "findings": (),
-                        "visit_date": None,
-                        "window_days": None,
-                    },
-                )
-    if index.__class__ is not Index:  # the check builds an object: not on every call
+                value = bare(Score)
+                fields = value.__dict__  # every field, in field order, as __init__ stores
+                fields["index"] = index
+                fields["total"] = total
+                fields["present"] = items
+                fields["not_assessed"] = missing
+                fields["ignored"] = _NONE
+                fields["findings"] = ()
+                fields["visit_date"] = None
+                fields["window_days"] = None
+                return value
+    if type(index) is not Index:  # the check builds an object: not on every call
         _args.check(index=_args.of(Index, index))
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _score(index, present, missing)
