@@ -942,6 +942,22 @@ def _present(code: str, signal: Signal, evidence: dict[Observation, None]) -> It
     return ItemFinding(code, signal.status, reason, tuple(evidence), first)
 
 
+def _present_extended(
+    code: str,
+    signal: Signal,
+    evidence: dict[Observation, None],
+    before: ItemFinding,
+    known: int,
+) -> ItemFinding:
+    """:func:`_present` of a signal whose first ``known`` occurrences are those of
+    the finding ``before`` (equal ones): the same first occurrence gives the same
+    reason, and the first date is the earlier of its date and the new ones'."""
+    dates = list(map(_BY_DATE, signal.hits[known:]))
+    # (an undated occurrence, then or now, leaves the item undated)
+    first = None if before.date is None or None in dates else min([before.date, *dates])
+    return ItemFinding(code, signal.status, before.reason, tuple(evidence), first)
+
+
 def _finding(instrument: str, code: str, signal: Signal) -> ItemFinding:
     """:func:`finding`, remembered in the signal's memo: a criterion whose signal is
     the one of the previous visit has that visit's finding, reason and all; one
@@ -963,7 +979,10 @@ def _finding(instrument: str, code: str, signal: Signal) -> ItemFinding:
                 known = len(before)
                 gathered = dict(last[2])  # a copy keeps the hashes: no known one is hashed
         gathered.update(dict.fromkeys(_evidence(signal.hits[known:])))
-        found = _present(code, signal, gathered)
+        if known and last is not None and last[0].description == signal.description:
+            found = _present_extended(code, signal, gathered, last[1], known)
+        else:
+            found = _present(code, signal, gathered)
     else:
         found = finding(code, signal)
     memo.findings[instrument, code] = (signal, found, gathered)
