@@ -906,16 +906,23 @@ def findings_by_rule(
     return tuple(_by_rule(evidence, instrument, code, rules[code]) for code in codes)
 
 
+def _unchanged(evidence: Prefix | Grouped, reads: Iterable[tuple[str, object]]) -> bool:
+    """Whether every code read has the token it had (:meth:`Prefix.token`,
+    :meth:`Grouped.token`; worked out here without a call per code, for the many
+    rules a visit asks about)."""
+    if type(evidence) is Prefix:
+        by_code, as_of = evidence._by_code, evidence.as_of
+        return all(
+            bisect.bisect_right(by_code.get(read, _NOTHING)[1], as_of) == was for read, was in reads
+        )
+    return all(dict.get(evidence, read) == was for read, was in reads)  # type: ignore[arg-type]
+
+
 def _by_rule(evidence: Prefix | Grouped, instrument: str, code: str, rule: Rule) -> ItemFinding:
     memo = evidence.memo
     last = memo.criteria.get((instrument, code))
-    if last is not None:
-        token = evidence.token
-        for read, was in last[0]:
-            if token(read) != was:
-                break
-        else:
-            return last[1]
+    if last is not None and _unchanged(evidence, last[0]):
+        return last[1]
     reads: dict[str, object] = {}
     evidence.reads, evidence.read_all = reads, False
     try:
