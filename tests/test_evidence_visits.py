@@ -9,6 +9,7 @@ import datetime
 import importlib.util
 import random
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,9 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sle_scoring import INSTRUMENTS, batch, eular_acr_2019
-from sle_scoring._items import ItemStatus
+from sle_scoring import INSTRUMENTS, _derive, batch, eular_acr_2019
+from sle_scoring._items import ItemFinding, ItemStatus
 from sle_scoring._registry import Occasion, apply
+from sle_scoring._visits import Record, evidence_in_window, evidence_up_to
 from sle_scoring.evidence import Observation, Patient
 from sle_scoring.exceptions import InvalidEvidenceError
 from sle_scoring.testing import strategies
@@ -306,3 +308,83 @@ def test_an_unchanged_criterion_is_the_finding_of_the_previous_visit() -> None:
     assert all(later is seizures[0] for later in seizures[1:])
     # a criterion with a new observation at each visit is derived again
     assert [len(f.evidence) for f in platelets] == [1, 2, 3, 4]
+
+
+class TestARuleRunsOnlyWhenWhatItReadChanged:
+    """_derive.findings_by_rule: on a record read at each visit, an item's rule runs
+    again only when a code it read has other observations than when it last ran."""
+
+    @staticmethod
+    def _record() -> Record:
+        return Record(
+            "P1",
+            (
+                Observation("seizure", "present", date=_visit(0)),
+                Observation("platelet_count", 150_000, date=_visit(0), unit="/µL"),
+                Observation("platelet_count", 90_000, date=_visit(1), unit="/µL"),
+                Observation("seizure", "absent", date=_visit(2)),
+            ),
+        )
+
+    @staticmethod
+    def _counting(read: Callable[[_derive.Index], object]) -> tuple[list[int], _derive.Rule]:
+        runs = [0]
+
+        def rule(evidence: _derive.Index) -> _derive.Signal:
+            runs[0] += 1
+            read(evidence)
+            return _derive.present(evidence, "seizure", "seizure")
+
+        return runs, rule
+
+    def _run_at_each_visit(self, rule: _derive.Rule, visits: int = 3) -> list[ItemFinding]:
+        record = self._record()
+        return [
+            _derive.findings_by_rule(
+                evidence_up_to(record, _visit(number)), "test", ["seizure"], {"seizure": rule}
+            )[0]
+            for number in range(visits)
+        ]
+
+    def test_unchanged_codes_reuse_the_finding(self) -> None:
+        # visit 1 adds a platelet count only: the seizure rule is not run again
+        runs, rule = self._counting(lambda evidence: None)
+        found = self._run_at_each_visit(rule, visits=2)
+        assert runs == [1]
+        assert found[1] is found[0]
+
+    def test_a_new_observation_of_a_code_read_runs_it_again(self) -> None:
+        # visit 2 adds a seizure observation (absent): run again, both now the evidence
+        runs, rule = self._counting(lambda evidence: None)
+        found = self._run_at_each_visit(rule)
+        assert runs == [1 + 1]  # visit 0, and visit 2
+        assert found[2].status is ItemStatus.PRESENT
+        assert len(found[2].evidence) == 1  # the present one (the absent one only assessed)
+
+    def test_a_code_read_with_in_counts_as_read(self) -> None:
+        # reading platelet_count (new at visit 1) by ``in`` makes the rule run again
+        runs, rule = self._counting(lambda evidence: "platelet_count" in evidence)
+        self._run_at_each_visit(rule, visits=2)
+        assert runs == [1 + 1]
+
+    def test_a_rule_that_iterates_the_record_runs_every_time(self) -> None:
+        runs, rule = self._counting(lambda evidence: list(evidence))
+        self._run_at_each_visit(rule)
+        assert runs == [3]
+
+    def test_a_window_with_the_same_observations_reuses(self) -> None:
+        # SLEDAI-2K windows: the seizure in the window of visit 0 and of the day after
+        record = self._record()
+        runs, rule = self._counting(lambda evidence: None)
+        days = [_visit(0), _visit(0) + datetime.timedelta(days=1), _visit(2)]
+        for day in days:
+            window = evidence_in_window(record, day, 10)
+            _derive.findings_by_rule(window, "test", ["seizure"], {"seizure": rule})
+        assert runs == [1 + 1]  # the first day, and visit 2 (another seizure observation)
+
+    def test_the_plain_index_runs_every_time(self) -> None:
+        runs, rule = self._counting(lambda evidence: None)
+        evidence = _derive.index(self._record().observations)
+        for _ in range(2):
+            _derive.findings_by_rule(evidence, "test", ["seizure"], {"seizure": rule})
+        assert runs == [2]

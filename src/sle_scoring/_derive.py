@@ -140,6 +140,10 @@ class Memo:
       whose observations are unchanged since the previous visit costs a look-up.
     - ``findings``: per instrument and item, the last signal, its finding and (for a
       present item) the evidence gathered for it.
+    - ``criteria``: per instrument and item whose rule is a function of its own
+      (:func:`findings_by_rule`), what the rule read the last time it ran (each
+      code and its :meth:`Prefix.token`) and the finding: while none of those codes
+      has a new observation, the rule is not run again.
     """
 
     def __init__(self) -> None:
@@ -147,6 +151,9 @@ class Memo:
         self.signals: dict[Hashable, tuple[tuple[object, ...], Signal]] = {}
         self.findings: dict[
             tuple[str, str], tuple[Signal, ItemFinding, dict[Observation, None]]
+        ] = {}
+        self.criteria: dict[
+            tuple[str, str], tuple[tuple[tuple[str, object], ...], ItemFinding]
         ] = {}
 
 
@@ -165,6 +172,16 @@ class Prefix(Mapping[str, Sequence[Observation]]):
         self._by_code = by_code
         self.as_of = as_of
         self.memo = memo
+        #: while a rule runs (:func:`findings_by_rule`), each code it read and its token
+        self.reads: dict[str, object] | None = None
+        #: set when a rule read the record other than code by code (nothing to compare)
+        self.read_all = False
+
+    def token(self, code: str) -> object:
+        """What identifies the observations of ``code`` read here among those read
+        at other dates of the record: how many there are (the record's are in date
+        order, so the same number is the same observations)."""
+        return bisect.bisect_right(self._by_code.get(code, _NOTHING)[1], self.as_of)
 
     def __getitem__(self, code: str) -> Sequence[Observation]:
         found = self.get(code)
@@ -182,13 +199,19 @@ class Prefix(Mapping[str, Sequence[Observation]]):
     def get(self, code: str, /, default: object = None) -> object:
         found, dates = self._by_code.get(code, _NOTHING)
         count = bisect.bisect_right(dates, self.as_of)
+        if self.reads is not None:
+            self.reads[code] = count
         return found[:count] if count else default
 
     def __contains__(self, code: object) -> bool:
         _, dates = self._by_code.get(code, _NOTHING)  # type: ignore[call-overload]
+        if self.reads is not None:
+            assert isinstance(code, str)
+            self.reads[code] = bisect.bisect_right(dates, self.as_of)
         return bool(dates) and dates[0] <= self.as_of
 
     def __iter__(self) -> Iterator[str]:
+        self.read_all = True
         return (code for code in self._by_code if code in self)
 
     def __len__(self) -> int:
@@ -207,6 +230,42 @@ class Grouped(dict[str, list[Observation]]):
     def __init__(self, observations: Iterable[Observation], memo: Memo) -> None:
         super().__init__(index(observations))
         self.memo = memo
+        #: as for :class:`Prefix`: what a rule read while it runs
+        self.reads: dict[str, object] | None = None
+        self.read_all = False
+
+    def token(self, code: str) -> object:
+        """The observations of ``code`` in this window (compared with ``==``: the same
+        observation objects, most often none)."""
+        return super().get(code)
+
+    # Only while a rule runs are reads recorded (the rules read a code with get,
+    # ``in`` or ``[]``; anything else, e.g. iterating, leaves nothing to compare).
+    @overload
+    def get(self, code: str, default: None = None, /) -> list[Observation] | None: ...
+    @overload
+    def get(self, code: str, default: list[Observation], /) -> list[Observation]: ...
+    @overload
+    def get(self, code: str, default: _D, /) -> list[Observation] | _D: ...
+    def get(self, code: str, default: object = None, /) -> object:
+        found = super().get(code)
+        if self.reads is not None:
+            self.reads[code] = found
+        return default if found is None else found
+
+    def __contains__(self, code: object) -> bool:
+        if self.reads is not None and isinstance(code, str):
+            self.reads[code] = super().get(code)
+        return super().__contains__(code)
+
+    def __getitem__(self, code: str) -> list[Observation]:
+        if self.reads is not None:
+            self.reads[code] = super().get(code)
+        return super().__getitem__(code)
+
+    def __iter__(self) -> Iterator[str]:
+        self.read_all = True
+        return super().__iter__()
 
 
 def kept(evidence: Index, code: str, keep: Callable[[Observation], bool]) -> Index:
@@ -453,6 +512,12 @@ def measured(evidence: Index, code: str, sign: str, cutoff: Fraction, descriptio
 def present(evidence: Index, code: str, description: str) -> Signal:
     """A clinician's finding recorded as ``present`` (``absent`` = assessed, negative)."""
     return test(evidence, code, lambda o: o.value == "present", description)
+
+
+def present_each(evidence: Index, *codes_and_descriptions: tuple[str, str]) -> list[Signal]:
+    """:func:`present` of each code, with its description (the features of an
+    "any of" definition)."""
+    return [present(evidence, code, text) for code, text in codes_and_descriptions]
 
 
 def positive(evidence: Index, code: str, description: str) -> Signal:
@@ -818,6 +883,59 @@ def findings_from(
     )
 
 
+#: One item's rule: its signal from the evidence, before the clinician's assertion.
+Rule = Callable[[Index], Signal]
+
+
+def findings_by_rule(
+    evidence: Index, instrument: str, codes: Iterable[str], rules: Mapping[str, Rule]
+) -> tuple[ItemFinding, ...]:
+    """Each code's finding from its own rule (what :func:`findings_from` gives for
+    ``{code: rule(evidence) for code, rule in rules.items()}``). On a record read at
+    each visit (a :class:`Prefix` or :class:`Grouped`), a rule whose codes have the
+    same observations as when it last ran is not run again: its finding is that
+    run's (a function of those observations alone)."""
+    if type(evidence) is not Prefix and type(evidence) is not Grouped:
+        return tuple(
+            _finding(
+                instrument, code, with_assertion(evidence, instrument, code, rules[code](evidence))
+            )
+            for code in codes
+        )
+    assert isinstance(evidence, Prefix | Grouped)
+    return tuple(_by_rule(evidence, instrument, code, rules[code]) for code in codes)
+
+
+def _unchanged(evidence: Prefix | Grouped, reads: Iterable[tuple[str, object]]) -> bool:
+    """Whether every code read has the token it had (:meth:`Prefix.token`,
+    :meth:`Grouped.token`; worked out here without a call per code, for the many
+    rules a visit asks about)."""
+    if type(evidence) is Prefix:
+        by_code, as_of = evidence._by_code, evidence.as_of
+        return all(
+            bisect.bisect_right(by_code.get(read, _NOTHING)[1], as_of) == was for read, was in reads
+        )
+    return all(dict.get(evidence, read) == was for read, was in reads)  # type: ignore[arg-type]
+
+
+def _by_rule(evidence: Prefix | Grouped, instrument: str, code: str, rule: Rule) -> ItemFinding:
+    memo = evidence.memo
+    last = memo.criteria.get((instrument, code))
+    if last is not None and _unchanged(evidence, last[0]):
+        return last[1]
+    reads: dict[str, object] = {}
+    evidence.reads, evidence.read_all = reads, False
+    try:
+        found = _finding(
+            instrument, code, with_assertion(evidence, instrument, code, rule(evidence))
+        )
+    finally:
+        evidence.reads = None
+    if not evidence.read_all:
+        memo.criteria[instrument, code] = (tuple(reads.items()), found)
+    return found
+
+
 def _evidence(occurrences: Iterable[Occurrence]) -> Iterator[Observation]:
     return chain.from_iterable(map(_EVIDENCE, occurrences))  # (C-level: there may be many)
 
@@ -829,6 +947,22 @@ def _present(code: str, signal: Signal, evidence: dict[Observation, None]) -> It
     shown = signal.hits[0].evidence
     reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
     return ItemFinding(code, signal.status, reason, tuple(evidence), first)
+
+
+def _present_extended(
+    code: str,
+    signal: Signal,
+    evidence: dict[Observation, None],
+    before: ItemFinding,
+    known: int,
+) -> ItemFinding:
+    """:func:`_present` of a signal whose first ``known`` occurrences are those of
+    the finding ``before`` (equal ones): the same first occurrence gives the same
+    reason, and the first date is the earlier of its date and the new ones'."""
+    dates = list(map(_BY_DATE, signal.hits[known:]))
+    # (an undated occurrence, then or now, leaves the item undated)
+    first = None if before.date is None or None in dates else min([before.date, *dates])
+    return ItemFinding(code, signal.status, before.reason, tuple(evidence), first)
 
 
 def _finding(instrument: str, code: str, signal: Signal) -> ItemFinding:
@@ -852,7 +986,10 @@ def _finding(instrument: str, code: str, signal: Signal) -> ItemFinding:
                 known = len(before)
                 gathered = dict(last[2])  # a copy keeps the hashes: no known one is hashed
         gathered.update(dict.fromkeys(_evidence(signal.hits[known:])))
-        found = _present(code, signal, gathered)
+        if known and last is not None and last[0].description == signal.description:
+            found = _present_extended(code, signal, gathered, last[1], known)
+        else:
+            found = _present(code, signal, gathered)
     else:
         found = finding(code, signal)
     memo.findings[instrument, code] = (signal, found, gathered)

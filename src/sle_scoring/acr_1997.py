@@ -39,7 +39,7 @@ from ._definitions import (
     thrombocytopenia,
     written,
 )
-from ._derive import Signal, derive_findings, findings_from
+from ._derive import Signal, derive_findings, findings_by_rule
 from ._items import (
     Item,
     ItemFinding,
@@ -365,113 +365,120 @@ def _igg_or_igm(o: Observation) -> bool:
     return o.isotype != "IgA"
 
 
-def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
-    """Every criterion's signal from the evidence, before the item assertions."""
-    d = _derive_module
+# Each criterion's rule on its own (the record read at each visit runs a rule only
+# when a code it reads has a new observation): "_d" is the combinators' module.
+_d = _derive_module
 
-    def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
-        return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
 
+def _hematologic_disorder(evidence: _derive_module.Index) -> Signal:
     low_white = leukopenia(evidence, below=_LEUKOPENIA_BELOW)
     low_lymphocytes = lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
-    igg_or_igm = d.kept(evidence, "anticardiolipin", _igg_or_igm)
-    return {
-        "malar_rash": d.present(evidence, "malar_rash", "malar rash"),
-        "discoid_rash": d.present(evidence, "discoid_lupus", "discoid rash"),
-        "photosensitivity": d.any_of(
-            "rash from an unusual reaction to sunlight, by history or observation",
-            d.present(evidence, "photosensitivity", "photosensitive rash"),
-            d.present(evidence, "photosensitive_lupus_rash", "photosensitive lupus rash"),
+    return _d.any_of(
+        "hemolytic anaemia with reticulocytosis, leukopenia or lymphopenia on >= 2 "
+        "occasions, or thrombocytopenia",
+        _d.all_of(
+            "hemolytic anaemia with reticulocytosis",
+            _d.present_each(
+                evidence,
+                ("hemolytic_anemia", "hemolytic anaemia"),
+                ("reticulocytosis", "reticulocytosis"),
+            ),
+            _d.EPISODE_DAYS,
         ),
-        "oral_ulcers": d.any_of(
-            "oral or nasopharyngeal ulceration observed by a physician",
-            *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasopharyngeal ulcers")),
-            *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
+        _d.repeated(low_white, f"{low_white.description} on >= 2 occasions", _distinct_occasions),
+        _d.repeated(
+            low_lymphocytes,
+            f"{low_lymphocytes.description} on >= 2 occasions",
+            _distinct_occasions,
         ),
-        "arthritis": arthritis(
+        thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+    )
+
+
+_RULES: dict[str, _derive_module.Rule] = {
+    "malar_rash": lambda evidence: _d.present(evidence, "malar_rash", "malar rash"),
+    "discoid_rash": lambda evidence: _d.present(evidence, "discoid_lupus", "discoid rash"),
+    "photosensitivity": lambda evidence: _d.any_of(
+        "rash from an unusual reaction to sunlight, by history or observation",
+        _d.present(evidence, "photosensitivity", "photosensitive rash"),
+        _d.present(evidence, "photosensitive_lupus_rash", "photosensitive lupus rash"),
+    ),
+    "oral_ulcers": lambda evidence: _d.any_of(
+        "oral or nasopharyngeal ulceration observed by a physician",
+        *_d.present_each(
+            evidence, ("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasopharyngeal ulcers")
+        ),
+        *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
+    ),
+    "arthritis": lambda evidence: arthritis(
+        evidence,
+        f"arthritis of >= {written(_JOINTS_AT_LEAST)} peripheral joints with tenderness, "
+        "swelling or effusion",
+        joints_at_least=_JOINTS_AT_LEAST,
+    ),
+    "serositis": lambda evidence: _d.any_of(
+        "pleuritis (pleuritic pain, rub or effusion) or pericarditis (ECG, rub or effusion)",
+        *_d.present_each(
             evidence,
-            f"arthritis of >= {written(_JOINTS_AT_LEAST)} peripheral joints with tenderness, "
-            "swelling or effusion",
-            joints_at_least=_JOINTS_AT_LEAST,
+            ("pleuritic_pain", "pleuritic pain"),
+            ("pleural_rub", "pleural rub"),
+            ("pleural_effusion", "pleural effusion"),
+            ("pericarditis_on_ecg", "pericarditis on ECG"),
+            ("pericardial_rub", "pericardial rub"),
+            ("pericardial_effusion", "pericardial effusion"),
         ),
-        "serositis": d.any_of(
-            "pleuritis (pleuritic pain, rub or effusion) or pericarditis (ECG, rub or effusion)",
-            *found(
-                ("pleuritic_pain", "pleuritic pain"),
-                ("pleural_rub", "pleural rub"),
-                ("pleural_effusion", "pleural effusion"),
-                ("pericarditis_on_ecg", "pericarditis on ECG"),
-                ("pericardial_rub", "pericardial rub"),
-                ("pericardial_effusion", "pericardial effusion"),
-            ),
-            *recorded(evidence, "serositis", "serositis (features not stated)"),
+        *recorded(evidence, "serositis", "serositis (features not stated)"),
+    ),
+    "renal_disorder": lambda evidence: _d.any_of(
+        f"proteinuria > {written(_PROTEINURIA_ABOVE_G)} g/day (> 3+ if not quantified) "
+        "or cellular casts",
+        *proteinuria_measures(evidence, above=_PROTEINURIA_ABOVE_G),
+        _d.test(
+            evidence,
+            "urine_protein_dipstick",
+            lambda o: o.value == _DIPSTICK_ABOVE_3,
+            "dipstick proteinuria > 3+",
         ),
-        "renal_disorder": d.any_of(
-            f"proteinuria > {written(_PROTEINURIA_ABOVE_G)} g/day (> 3+ if not quantified) "
-            "or cellular casts",
-            *proteinuria_measures(evidence, above=_PROTEINURIA_ABOVE_G),
-            d.test(
-                evidence,
-                "urine_protein_dipstick",
-                lambda o: o.value == _DIPSTICK_ABOVE_3,
-                "dipstick proteinuria > 3+",
-            ),
-            d.test(
-                evidence,
-                "urinary_casts",
-                lambda o: o.value in _CELLULAR_CASTS,
-                "cellular casts",
-            ),
+        _d.test(
+            evidence,
+            "urinary_casts",
+            lambda o: o.value in _CELLULAR_CASTS,
+            "cellular casts",
         ),
-        "neurologic_disorder": d.any_of(
-            "seizures or psychosis", *found(("seizure", "seizure"), ("psychosis", "psychosis"))
+    ),
+    "neurologic_disorder": lambda evidence: _d.any_of(
+        "seizures or psychosis",
+        *_d.present_each(evidence, ("seizure", "seizure"), ("psychosis", "psychosis")),
+    ),
+    "hematologic_disorder": _hematologic_disorder,
+    "immunologic_disorder": lambda evidence: _d.any_of(
+        "anti-DNA, anti-Sm or antiphospholipid antibodies",
+        _d.test(evidence, "anti_dsdna", above_upper_limit, "anti-native DNA abnormal"),
+        _d.positive(evidence, "anti_sm", "anti-Sm positive"),
+        _d.test(
+            _d.kept(evidence, "anticardiolipin", _igg_or_igm),
+            "anticardiolipin",
+            _anticardiolipin_abnormal,
+            "IgG or IgM anticardiolipin abnormal",
         ),
-        "hematologic_disorder": d.any_of(
-            "hemolytic anaemia with reticulocytosis, leukopenia or lymphopenia on >= 2 "
-            "occasions, or thrombocytopenia",
-            d.all_of(
-                "hemolytic anaemia with reticulocytosis",
-                found(
-                    ("hemolytic_anemia", "hemolytic anaemia"),
-                    ("reticulocytosis", "reticulocytosis"),
-                ),
-                d.EPISODE_DAYS,
-            ),
-            d.repeated(
-                low_white, f"{low_white.description} on >= 2 occasions", _distinct_occasions
-            ),
-            d.repeated(
-                low_lymphocytes,
-                f"{low_lymphocytes.description} on >= 2 occasions",
-                _distinct_occasions,
-            ),
-            thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+        _d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
+        _d.repeated(
+            _d.positive(evidence, "false_positive_syphilis_test", "false-positive syphilis test"),
+            f"false-positive syphilis test known for >= {_SYPHILIS_MONTHS} months",
+            _six_months_apart,
         ),
-        "immunologic_disorder": d.any_of(
-            "anti-DNA, anti-Sm or antiphospholipid antibodies",
-            d.test(evidence, "anti_dsdna", above_upper_limit, "anti-native DNA abnormal"),
-            d.positive(evidence, "anti_sm", "anti-Sm positive"),
-            d.test(
-                igg_or_igm,
-                "anticardiolipin",
-                _anticardiolipin_abnormal,
-                "IgG or IgM anticardiolipin abnormal",
-            ),
-            d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
-            d.repeated(
-                d.positive(
-                    evidence, "false_positive_syphilis_test", "false-positive syphilis test"
-                ),
-                f"false-positive syphilis test known for >= {_SYPHILIS_MONTHS} months",
-                _six_months_apart,
-            ),
-        ),
-        # "An abnormal titer": the laboratory's cut-off titre where given
-        # (ana_screening_dilution), else 1:80.
-        "ana": ana_above_reference_range(
-            evidence, f"ANA abnormal titre (>= 1:{ANA_TITRE_AT_LEAST}) or positive"
-        ),
-    }
+    ),
+    # "An abnormal titer": the laboratory's cut-off titre where given
+    # (ana_screening_dilution), else 1:80.
+    "ana": lambda evidence: ana_above_reference_range(
+        evidence, f"ANA abnormal titre (>= 1:{ANA_TITRE_AT_LEAST}) or positive"
+    ),
+}
+
+
+def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
+    """Every criterion's signal from the evidence, before the item assertions."""
+    return {code: rule(evidence) for code, rule in _RULES.items()}
 
 
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
@@ -492,7 +499,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     """
     _args.check(patient=patient, as_of=_args.optional(as_of))
     evidence = evidence_up_to(patient, as_of)
-    return classify_findings(findings_from(evidence, "acr_1997", _BY_CODE, _derive), as_of=as_of)
+    return classify_findings(findings_by_rule(evidence, "acr_1997", _BY_CODE, _RULES), as_of=as_of)
 
 
 def __dir__() -> list[str]:

@@ -46,7 +46,7 @@ from ._definitions import (
     qualified,
     thrombocytopenia,
 )
-from ._derive import Signal, derive_findings, findings_from
+from ._derive import Signal, derive_findings, findings_by_rule
 from ._items import (
     Item,
     ItemFinding,
@@ -780,124 +780,144 @@ def _with_delirium(dates: tuple[datetime.date | None, ...], day: datetime.date |
     return any(_derive_module.near(date, day, _derive_module.EPISODE_DAYS) for date in dates)
 
 
+# Each criterion's rule on its own (the record read at each visit runs a rule only
+# when a code it reads has a new observation): "_d" is the combinators' module.
+_d = _derive_module
+
+
+def _psychosis(evidence: _derive_module.Index) -> Signal:
+    # "Delusions and/or hallucinations without insight ... in the absence of delirium".
+    # The definition holds the dates of delirium (constants), so its answers are
+    # remembered for as long as no delirium is added.
+    delirium_dates = _delirium_dates(evidence)
+    return _d.test(
+        evidence,
+        "psychosis",
+        lambda o: o.value == "present" and not _with_delirium(delirium_dates, o.date),
+        "psychosis in the absence of delirium",
+    )
+
+
+def _c3_low(evidence: _derive_module.Index) -> Signal:
+    return low_complement(evidence, "c3", "C3 below the lower limit of normal")
+
+
+def _c4_low(evidence: _derive_module.Index) -> Signal:
+    return low_complement(evidence, "c4", "C4 below the lower limit of normal")
+
+
+def _pericardial_effusion(evidence: _derive_module.Index) -> Signal:
+    return _d.present(evidence, "pericardial_effusion", "pericardial effusion on imaging")
+
+
+_RULES: dict[str, _derive_module.Rule] = {
+    # Rule 1 ("more likely explanation") concerns the additive criteria; the entry
+    # criterion is "ANA ever", so an ANA marked explained_by still enters.
+    # A positive on HEp-2 cells without a titre needs the screening dilution.
+    "ana_positive": ana_at_least_1_in_80_on_hep2,
+    "fever": lambda evidence: fever(evidence, above=_FEVER_ABOVE_C),
+    "leukopenia": lambda evidence: leukopenia(evidence, below=_LEUKOPENIA_BELOW),
+    "thrombocytopenia": lambda evidence: thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+    "autoimmune_hemolysis": lambda evidence: _d.all_of(
+        "hemolysis with a positive direct Coombs test",
+        [
+            _d.positive(evidence, "direct_coombs", "positive direct Coombs test"),
+            _d.any_of(
+                "evidence of hemolysis",
+                _d.present(evidence, "reticulocytosis", "reticulocytosis"),
+                _d.present(evidence, "low_haptoglobin", "low haptoglobin"),
+                _d.present(evidence, "raised_indirect_bilirubin", "raised indirect bilirubin"),
+                _d.present(evidence, "raised_ldh", "raised LDH"),
+                # a clinician's finding of hemolytic anaemia is evidence of hemolysis
+                _d.present(evidence, "hemolytic_anemia", "hemolytic anaemia"),
+            ),
+        ],
+        _d.EPISODE_DAYS,
+    ),
+    "delirium": lambda evidence: _d.present(evidence, "delirium", "delirium"),
+    "psychosis": _psychosis,
+    "seizure": lambda evidence: _d.present(evidence, "seizure", "seizure"),
+    "non_scarring_alopecia": lambda evidence: _d.present(
+        evidence, "non_scarring_alopecia", "non-scarring alopecia"
+    ),
+    "oral_ulcers": lambda evidence: _d.present(evidence, "oral_ulcers", "oral ulcers"),
+    "subacute_cutaneous_or_discoid_lupus": lambda evidence: _d.any_of(
+        "subacute cutaneous or discoid lupus",
+        _d.present(evidence, "subacute_cutaneous_lupus", "subacute cutaneous lupus"),
+        _d.present(evidence, "discoid_lupus", "discoid lupus"),
+    ),
+    "acute_cutaneous_lupus": lambda evidence: _d.any_of(
+        "malar or generalised maculopapular rash",
+        _d.present(evidence, "malar_rash", "malar rash"),
+        _d.present(evidence, "maculopapular_rash", "maculopapular rash"),
+    ),
+    "pleural_or_pericardial_effusion": lambda evidence: _d.any_of(
+        "pleural or pericardial effusion on imaging",
+        _d.present(evidence, "pleural_effusion", "pleural effusion on imaging"),
+        _pericardial_effusion(evidence),
+    ),
+    "acute_pericarditis": lambda evidence: _d.at_least(
+        2,
+        ">= 2 of pericardial pain, pericardial rub, ECG changes, pericardial effusion",
+        [
+            _d.present(evidence, "pericardial_pain", "pericardial chest pain"),
+            _d.present(evidence, "pericardial_rub", "pericardial rub"),
+            _d.present(evidence, "pericarditis_on_ecg", "ECG changes of pericarditis"),
+            # "New or worsened pericardial effusion": an effusion recorded as known
+            # and unchanged on the same date is not this feature.
+            qualified(
+                evidence,
+                "pericardial_effusion",
+                "pericardial_effusion_new_or_worsened",
+                "pericardial effusion on imaging",
+                "new or worsened",
+            ),
+        ],
+        _d.EPISODE_DAYS,
+    ),
+    "joint_involvement": lambda evidence: joint_involvement(evidence, "synovitis"),
+    "proteinuria": lambda evidence: proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
+    "lupus_nephritis_class_2_or_5": lambda evidence: _d.test(
+        evidence,
+        "renal_biopsy_class",
+        lambda o: bool(_biopsy_classes(o) & {"II", "V"}),
+        "renal biopsy class II or V lupus nephritis",
+    ),
+    "lupus_nephritis_class_3_or_4": lambda evidence: _d.test(
+        evidence,
+        "renal_biopsy_class",
+        lambda o: bool(_biopsy_classes(o) & {"III", "IV"}),
+        "renal biopsy class III or IV lupus nephritis",
+    ),
+    "antiphospholipid_antibodies": lambda evidence: _d.any_of(
+        f"anticardiolipin > {ANTICARDIOLIPIN_UNITS_ABOVE} units or > 99th percentile, "
+        "anti-β2GP1 or lupus anticoagulant",
+        _d.test(
+            evidence,
+            "anticardiolipin",
+            anticardiolipin_medium_or_high,
+            "anticardiolipin at medium or high titre",
+        ),
+        _d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
+        _d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
+    ),
+    "low_c3_or_low_c4": lambda evidence: _d.any_of(
+        "low C3 or low C4", _c3_low(evidence), _c4_low(evidence)
+    ),
+    "low_c3_and_low_c4": lambda evidence: _d.all_of(
+        "low C3 and low C4", [_c3_low(evidence), _c4_low(evidence)], _d.EPISODE_DAYS
+    ),
+    "anti_dsdna_or_anti_smith": lambda evidence: _d.any_of(
+        "anti-dsDNA or anti-Sm",
+        _d.test(evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA positive"),
+        _d.positive(evidence, "anti_sm", "anti-Sm positive"),
+    ),
+}
+
+
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
-    d = _derive_module
-    episode = d.EPISODE_DAYS
-
-    c3_low = low_complement(evidence, "c3", "C3 below the lower limit of normal")
-    c4_low = low_complement(evidence, "c4", "C4 below the lower limit of normal")
-    pericardial_effusion = d.present(
-        evidence, "pericardial_effusion", "pericardial effusion on imaging"
-    )
-    # Psychosis reads delirium: its definition holds the dates (constants), so its
-    # answers are remembered for as long as no delirium is added.
-    delirium_dates = _delirium_dates(evidence)
-    return {
-        # Rule 1 ("more likely explanation") concerns the additive criteria; the entry
-        # criterion is "ANA ever", so an ANA marked explained_by still enters.
-        # A positive on HEp-2 cells without a titre needs the screening dilution.
-        "ana_positive": ana_at_least_1_in_80_on_hep2(evidence),
-        "fever": fever(evidence, above=_FEVER_ABOVE_C),
-        "leukopenia": leukopenia(evidence, below=_LEUKOPENIA_BELOW),
-        "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
-        "autoimmune_hemolysis": d.all_of(
-            "hemolysis with a positive direct Coombs test",
-            [
-                d.positive(evidence, "direct_coombs", "positive direct Coombs test"),
-                d.any_of(
-                    "evidence of hemolysis",
-                    d.present(evidence, "reticulocytosis", "reticulocytosis"),
-                    d.present(evidence, "low_haptoglobin", "low haptoglobin"),
-                    d.present(evidence, "raised_indirect_bilirubin", "raised indirect bilirubin"),
-                    d.present(evidence, "raised_ldh", "raised LDH"),
-                    # a clinician's finding of hemolytic anaemia is evidence of hemolysis
-                    d.present(evidence, "hemolytic_anemia", "hemolytic anaemia"),
-                ),
-            ],
-            episode,
-        ),
-        "delirium": d.present(evidence, "delirium", "delirium"),
-        # "Delusions and/or hallucinations without insight ... in the absence of delirium"
-        "psychosis": d.test(
-            evidence,
-            "psychosis",
-            lambda o: o.value == "present" and not _with_delirium(delirium_dates, o.date),
-            "psychosis in the absence of delirium",
-        ),
-        "seizure": d.present(evidence, "seizure", "seizure"),
-        "non_scarring_alopecia": d.present(
-            evidence, "non_scarring_alopecia", "non-scarring alopecia"
-        ),
-        "oral_ulcers": d.present(evidence, "oral_ulcers", "oral ulcers"),
-        "subacute_cutaneous_or_discoid_lupus": d.any_of(
-            "subacute cutaneous or discoid lupus",
-            d.present(evidence, "subacute_cutaneous_lupus", "subacute cutaneous lupus"),
-            d.present(evidence, "discoid_lupus", "discoid lupus"),
-        ),
-        "acute_cutaneous_lupus": d.any_of(
-            "malar or generalised maculopapular rash",
-            d.present(evidence, "malar_rash", "malar rash"),
-            d.present(evidence, "maculopapular_rash", "maculopapular rash"),
-        ),
-        "pleural_or_pericardial_effusion": d.any_of(
-            "pleural or pericardial effusion on imaging",
-            d.present(evidence, "pleural_effusion", "pleural effusion on imaging"),
-            pericardial_effusion,
-        ),
-        "acute_pericarditis": d.at_least(
-            2,
-            ">= 2 of pericardial pain, pericardial rub, ECG changes, pericardial effusion",
-            [
-                d.present(evidence, "pericardial_pain", "pericardial chest pain"),
-                d.present(evidence, "pericardial_rub", "pericardial rub"),
-                d.present(evidence, "pericarditis_on_ecg", "ECG changes of pericarditis"),
-                # "New or worsened pericardial effusion": an effusion recorded as known
-                # and unchanged on the same date is not this feature.
-                qualified(
-                    evidence,
-                    "pericardial_effusion",
-                    "pericardial_effusion_new_or_worsened",
-                    "pericardial effusion on imaging",
-                    "new or worsened",
-                ),
-            ],
-            episode,
-        ),
-        "joint_involvement": joint_involvement(evidence, "synovitis"),
-        "proteinuria": proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
-        "lupus_nephritis_class_2_or_5": d.test(
-            evidence,
-            "renal_biopsy_class",
-            lambda o: bool(_biopsy_classes(o) & {"II", "V"}),
-            "renal biopsy class II or V lupus nephritis",
-        ),
-        "lupus_nephritis_class_3_or_4": d.test(
-            evidence,
-            "renal_biopsy_class",
-            lambda o: bool(_biopsy_classes(o) & {"III", "IV"}),
-            "renal biopsy class III or IV lupus nephritis",
-        ),
-        "antiphospholipid_antibodies": d.any_of(
-            f"anticardiolipin > {ANTICARDIOLIPIN_UNITS_ABOVE} units or > 99th percentile, "
-            "anti-β2GP1 or lupus anticoagulant",
-            d.test(
-                evidence,
-                "anticardiolipin",
-                anticardiolipin_medium_or_high,
-                "anticardiolipin at medium or high titre",
-            ),
-            d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
-            d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
-        ),
-        "low_c3_or_low_c4": d.any_of("low C3 or low C4", c3_low, c4_low),
-        "low_c3_and_low_c4": d.all_of("low C3 and low C4", [c3_low, c4_low], episode),
-        "anti_dsdna_or_anti_smith": d.any_of(
-            "anti-dsDNA or anti-Sm",
-            d.test(evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA positive"),
-            d.positive(evidence, "anti_sm", "anti-Sm positive"),
-        ),
-    }
+    return {code: rule(evidence) for code, rule in _RULES.items()}
 
 
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
@@ -921,7 +941,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     _args.check(patient=patient, as_of=_args.optional(as_of))
     evidence = evidence_up_to(patient, as_of)
     return classify_findings(
-        findings_from(evidence, "eular_acr_2019", _BY_CODE, _derive), as_of=as_of
+        findings_by_rule(evidence, "eular_acr_2019", _BY_CODE, _RULES), as_of=as_of
     )
 
 

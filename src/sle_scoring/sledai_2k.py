@@ -39,7 +39,7 @@ from ._definitions import (
     thrombocytopenia,
     written,
 )
-from ._derive import Signal, derive_findings, findings_from
+from ._derive import Signal, derive_findings, findings_by_rule
 from ._items import (
     Item,
     ItemFinding,
@@ -654,128 +654,142 @@ def _on_the_form(signal: Signal, forms: tuple[Observation, ...]) -> Signal:
     )
 
 
+def _on_the_form_of(code: str, rule: _derive_module.Rule, evidence: _derive_module.Index) -> Signal:
+    """A descriptor's signal from the evidence in the window, a completed form
+    making it absent when not recorded present."""
+    forms = tuple(evidence.get(_FORM, ()))
+    if code in _LABORATORY:
+        forms = tuple(o for o in forms if o.value == _FORM_WITH_RESULTS)
+    return _on_the_form(rule(evidence), forms)
+
+
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every descriptor's signal from the evidence in the window, a completed form
     making absent those not recorded present."""
-    forms = tuple(evidence.get(_FORM, ()))
-    with_results = tuple(o for o in forms if o.value == _FORM_WITH_RESULTS)
-    return {
-        code: _on_the_form(signal, with_results if code in _LABORATORY else forms)
-        for code, signal in _descriptor_signals(evidence).items()
-    }
+    return {code: rule(evidence) for code, rule in _RULES.items()}
 
 
-def _descriptor_signals(evidence: _derive_module.Index) -> dict[str, Signal]:
-    """Every descriptor's signal from the evidence in the window (without a form)."""
-    d = _derive_module
+# Each descriptor's rule on its own (a window at a visit runs a rule only when a code
+# it reads has other observations than in the window before): "_d" is the
+# combinators' module.
+_d = _derive_module
 
-    qty = functools.partial(d.measured, evidence)
 
-    def found(code: str, description: str) -> Signal:
-        return d.present(evidence, code, description)
+def _with_pain(pain: Signal, description: str, *others: Signal) -> Signal:
+    return _d.all_of(description, [pain, _d.any_of(description, *others)], None)
 
-    def with_pain(pain: Signal, description: str, *others: Signal) -> Signal:
-        return d.all_of(description, [pain, d.any_of(description, *others)], None)
 
-    return {
-        # "Seizure: recent onset"; "new onset" cranial nerve disorder and CVA: a
-        # qualifier recorded absent on the same date says the finding is not new.
-        "seizure": qualified(
-            evidence, "seizure", "seizure_recent_onset", "seizure", "recent onset"
-        ),
-        "psychosis": found("psychosis", "psychosis"),
-        "organic_brain_syndrome": found("organic_brain_syndrome", "organic brain syndrome"),
-        "visual_disturbance": found("visual_disturbance", "visual disturbance"),
-        "cranial_nerve_disorder": qualified(
-            evidence,
-            "cranial_neuropathy",
-            "cranial_neuropathy_new_onset",
-            "cranial nerve disorder",
-            "new onset",
-        ),
-        "lupus_headache": found("lupus_headache", "lupus headache"),
-        "cva": qualified(
-            evidence,
-            "cerebrovascular_accident",
-            "cerebrovascular_accident_new_onset",
-            "new cerebrovascular accident",
-            "new onset",
-        ),
-        "vasculitis": found("vasculitis", "vasculitis"),
-        "arthritis": arthritis(
-            evidence,
-            f">= {written(_ARTHRITIS_JOINTS_AT_LEAST)} joints with pain and signs of inflammation",
-            joints_at_least=_ARTHRITIS_JOINTS_AT_LEAST,
-        ),
-        "myositis": with_pain(
-            found("proximal_muscle_weakness", "proximal muscle aching or weakness"),
-            "proximal weakness with raised CK/aldolase, EMG changes or biopsy",
-            found("raised_muscle_enzymes", "raised CK or aldolase"),
-            found("myopathic_emg", "EMG changes"),
-            found("myositis_on_biopsy", "biopsy showing myositis"),
-        ),
-        "urinary_casts": d.test(
-            evidence,
-            "urinary_casts",
-            lambda o: o.value in _CASTS,
-            "heme-granular or red blood cell casts",
-        ),
-        "hematuria": qty(
-            "urine_red_cells",
-            ">",
-            Fraction(_URINE_CELLS_ABOVE),
-            f"> {written(_URINE_CELLS_ABOVE)} red blood cells/hpf",
-        ),
-        "proteinuria": proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
-        "pyuria": qty(
-            "urine_white_cells",
-            ">",
-            Fraction(_URINE_CELLS_ABOVE),
-            f"> {written(_URINE_CELLS_ABOVE)} white blood cells/hpf",
-        ),
-        "rash": d.any_of(
-            "inflammatory-type rash",
-            found("malar_rash", "malar rash"),
-            found("maculopapular_rash", "maculopapular rash"),
-            found("subacute_cutaneous_lupus", "subacute cutaneous lupus"),
-            found("discoid_lupus", "discoid lupus"),
-            found("photosensitive_lupus_rash", "photosensitive lupus rash"),
-            found("inflammatory_rash", "inflammatory rash"),
-        ),
-        "alopecia": found("non_scarring_alopecia", "abnormal, patchy or diffuse hair loss"),
-        "mucosal_ulcers": d.any_of(
-            "oral or nasal ulcers",
-            found("oral_ulcers", "oral ulcers"),
-            found("nasal_ulcers", "nasal ulcers"),
-            *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
-        ),
-        "pleurisy": with_pain(
-            found("pleuritic_pain", "pleuritic chest pain"),
-            "pleuritic chest pain with pleural rub, effusion or thickening",
-            found("pleural_rub", "pleural rub"),
-            found("pleural_effusion", "pleural effusion"),
-            found("pleural_thickening", "pleural thickening"),
-        ),
-        "pericarditis": with_pain(
-            found("pericardial_pain", "pericardial pain"),
-            "pericardial pain with rub, effusion or ECG/echocardiogram confirmation",
-            found("pericardial_rub", "pericardial rub"),
-            found("pericardial_effusion", "pericardial effusion"),
-            found("pericarditis_on_ecg", "ECG/echocardiogram confirmation"),
-        ),
-        "low_complement": d.any_of(
-            "CH50, C3 or C4 below the lower limit of normal",
-            low_complement(evidence, "ch50"),
-            low_complement(evidence, "c3"),
-            low_complement(evidence, "c4"),
-        ),
-        "increased_dna_binding": d.test(
-            evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA above the normal range"
-        ),
-        "fever": fever(evidence, above=_FEVER_ABOVE_C),
-        "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
-        "leukopenia": leukopenia(evidence, below=_LEUKOPENIA_BELOW),
-    }
+#: Every descriptor's signal from the evidence in the window (without a form).
+_DESCRIPTOR_RULES: dict[str, _derive_module.Rule] = {
+    # "Seizure: recent onset"; "new onset" cranial nerve disorder and CVA: a
+    # qualifier recorded absent on the same date says the finding is not new.
+    "seizure": lambda evidence: qualified(
+        evidence, "seizure", "seizure_recent_onset", "seizure", "recent onset"
+    ),
+    "psychosis": lambda evidence: _d.present(evidence, "psychosis", "psychosis"),
+    "organic_brain_syndrome": lambda evidence: _d.present(
+        evidence, "organic_brain_syndrome", "organic brain syndrome"
+    ),
+    "visual_disturbance": lambda evidence: _d.present(
+        evidence, "visual_disturbance", "visual disturbance"
+    ),
+    "cranial_nerve_disorder": lambda evidence: qualified(
+        evidence,
+        "cranial_neuropathy",
+        "cranial_neuropathy_new_onset",
+        "cranial nerve disorder",
+        "new onset",
+    ),
+    "lupus_headache": lambda evidence: _d.present(evidence, "lupus_headache", "lupus headache"),
+    "cva": lambda evidence: qualified(
+        evidence,
+        "cerebrovascular_accident",
+        "cerebrovascular_accident_new_onset",
+        "new cerebrovascular accident",
+        "new onset",
+    ),
+    "vasculitis": lambda evidence: _d.present(evidence, "vasculitis", "vasculitis"),
+    "arthritis": lambda evidence: arthritis(
+        evidence,
+        f">= {written(_ARTHRITIS_JOINTS_AT_LEAST)} joints with pain and signs of inflammation",
+        joints_at_least=_ARTHRITIS_JOINTS_AT_LEAST,
+    ),
+    "myositis": lambda evidence: _with_pain(
+        _d.present(evidence, "proximal_muscle_weakness", "proximal muscle aching or weakness"),
+        "proximal weakness with raised CK/aldolase, EMG changes or biopsy",
+        _d.present(evidence, "raised_muscle_enzymes", "raised CK or aldolase"),
+        _d.present(evidence, "myopathic_emg", "EMG changes"),
+        _d.present(evidence, "myositis_on_biopsy", "biopsy showing myositis"),
+    ),
+    "urinary_casts": lambda evidence: _d.test(
+        evidence,
+        "urinary_casts",
+        lambda o: o.value in _CASTS,
+        "heme-granular or red blood cell casts",
+    ),
+    "hematuria": lambda evidence: _d.measured(
+        evidence,
+        "urine_red_cells",
+        ">",
+        Fraction(_URINE_CELLS_ABOVE),
+        f"> {written(_URINE_CELLS_ABOVE)} red blood cells/hpf",
+    ),
+    "proteinuria": lambda evidence: proteinuria(evidence, above=_PROTEINURIA_ABOVE_G),
+    "pyuria": lambda evidence: _d.measured(
+        evidence,
+        "urine_white_cells",
+        ">",
+        Fraction(_URINE_CELLS_ABOVE),
+        f"> {written(_URINE_CELLS_ABOVE)} white blood cells/hpf",
+    ),
+    "rash": lambda evidence: _d.any_of(
+        "inflammatory-type rash",
+        _d.present(evidence, "malar_rash", "malar rash"),
+        _d.present(evidence, "maculopapular_rash", "maculopapular rash"),
+        _d.present(evidence, "subacute_cutaneous_lupus", "subacute cutaneous lupus"),
+        _d.present(evidence, "discoid_lupus", "discoid lupus"),
+        _d.present(evidence, "photosensitive_lupus_rash", "photosensitive lupus rash"),
+        _d.present(evidence, "inflammatory_rash", "inflammatory rash"),
+    ),
+    "alopecia": lambda evidence: _d.present(
+        evidence, "non_scarring_alopecia", "abnormal, patchy or diffuse hair loss"
+    ),
+    "mucosal_ulcers": lambda evidence: _d.any_of(
+        "oral or nasal ulcers",
+        _d.present(evidence, "oral_ulcers", "oral ulcers"),
+        _d.present(evidence, "nasal_ulcers", "nasal ulcers"),
+        *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
+    ),
+    "pleurisy": lambda evidence: _with_pain(
+        _d.present(evidence, "pleuritic_pain", "pleuritic chest pain"),
+        "pleuritic chest pain with pleural rub, effusion or thickening",
+        _d.present(evidence, "pleural_rub", "pleural rub"),
+        _d.present(evidence, "pleural_effusion", "pleural effusion"),
+        _d.present(evidence, "pleural_thickening", "pleural thickening"),
+    ),
+    "pericarditis": lambda evidence: _with_pain(
+        _d.present(evidence, "pericardial_pain", "pericardial pain"),
+        "pericardial pain with rub, effusion or ECG/echocardiogram confirmation",
+        _d.present(evidence, "pericardial_rub", "pericardial rub"),
+        _d.present(evidence, "pericardial_effusion", "pericardial effusion"),
+        _d.present(evidence, "pericarditis_on_ecg", "ECG/echocardiogram confirmation"),
+    ),
+    "low_complement": lambda evidence: _d.any_of(
+        "CH50, C3 or C4 below the lower limit of normal",
+        low_complement(evidence, "ch50"),
+        low_complement(evidence, "c3"),
+        low_complement(evidence, "c4"),
+    ),
+    "increased_dna_binding": lambda evidence: _d.test(
+        evidence, "anti_dsdna", above_upper_limit, "anti-dsDNA above the normal range"
+    ),
+    "fever": lambda evidence: fever(evidence, above=_FEVER_ABOVE_C),
+    "thrombocytopenia": lambda evidence: thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+    "leukopenia": lambda evidence: leukopenia(evidence, below=_LEUKOPENIA_BELOW),
+}
+_RULES: dict[str, _derive_module.Rule] = {
+    code: functools.partial(_on_the_form_of, code, rule) for code, rule in _DESCRIPTOR_RULES.items()
+}
 
 
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
@@ -812,7 +826,7 @@ def score_visit(
 
     def found() -> tuple[ItemFinding, ...]:
         evidence = evidence_in_window(patient, visit_date, window_days)
-        return findings_from(evidence, "sledai_2k", _BY_CODE, _derive)
+        return findings_by_rule(evidence, "sledai_2k", _BY_CODE, _RULES)
 
     def scored() -> Score:
         # The descriptors' findings are those of the visit, whichever index is scored.

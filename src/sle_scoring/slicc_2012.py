@@ -48,7 +48,7 @@ from ._definitions import (
     thrombocytopenia,
     written,
 )
-from ._derive import Signal, findings_from
+from ._derive import Signal, findings_by_rule
 from ._items import (
     Item,
     ItemFinding,
@@ -528,125 +528,150 @@ def _anti_dsdna_above_range(o: Observation) -> bool | None:
     return o.versus_limit(">", times=times)
 
 
+# Each criterion's rule on its own (the record read at each visit runs a rule only
+# when a code it reads has a new observation): "_d" is the combinators' module.
+_d = _derive_module
+
+
+def _low_white(evidence: _derive_module.Index) -> Signal:
+    return leukopenia(evidence, below=_LEUKOPENIA_BELOW)
+
+
+def _low_lymphocytes(evidence: _derive_module.Index) -> Signal:
+    return lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
+
+
+def _leukopenia_or_lymphopenia(evidence: _derive_module.Index) -> Signal:
+    low_white, low_lymphocytes = _low_white(evidence), _low_lymphocytes(evidence)
+    return _d.any_of(
+        f"{low_white.description} or {low_lymphocytes.description} at least once",
+        low_white,
+        low_lymphocytes,
+    )
+
+
+_RULES: dict[str, _derive_module.Rule] = {
+    "acute_cutaneous_lupus": lambda evidence: _d.any_of(
+        "acute or subacute cutaneous lupus",
+        *_d.present_each(
+            evidence,
+            ("malar_rash", "malar rash"),
+            ("bullous_lupus", "bullous lupus"),
+            ("toxic_epidermal_necrolysis_lupus", "toxic epidermal necrolysis variant"),
+            ("maculopapular_rash", "maculopapular lupus rash"),
+            ("photosensitive_lupus_rash", "photosensitive lupus rash"),
+            ("subacute_cutaneous_lupus", "subacute cutaneous lupus"),
+        ),
+    ),
+    "chronic_cutaneous_lupus": lambda evidence: _d.any_of(
+        "chronic cutaneous lupus",
+        *_d.present_each(
+            evidence,
+            ("discoid_lupus", "discoid lupus"),
+            ("hypertrophic_lupus", "hypertrophic (verrucous) lupus"),
+            ("lupus_panniculitis", "lupus panniculitis"),
+            ("mucosal_lupus", "mucosal lupus"),
+            ("lupus_tumidus", "lupus tumidus"),
+            ("chilblain_lupus", "chilblain lupus"),
+            ("discoid_lupus_lichen_planus_overlap", "discoid lupus/lichen planus overlap"),
+        ),
+    ),
+    "oral_or_nasal_ulcers": lambda evidence: _d.any_of(
+        "oral or nasal ulcers",
+        *_d.present_each(
+            evidence, ("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasal ulcers")
+        ),
+        *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
+    ),
+    "non_scarring_alopecia": lambda evidence: _d.present(
+        evidence, "non_scarring_alopecia", "non-scarring alopecia"
+    ),
+    "synovitis": lambda evidence: joint_involvement(evidence, "swelling"),
+    "serositis": lambda evidence: _d.any_of(
+        "pleurisy, pleural effusion or rub; pericardial pain, effusion, rub or ECG change",
+        *_d.present_each(
+            evidence,
+            ("pleuritic_pain", "typical pleurisy"),
+            ("pleural_effusion", "pleural effusion"),
+            ("pleural_rub", "pleural rub"),
+            ("pericardial_pain", "typical pericardial pain"),
+            ("pericardial_effusion", "pericardial effusion"),
+            ("pericardial_rub", "pericardial rub"),
+            ("pericarditis_on_ecg", "pericarditis on ECG"),
+        ),
+        *recorded(evidence, "serositis", "serositis (features not stated)"),
+    ),
+    "renal": lambda evidence: _d.any_of(
+        f"proteinuria representing >= {written(_PROTEINURIA_AT_LEAST_G * 1000)} mg/24 h, "
+        "or red blood cell casts",
+        *proteinuria_measures(evidence, at_least=_PROTEINURIA_AT_LEAST_G, in_mg=True),
+        _d.test(evidence, "urinary_casts", lambda o: o.value == "red_cell", "red cell casts"),
+    ),
+    "neurologic": lambda evidence: _d.any_of(
+        "seizures, psychosis, mononeuritis multiplex, myelitis, neuropathy or acute "
+        "confusional state",
+        *_d.present_each(
+            evidence,
+            ("seizure", "seizure"),
+            ("psychosis", "psychosis"),
+            ("mononeuritis_multiplex", "mononeuritis multiplex"),
+            ("myelitis", "myelitis"),
+            ("peripheral_neuropathy", "peripheral neuropathy"),
+            ("cranial_neuropathy", "cranial neuropathy"),
+            ("acute_confusional_state", "acute confusional state"),
+            ("delirium", "delirium (an acute confusional state)"),
+        ),
+    ),
+    "hemolytic_anemia": lambda evidence: _d.present(
+        evidence, "hemolytic_anemia", "hemolytic anaemia"
+    ),
+    "leukopenia_or_lymphopenia": _leukopenia_or_lymphopenia,
+    "thrombocytopenia": lambda evidence: thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
+    # "ANA level above laboratory reference range": the laboratory's cut-off titre
+    # where given (ana_screening_dilution), else 1:80.
+    "ana": lambda evidence: ana_above_reference_range(
+        evidence, f"ANA >= 1:{ANA_TITRE_AT_LEAST} or positive"
+    ),
+    "anti_dsdna": lambda evidence: _d.test(
+        _d.kept(evidence, "anti_dsdna", _anti_dsdna_judged),
+        "anti_dsdna",
+        _anti_dsdna_above_range,
+        f"anti-dsDNA above the reference range (> {_ELISA_TIMES_UPPER_LIMIT}x by ELISA)",
+    ),
+    "anti_sm": lambda evidence: _d.positive(evidence, "anti_sm", "anti-Sm positive"),
+    "antiphospholipid_antibody": lambda evidence: _d.any_of(
+        "lupus anticoagulant, false-positive RPR, anticardiolipin medium/high or anti-β2GP1",
+        _d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
+        _d.positive(evidence, "false_positive_syphilis_test", "false-positive RPR"),
+        _d.test(
+            evidence,
+            "anticardiolipin",
+            anticardiolipin_medium_or_high,
+            "anticardiolipin at medium or high titre",
+        ),
+        _d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
+    ),
+    "low_complement": lambda evidence: _d.any_of(
+        "low C3, low C4 or low CH50",
+        low_complement(evidence, "c3"),
+        low_complement(evidence, "c4"),
+        low_complement(evidence, "ch50"),
+    ),
+    "direct_coombs": lambda evidence: _d.positive(
+        evidence, "direct_coombs", "positive direct Coombs test"
+    ),
+    "lupus_nephritis_biopsy": lambda evidence: _d.test(
+        evidence,
+        "renal_biopsy_class",
+        lambda o: o.value != "none",
+        "renal biopsy showing lupus nephritis (any ISN/RPS class)",
+    ),
+}
+
+
 def _derive(evidence: _derive_module.Index) -> dict[str, Signal]:
     """Every criterion's signal from the evidence, before the item assertions."""
-    d = _derive_module
-
-    def found(*codes_and_descriptions: tuple[str, str]) -> list[Signal]:
-        return [d.present(evidence, code, text) for code, text in codes_and_descriptions]
-
-    low_white = leukopenia(evidence, below=_LEUKOPENIA_BELOW)
-    low_lymphocytes = lymphopenia(evidence, below=_LYMPHOPENIA_BELOW)
-    anti_dsdna_judged = d.kept(evidence, "anti_dsdna", _anti_dsdna_judged)
-    return {
-        "acute_cutaneous_lupus": d.any_of(
-            "acute or subacute cutaneous lupus",
-            *found(
-                ("malar_rash", "malar rash"),
-                ("bullous_lupus", "bullous lupus"),
-                ("toxic_epidermal_necrolysis_lupus", "toxic epidermal necrolysis variant"),
-                ("maculopapular_rash", "maculopapular lupus rash"),
-                ("photosensitive_lupus_rash", "photosensitive lupus rash"),
-                ("subacute_cutaneous_lupus", "subacute cutaneous lupus"),
-            ),
-        ),
-        "chronic_cutaneous_lupus": d.any_of(
-            "chronic cutaneous lupus",
-            *found(
-                ("discoid_lupus", "discoid lupus"),
-                ("hypertrophic_lupus", "hypertrophic (verrucous) lupus"),
-                ("lupus_panniculitis", "lupus panniculitis"),
-                ("mucosal_lupus", "mucosal lupus"),
-                ("lupus_tumidus", "lupus tumidus"),
-                ("chilblain_lupus", "chilblain lupus"),
-                ("discoid_lupus_lichen_planus_overlap", "discoid lupus/lichen planus overlap"),
-            ),
-        ),
-        "oral_or_nasal_ulcers": d.any_of(
-            "oral or nasal ulcers",
-            *found(("oral_ulcers", "oral ulcers"), ("nasal_ulcers", "nasal ulcers")),
-            *recorded(evidence, "oral_or_nasal_ulcers", "oral or nasal ulcers (site not stated)"),
-        ),
-        "non_scarring_alopecia": d.present(
-            evidence, "non_scarring_alopecia", "non-scarring alopecia"
-        ),
-        "synovitis": joint_involvement(evidence, "swelling"),
-        "serositis": d.any_of(
-            "pleurisy, pleural effusion or rub; pericardial pain, effusion, rub or ECG change",
-            *found(
-                ("pleuritic_pain", "typical pleurisy"),
-                ("pleural_effusion", "pleural effusion"),
-                ("pleural_rub", "pleural rub"),
-                ("pericardial_pain", "typical pericardial pain"),
-                ("pericardial_effusion", "pericardial effusion"),
-                ("pericardial_rub", "pericardial rub"),
-                ("pericarditis_on_ecg", "pericarditis on ECG"),
-            ),
-            *recorded(evidence, "serositis", "serositis (features not stated)"),
-        ),
-        "renal": d.any_of(
-            f"proteinuria representing >= {written(_PROTEINURIA_AT_LEAST_G * 1000)} mg/24 h, "
-            "or red blood cell casts",
-            *proteinuria_measures(evidence, at_least=_PROTEINURIA_AT_LEAST_G, in_mg=True),
-            d.test(evidence, "urinary_casts", lambda o: o.value == "red_cell", "red cell casts"),
-        ),
-        "neurologic": d.any_of(
-            "seizures, psychosis, mononeuritis multiplex, myelitis, neuropathy or acute "
-            "confusional state",
-            *found(
-                ("seizure", "seizure"),
-                ("psychosis", "psychosis"),
-                ("mononeuritis_multiplex", "mononeuritis multiplex"),
-                ("myelitis", "myelitis"),
-                ("peripheral_neuropathy", "peripheral neuropathy"),
-                ("cranial_neuropathy", "cranial neuropathy"),
-                ("acute_confusional_state", "acute confusional state"),
-                ("delirium", "delirium (an acute confusional state)"),
-            ),
-        ),
-        "hemolytic_anemia": d.present(evidence, "hemolytic_anemia", "hemolytic anaemia"),
-        "leukopenia_or_lymphopenia": d.any_of(
-            f"{low_white.description} or {low_lymphocytes.description} at least once",
-            low_white,
-            low_lymphocytes,
-        ),
-        "thrombocytopenia": thrombocytopenia(evidence, below=_THROMBOCYTOPENIA_BELOW),
-        # "ANA level above laboratory reference range": the laboratory's cut-off titre
-        # where given (ana_screening_dilution), else 1:80.
-        "ana": ana_above_reference_range(evidence, f"ANA >= 1:{ANA_TITRE_AT_LEAST} or positive"),
-        "anti_dsdna": d.test(
-            anti_dsdna_judged,
-            "anti_dsdna",
-            _anti_dsdna_above_range,
-            f"anti-dsDNA above the reference range (> {_ELISA_TIMES_UPPER_LIMIT}x by ELISA)",
-        ),
-        "anti_sm": d.positive(evidence, "anti_sm", "anti-Sm positive"),
-        "antiphospholipid_antibody": d.any_of(
-            "lupus anticoagulant, false-positive RPR, anticardiolipin medium/high or anti-β2GP1",
-            d.positive(evidence, "lupus_anticoagulant", "lupus anticoagulant positive"),
-            d.positive(evidence, "false_positive_syphilis_test", "false-positive RPR"),
-            d.test(
-                evidence,
-                "anticardiolipin",
-                anticardiolipin_medium_or_high,
-                "anticardiolipin at medium or high titre",
-            ),
-            d.positive(evidence, "anti_beta2gp1", "anti-β2GP1 positive"),
-        ),
-        "low_complement": d.any_of(
-            "low C3, low C4 or low CH50",
-            low_complement(evidence, "c3"),
-            low_complement(evidence, "c4"),
-            low_complement(evidence, "ch50"),
-        ),
-        "direct_coombs": d.positive(evidence, "direct_coombs", "positive direct Coombs test"),
-        "lupus_nephritis_biopsy": d.test(
-            evidence,
-            "renal_biopsy_class",
-            lambda o: o.value != "none",
-            "renal biopsy showing lupus nephritis (any ISN/RPS class)",
-        ),
-    }
+    return {code: rule(evidence) for code, rule in _RULES.items()}
 
 
 def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
@@ -662,7 +687,7 @@ def derive(observations: Iterable[Observation]) -> tuple[ItemFinding, ...]:
 
 
 def _findings(evidence: _derive_module.Index) -> tuple[ItemFinding, ...]:
-    findings = findings_from(evidence, "slicc_2012", _BY_CODE, _derive)
+    findings = findings_by_rule(evidence, "slicc_2012", _BY_CODE, _RULES)
     by_code = {f.code: f for f in findings}
     coombs, anaemia = by_code[_COOMBS], by_code[_HEMOLYTIC_ANEMIA]
     if coombs.status is ItemStatus.PRESENT and anaemia.status is ItemStatus.EXPLAINED:
