@@ -133,6 +133,9 @@ _EXTENSIONS = {
 _CHUNK_ROWS = {"csv": 2000, "jsonl": 50, "json": 50, "labs": 50, "bundle": 50, "ndjson": 50}
 # A string as json.dumps(..., ensure_ascii=False) writes it (the C encoder it uses).
 _json_text = json.encoder.encode_basestring
+# A value as json.dumps(value, ensure_ascii=False) writes it: one encoder for all
+# (json.dumps with an argument builds one per call, most of its cost on a field).
+_json_value = json.JSONEncoder(ensure_ascii=False).encode
 # The readers of laboratory and EHR data (--input-format labs and fhir), by the kind
 # of input: each yields (number of the patient's first row, patient or error).
 _LAB_KINDS = ("labs", "bundle", "ndjson")
@@ -607,7 +610,7 @@ def _csv_field(key: str, value: RecordValue) -> str:
 
 def _json_field(key: str, value: RecordValue) -> str:
     """One ``"key": value`` of a JSON Lines record, as json.dumps writes it."""
-    return f"{_json_text(key)}: {json.dumps(value, ensure_ascii=False)}"
+    return f"{_json_text(key)}: {_json_value(value)}"
 
 
 # score's nested JSON Lines records (batch.case_dict) of item-level rows, written by
@@ -653,17 +656,24 @@ def _nested(job: _Job) -> tuple[batch.Settings, Callable[[str, RecordValue], str
     probes = batch.case_dict(batch.Case(0, "", None, empty), settings)
     pieces: dict[str, tuple[str, str]] = {}  # flat key -> (before, after) its value
     raw: set[str] = set()  # the keys whose value goes in as it is: the lists' places
+    fields: dict[str, tuple[str, ...]] = {}
     for key, spec in zip(settings.keys, settings.specs, strict=True):
         names = _NESTED_FIELDS[key]
+        table = instruments()[spec.variant_of or spec.name].codes
+        if set(spec.codes) == set(table):
+            # Ignored are the codes of its table that it does not score: none (one
+            # code list less on every row).
+            names = tuple(name for name in names if name != "ignored")
+        fields[key] = names
         probe = probes[key]
         assert isinstance(probe, dict)
         head = list(probe)[: list(probe).index(names[0])]
         if list(probe)[len(head) :] != [name for name in names if name != "ignored"]:
             return None
-        if not all(_json_text(code) == f'"{code}"' for code in instruments()[key].codes):
+        if not all(_json_text(code) == f'"{code}"' for code in table):
             return None  # a code that JSON escapes: its lists are not placed as they are
         opening = f", {_json_text(key)}: {{" + "".join(
-            f"{_json_text(name)}: {json.dumps(probe[name], ensure_ascii=False)}, " for name in head
+            f"{_json_text(name)}: {_json_value(probe[name])}, " for name in head
         )
         for number, name in enumerate(names):
             flat = f"{key}.{name}"
@@ -678,25 +688,20 @@ def _nested(job: _Job) -> tuple[batch.Settings, Callable[[str, RecordValue], str
             else:
                 before += f"{_json_text(name)}: "
             pieces[flat] = (before, after)
-        if job.items:
-            for number, code in enumerate(spec.codes):
-                before = ', "items": {' if number == 0 else ", "
-                after = "}}" if number == len(spec.codes) - 1 else ""
-                pieces[f"{key}.{code}"] = (f"{before}{_json_text(code)}: ", after)
-    if len(pieces) != sum(
-        len(_NESTED_FIELDS[key]) + (len(spec.codes) if job.items else 0)
-        for key, spec in zip(settings.keys, settings.specs, strict=True)
-    ):
-        return None  # an item code named as a field
+        for number, code in enumerate(spec.codes if job.items else ()):
+            before = ', "items": {' if number == 0 else ", "
+            after = "}}" if number == len(spec.codes) - 1 else ""
+            if f"{key}.{code}" in pieces:
+                return None  # an item code named as a field
+            pieces[f"{key}.{code}"] = (f"{before}{_json_text(code)}: ", after)
 
     def field(key: str, value: RecordValue) -> str:
         before, after = pieces[key]
         if key in raw:
             assert isinstance(value, str)
             return before + value + after
-        return before + json.dumps(value, ensure_ascii=False) + after
+        return before + _json_value(value) + after
 
-    fields = {key: _NESTED_FIELDS[key] for key in settings.keys}
     return attrs.evolve(settings, fields=fields), field
 
 
@@ -708,8 +713,7 @@ def _nested_lists(name: str, lists: list[str]) -> list[str]:
         return lists
     if name == "ignored":
         return [
-            f', "ignored": {json.dumps(sorted(codes.split()), ensure_ascii=False)}' if codes else ""
-            for codes in lists
+            f', "ignored": {_json_value(sorted(codes.split()))}' if codes else "" for codes in lists
         ]
     return ['"' + codes.replace(" ", '", "') + '"' if codes else "" for codes in lists]
 
@@ -725,13 +729,15 @@ def _remembered_text(output: str, numbers: list[int], found: list[Any]) -> str:
             map(str, numbers), repeat(","), patients, repeat(","), visits, texts, repeat("\r\n")
         )
     else:
+        # A chunk holds a few hundred dates at most: each written once.
+        dates = {visit: _json_text(visit) if visit else "null" for visit in set(visits)}
         pieces = zip(
             repeat('{"row": '),
             map(str, numbers),
             repeat(', "patient_id": '),
             map(_json_text, patients),
             repeat(', "visit_date": '),
-            [_json_text(visit) if visit else "null" for visit in visits],
+            map(dates.__getitem__, visits),
             texts,
             repeat("}\n"),
         )
@@ -854,7 +860,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                     if job.flat
                     else batch.case_dict(case, settings, items=items)
                 )
-                write(json.dumps(data, ensure_ascii=False))
+                write(_json_value(data))
                 write("\n")
             else:
                 if cases:
