@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sle_scoring import INSTRUMENTS, batch, cli, item_csv
+from sle_scoring._results import RecordValue
 from sle_scoring.exceptions import InvalidEvidenceError
 
 PLAIN = [*item_csv.PRESENT_SPELLINGS, *item_csv.ABSENT_SPELLINGS, *item_csv.NOT_ASSESSED_SPELLINGS]
@@ -167,3 +168,10 @@ def test_plain_rows_of_the_nested_records_are_remembered(
     # clinical SLEDAI-2K: the serology present or not assessed is ignored
     both = '"ignored": ["increased_dna_binding", "low_complement"]'  # sorted
     assert (both in expected) is ("--clinical" in options)
+
+
+@pytest.mark.parametrize("values", [[1, True, 0, False], [True, 1, False, 0]])
+def test_a_field_remembered_as_written_keeps_its_type(values: list[RecordValue]) -> None:
+    """Fields are written once per value: 1 and true (equal in Python) stay apart."""
+    written = [cli._json_field("x", value) for value in values]
+    assert written == [f'"x": {json.dumps(value)}' for value in values]

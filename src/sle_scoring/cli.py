@@ -24,6 +24,7 @@ import codecs
 import contextlib
 import csv
 import datetime
+import functools
 import io
 import itertools
 import json
@@ -134,8 +135,11 @@ _CHUNK_ROWS = {"csv": 2000, "jsonl": 50, "json": 50, "labs": 50, "bundle": 50, "
 # A string as json.dumps(..., ensure_ascii=False) writes it (the C encoder it uses).
 _json_text = json.encoder.encode_basestring
 # A value as json.dumps(value, ensure_ascii=False) writes it: one encoder for all
-# (json.dumps with an argument builds one per call, most of its cost on a field).
-_json_value = json.JSONEncoder(ensure_ascii=False).encode
+# (json.dumps with an argument builds one per call, most of its cost on a field);
+# and the fields of remembered patterns, which hold a few values (numbers, true,
+# false, null, verdicts) over and over, each written once (typed: 1 is not true).
+_json_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_json_value = functools.lru_cache(maxsize=1024, typed=True)(_json_dumps)
 # The readers of laboratory and EHR data (--input-format labs and fhir), by the kind
 # of input: each yields (number of the patient's first row, patient or error).
 _LAB_KINDS = ("labs", "bundle", "ndjson")
@@ -713,7 +717,7 @@ def _nested_lists(name: str, lists: list[str]) -> list[str]:
         return lists
     if name == "ignored":
         return [
-            f', "ignored": {_json_value(sorted(codes.split()))}' if codes else "" for codes in lists
+            f', "ignored": {_json_dumps(sorted(codes.split()))}' if codes else "" for codes in lists
         ]
     return ['"' + codes.replace(" ", '", "') + '"' if codes else "" for codes in lists]
 
@@ -860,7 +864,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                     if job.flat
                     else batch.case_dict(case, settings, items=items)
                 )
-                write(_json_value(data))
+                write(_json_dumps(data))
                 write("\n")
             else:
                 if cases:
