@@ -516,6 +516,11 @@ class ItemRows:
     (:meth:`~sle_scoring.item_csv.Columns.parse`, :func:`score_item_row`): a cell not
     spelt exactly as the layout lists it, a blank patient, a date to check or report,
     a row of the wrong width.
+
+    ``lists`` (the one hook for another shape of record, e.g. JSON arrays): given a
+    list's name (``not_assessed``, ``present``, ``ignored``) and the rows' lists of
+    it (codes separated by spaces, in table order), the text that goes in each row's
+    field in their place (between ``field``'s pieces around it); default: as they are.
     """
 
     def __init__(
@@ -526,11 +531,13 @@ class ItemRows:
         separator: str,
         *,
         items: bool = False,
+        lists: Callable[[str, list[str]], list[str]] | None = None,
     ) -> None:
         if columns.instruments != tuple(settings.item_codes):
             raise ValueError("columns must be read with settings.item_codes")
         self._columns, self._settings, self._items = columns, settings, items
         self._field, self._separator = field, separator
+        self._list_text = lists
         self._parts = [self._part(position, spec) for position, spec in enumerate(settings.specs)]
         self._dates: dict[str, str] = {"": ""}  # as written: "" for no date
         # (instrument, what the fields are) -> the fields as written, with the places
@@ -638,6 +645,11 @@ class ItemRows:
                     written[index] = found or part.blank
             if "listed" in part.places:
                 lists["listed"] = list(map(str.replace, missing, repeat(" "), repeat(", ")))
+            if self._list_text is not None:  # the lists written otherwise (see the class)
+                lists = {
+                    name: self._list_text(name, column) if name in _LISTS else column
+                    for name, column in lists.items()
+                }
             # Each template's pieces, then the row's lists between them.
             pieces = iter(zip(*written, strict=True))
             text: Iterable[str] = next(pieces)

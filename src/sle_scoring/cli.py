@@ -24,6 +24,7 @@ import codecs
 import contextlib
 import csv
 import datetime
+import functools
 import io
 import itertools
 import json
@@ -35,7 +36,7 @@ import sys
 import textwrap
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from itertools import repeat
 from typing import IO, Any, NamedTuple
@@ -133,6 +134,12 @@ _EXTENSIONS = {
 _CHUNK_ROWS = {"csv": 2000, "jsonl": 50, "json": 50, "labs": 50, "bundle": 50, "ndjson": 50}
 # A string as json.dumps(..., ensure_ascii=False) writes it (the C encoder it uses).
 _json_text = json.encoder.encode_basestring
+# A value as json.dumps(value, ensure_ascii=False) writes it: one encoder for all
+# (json.dumps with an argument builds one per call, most of its cost on a field);
+# and the fields of remembered patterns, which hold a few values (numbers, true,
+# false, null, verdicts) over and over, each written once (typed: 1 is not true).
+_json_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_json_value = functools.lru_cache(maxsize=1024, typed=True)(_json_dumps)
 # The readers of laboratory and EHR data (--input-format labs and fhir), by the kind
 # of input: each yields (number of the patient's first row, patient or error).
 _LAB_KINDS = ("labs", "bundle", "ndjson")
@@ -607,7 +614,112 @@ def _csv_field(key: str, value: RecordValue) -> str:
 
 def _json_field(key: str, value: RecordValue) -> str:
     """One ``"key": value`` of a JSON Lines record, as json.dumps writes it."""
-    return f"{_json_text(key)}: {json.dumps(value, ensure_ascii=False)}"
+    return f"{_json_text(key)}: {_json_value(value)}"
+
+
+# score's nested JSON Lines records (batch.case_dict) of item-level rows, written by
+# batch.ItemRows from these flat fields of each result, in the order of the nested
+# keys of batch._result_dict. Its keys written only when they hold something are
+# "ignored" (a list here, written only when not empty) and keys that are always
+# empty for item-level rows (window_days, as_of, first_fulfilled, explained).
+_NESTED_FIELDS = {
+    "sledai_2k": ("total", "max", "complete", "present", "not_assessed", "ignored"),
+    "clinical_sledai_2k": ("total", "max", "complete", "present", "not_assessed", "ignored"),
+    "eular_acr_2019": (
+        "points",
+        "clinical_points",
+        "immunologic_points",
+        "entry_criterion_met",
+        "classified",
+        "verdict",
+        "present",
+        "not_assessed",
+    ),
+}
+_NESTED_LISTS = ("present", "not_assessed")  # JSON arrays, always written
+
+
+def _nested(job: _Job) -> tuple[batch.Settings, Callable[[str, RecordValue], str]] | None:
+    """The settings and the ``field`` with which :class:`batch.ItemRows` (separator
+    ``""``, lists by :func:`_nested_lists`) writes ``job``'s nested records, or ``None``
+    for instruments it cannot write so (the full path writes them).
+
+    Each field is written with the text that comes before it (``, "key": {`` and the
+    keys before the first field named, at the first; ``, "items": {`` at the first
+    item) and after it (the ``}`` closing the result, or its items, at the last).
+    """
+    settings = job.settings
+    if any(
+        key not in _NESTED_FIELDS or spec.from_items is None
+        for key, spec in zip(settings.keys, settings.specs, strict=True)
+    ):
+        return None
+    # The full path's record of a row with nothing present or missing: per result,
+    # the keys before the first field named (SLEDAI-2K's index), then those named.
+    empty = tuple(spec.from_items(frozenset()) for spec in settings.specs if spec.from_items)
+    probes = batch.case_dict(batch.Case(0, "", None, empty), settings)
+    pieces: dict[str, tuple[str, str]] = {}  # flat key -> (before, after) its value
+    raw: set[str] = set()  # the keys whose value goes in as it is: the lists' places
+    fields: dict[str, tuple[str, ...]] = {}
+    for key, spec in zip(settings.keys, settings.specs, strict=True):
+        names = _NESTED_FIELDS[key]
+        table = instruments()[spec.variant_of or spec.name].codes
+        if set(spec.codes) == set(table):
+            # Ignored are the codes of its table that it does not score: none (one
+            # code list less on every row).
+            names = tuple(name for name in names if name != "ignored")
+        fields[key] = names
+        probe = probes[key]
+        assert isinstance(probe, dict)
+        head = list(probe)[: list(probe).index(names[0])]
+        if list(probe)[len(head) :] != [name for name in names if name != "ignored"]:
+            return None
+        if not all(_json_text(code) == f'"{code}"' for code in table):
+            return None  # a code that JSON escapes: its lists are not placed as they are
+        opening = f", {_json_text(key)}: {{" + "".join(
+            f"{_json_text(name)}: {_json_value(probe[name])}, " for name in head
+        )
+        for number, name in enumerate(names):
+            flat = f"{key}.{name}"
+            before = opening if number == 0 else ", "
+            after = "}" if number == len(names) - 1 and not job.items else ""
+            if name == "ignored":  # the whole key or nothing (_nested_lists)
+                before = "" if number else opening
+                raw.add(flat)
+            elif name in _NESTED_LISTS:
+                before, after = f"{before}{_json_text(name)}: [", "]" + after
+                raw.add(flat)
+            else:
+                before += f"{_json_text(name)}: "
+            pieces[flat] = (before, after)
+        for number, code in enumerate(spec.codes if job.items else ()):
+            before = ', "items": {' if number == 0 else ", "
+            after = "}}" if number == len(spec.codes) - 1 else ""
+            if f"{key}.{code}" in pieces:
+                return None  # an item code named as a field
+            pieces[f"{key}.{code}"] = (f"{before}{_json_text(code)}: ", after)
+
+    def field(key: str, value: RecordValue) -> str:
+        before, after = pieces[key]
+        if key in raw:
+            assert isinstance(value, str)
+            return before + value + after
+        return before + _json_value(value) + after
+
+    return attrs.evolve(settings, fields=fields), field
+
+
+def _nested_lists(name: str, lists: list[str]) -> list[str]:
+    """The rows' code lists (codes separated by spaces) as the nested records write
+    them: the items of a JSON array; ``ignored`` as its whole key, sorted as
+    batch._result_dict sorts it, or nothing when empty."""
+    if not any(lists):
+        return lists
+    if name == "ignored":
+        return [
+            f', "ignored": {_json_dumps(sorted(codes.split()))}' if codes else "" for codes in lists
+        ]
+    return ['"' + codes.replace(" ", '", "') + '"' if codes else "" for codes in lists]
 
 
 def _remembered_text(output: str, numbers: list[int], found: list[Any]) -> str:
@@ -621,13 +733,15 @@ def _remembered_text(output: str, numbers: list[int], found: list[Any]) -> str:
             map(str, numbers), repeat(","), patients, repeat(","), visits, texts, repeat("\r\n")
         )
     else:
+        # A chunk holds a few hundred dates at most: each written once.
+        dates = {visit: _json_text(visit) if visit else "null" for visit in set(visits)}
         pieces = zip(
             repeat('{"row": '),
             map(str, numbers),
             repeat(', "patient_id": '),
             map(_json_text, patients),
             repeat(', "visit_date": '),
-            [_json_text(visit) if visit else "null" for visit in visits],
+            map(dates.__getitem__, visits),
             texts,
             repeat("}\n"),
         )
@@ -641,22 +755,29 @@ _ITEM_ROWS: dict[str, tuple[_Job, batch.ItemRows]] = {}
 
 def _item_rows(job: _Job) -> batch.ItemRows | None:
     """The remembering reader of item-level rows for ``job``, or ``None`` where it
-    does not apply (text output, the nested JSON of the shortcuts)."""
+    does not apply (text output, --criteria all)."""
     if job.kind != "csv" or job.compare or job.columns is None:
         return None
+    cached = _ITEM_ROWS.get("job")
+    if cached is not None and cached[0] == job:
+        return cached[1]
+    settings, lists = job.settings, None
+    field: Callable[[str, RecordValue], str]
     if job.output == "csv":
         field, separator = _csv_field, ","
     elif job.output == "jsonl" and job.flat:
         field, separator = _json_field, ", "
+    elif job.output == "jsonl":
+        nested = _nested(job)
+        if nested is None:
+            return None
+        # Each field written with its own separator (none between the results).
+        (settings, field), separator, lists = nested, "", _nested_lists
     else:
         return None
-    cached = _ITEM_ROWS.get("job")
-    if cached is None or cached[0] != job:
-        cached = _ITEM_ROWS["job"] = (
-            job,
-            batch.ItemRows(job.columns, job.settings, field, separator, items=job.items),
-        )
-    return cached[1]
+    rows = batch.ItemRows(job.columns, settings, field, separator, items=job.items, lists=lists)
+    _ITEM_ROWS["job"] = (job, rows)
+    return rows
 
 
 def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
@@ -743,7 +864,7 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
                     if job.flat
                     else batch.case_dict(case, settings, items=items)
                 )
-                write(json.dumps(data, ensure_ascii=False))
+                write(_json_dumps(data))
                 write("\n")
             else:
                 if cases:
