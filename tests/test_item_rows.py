@@ -193,6 +193,25 @@ def test_memory_is_bounded() -> None:
             assert len(part.sub_blocks) == len(sledai_2k.DESCRIPTORS)  # one cell each
 
 
+def test_a_number_too_large_to_add_leaves_the_row_to_the_full_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With lanes of 3 bits (the key holds 8 bits a number), the four SLEDAI-2K
+    sub-blocks may each add at most 1 (4 x 1 < 2**3): a row whose sub-block adds
+    more is None (the full path scores it), the others still agree with score."""
+    monkeypatch.setattr(batch, "_PLACE", 3)
+    options = batch.Settings(instruments=("sledai_2k",))
+    header = ["patient_id", "visit_date", "arthritis", "fever"]
+    columns = item_csv.read_header(header, options.item_codes)
+    fast = batch.ItemRows(columns, options, json_field, ", ")
+    assert len(fast._parts[0].sub_blocks) == 4  # 24 descriptors, at most 7 a sub-block
+    assert fast(["P1", "", "1", "0"]) is None  # arthritis: 4
+    found = fast(["P1", "", "0", "1"])
+    assert found is not None
+    record = dict(zip(batch.case_fields(options)[1:], read_back(found), strict=True))
+    assert record["sledai_2k.total"] == 1  # fever 1
+
+
 def test_a_cell_the_layout_does_not_list_leaves_the_row_to_the_full_path() -> None:
     """Each row with an odd cell is None, the rows around it written."""
     options = batch.Settings(instruments=("eular_acr_2019",))
