@@ -901,6 +901,11 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 _UTF_16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")
 
 
+# Lines checked at a time (the CSV rows of a chunk): the reading process of --jobs
+# does this for every line, so it is done in C where it can be.
+_DECODED_LINES = 2000
+
+
 def _decoded(
     lines: Iterable[str], name: str | None, encoding: str, start: tuple[int, int] = (0, 0)
 ) -> Iterator[str]:
@@ -929,18 +934,26 @@ def _decoded(
                 "give the file's --encoding"
             ) from None
         return
-    for line in lines:
-        number += 1
-        if line.isascii():  # the common case, checked in constant time
-            offset += len(line)
-        else:
-            found = _UNDECODED.search(line)
-            if found is not None:
-                raise _UsageError(_not_utf_8(where, line, found.start(), offset, number))
-            offset += len(line.encode("utf-8"))
-            if number == 1:
-                line = line.removeprefix("\ufeff")
-        yield line
+    source = iter(lines)
+    while block := list(itertools.islice(source, _DECODED_LINES)):
+        text = "".join(block)
+        if text.isascii():  # the common case: checked a block at a time, in C
+            number += len(block)
+            offset += len(text)
+            yield from block
+            continue
+        for line in block:
+            number += 1
+            if line.isascii():
+                offset += len(line)
+            else:
+                found = _UNDECODED.search(line)
+                if found is not None:
+                    raise _UsageError(_not_utf_8(where, line, found.start(), offset, number))
+                offset += len(line.encode("utf-8"))
+                if number == 1:
+                    line = line.removeprefix("\ufeff")
+            yield line
 
 
 def _not_utf_8(where: str, line: str, index: int, offset: int, number: int) -> str:
