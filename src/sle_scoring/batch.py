@@ -661,7 +661,7 @@ class ItemRows:
                 for place, name in enumerate(_LISTS, start=1)
             }
             missing = lists["not_assessed"]
-            if None in written:
+            if not all(written):  # a None (the entries are tuples): faster than "in"
                 for index, found in enumerate(written):
                     if found is None and index not in bad:  # remembered since, or new
                         row_lists = tuple(lists[name][index] for name in _LISTS)
@@ -700,7 +700,7 @@ class ItemRows:
         for sub_block in part.sub_blocks:
             keys = list(map(sub_block.cells, rows))
             found: list[Any] = list(map(sub_block.memo.get, keys))
-            if None in found:
+            if not all(found):  # a None (the entries are tuples): faster than "in"
                 for index, entry in enumerate(found):
                     if entry is None:  # remembered since, or new
                         entry = sub_block.memo.get(keys[index]) or self._sub_block(
