@@ -330,13 +330,17 @@ _PLAIN = _PLAIN_PRESENT | frozenset(ABSENT_SPELLINGS) | _PLAIN_NOT_ASSESSED
 #: At most this many item cells make a sub-block: with three states a cell, at most
 #: 2,187 patterns, the thousand or so that make up nearly all rows remembered.
 SUB_BLOCK_CELLS = 7
-#: How many patterns of cells each sub-block remembers (the oldest is forgotten
-#: first): a few MiB in all, reached within the first 10,000 rows or so.
+#: How many patterns of cells each sub-block remembers, in two generations of half
+#: as many (:class:`_Memo`): a few MiB in all, reached within the first 10,000 rows
+#: or so.
 SUB_BLOCK_MEMO_SIZE = 1024
 #: How many outputs each instrument remembers by what they depend on, in each of
 #: two generations (:class:`_Memo`): the outputs used recently are kept. About a
 #: MiB per instrument when full.
 MEMO_SIZE = 8192
+# How many shapes of output fields (and visit dates as written) are remembered: a
+# few hundred make up the outputs.
+_SHAPES = 4096
 # The fields holding codes in table order separated by spaces: over sub-blocks cut
 # in table order, each is the sub-blocks' own lists one after the other.
 _LISTS = ("not_assessed", "present", "ignored")
@@ -478,13 +482,13 @@ class _Memo:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.recent: dict[int, tuple[str, ...]] = {}  # what the hot path looks in
-        self.older: dict[int, tuple[str, ...]] = {}
+        self.recent: dict[Any, Any] = {}  # what the hot path looks in
+        self.older: dict[Any, Any] = {}
 
     def __len__(self) -> int:
         return len(self.recent) + len(self.older)
 
-    def get(self, key: int) -> tuple[str, ...] | None:
+    def get(self, key: Any) -> Any:
         found = self.recent.get(key)
         if found is None:
             found = self.older.get(key)
@@ -492,7 +496,7 @@ class _Memo:
                 self.put(key, found)
         return found
 
-    def put(self, key: int, value: tuple[str, ...]) -> None:
+    def put(self, key: Any, value: Any) -> None:
         if len(self.recent) >= self.size:
             self.older, self.recent = self.recent, {}
         self.recent[key] = value
@@ -505,7 +509,7 @@ class _SubBlock(NamedTuple):
     shown: tuple[str, ...]  # its codes written with items=True
     # cells -> (contribution, not_assessed, present, ignored, items): each code list
     # followed by a space, each item after the separator
-    memo: OrderedDict[tuple[str, ...], tuple[int, str, str, str, str]]
+    memo: _Memo  # at most SUB_BLOCK_MEMO_SIZE patterns in all
 
 
 class _Part(NamedTuple):
@@ -592,7 +596,7 @@ class ItemRows:
                 tuple(code for code in run if code in column),
                 frozenset(code for code in run if code not in column),
                 tuple(code for code in run if code in spec.codes) if self._items else (),
-                OrderedDict(),
+                _Memo(max(1, SUB_BLOCK_MEMO_SIZE // 2)),
             )
             for run in runs
         )
@@ -699,7 +703,7 @@ class ItemRows:
         added: list[list[Any]] = []
         for sub_block in part.sub_blocks:
             keys = list(map(sub_block.cells, rows))
-            found: list[Any] = list(map(sub_block.memo.get, keys))
+            found: list[Any] = list(map(sub_block.memo.recent.get, keys))
             if not all(found):  # a None (the entries are tuples): faster than "in"
                 for index, entry in enumerate(found):
                     if entry is None:  # remembered since, or new
@@ -763,9 +767,7 @@ class ItemRows:
             shared.setdefault(ignored_text, ignored_text),
             items,
         )
-        if len(sub_block.memo) >= SUB_BLOCK_MEMO_SIZE:
-            sub_block.memo.popitem(last=False)
-        sub_block.memo[key] = found
+        sub_block.memo.put(key, found)
         return found
 
     def _remember(
@@ -813,7 +815,7 @@ class ItemRows:
             written = self._write(what, bool(missing))
             if written is None:
                 return None
-            if len(self._written) >= MEMO_SIZE:
+            if len(self._written) >= _SHAPES:
                 self._written.popitem(last=False)
             self._written[shape] = written
         part.memo.put(key, written)
@@ -860,7 +862,7 @@ class ItemRows:
             visit = parse_date(text).isoformat()
         except ValueError:
             return False
-        if len(self._dates) >= MEMO_SIZE:
+        if len(self._dates) >= _SHAPES:
             self._dates = {"": ""}
         self._dates[text] = visit
         return True
