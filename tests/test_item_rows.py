@@ -171,7 +171,7 @@ def test_agrees_with_small_sub_blocks_and_memos(
 
 def test_memory_is_bounded() -> None:
     """At most SUB_BLOCK_MEMO_SIZE patterns per sub-block and MEMO_SIZE outputs per
-    instrument; a forgotten one is worked out again."""
+    instrument in each of two generations; a forgotten one is worked out again."""
     options = batch.Settings(instruments=("sledai_2k",))
     header = ["patient_id", "visit_date", "arthritis", "rash", "fever"]
     columns = item_csv.read_header(header, options.item_codes)
@@ -188,9 +188,28 @@ def test_memory_is_bounded() -> None:
             assert record["sledai_2k.total"] == total
             assert ("fever" in str(record["sledai_2k.not_assessed"]).split()) is (fever == "")
         for part in fast._parts:
-            assert len(part.memo) <= 2
+            assert len(part.memo) <= 2 * 2  # two generations
             assert all(len(sub_block.memo) <= 2 for sub_block in part.sub_blocks)
             assert len(part.sub_blocks) == len(sledai_2k.DESCRIPTORS)  # one cell each
+
+
+def test_a_number_too_large_to_add_leaves_the_row_to_the_full_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With lanes of 3 bits (the key holds 8 bits a number), the four SLEDAI-2K
+    sub-blocks may each add at most 1 (4 x 1 < 2**3): a row whose sub-block adds
+    more is None (the full path scores it), the others still agree with score."""
+    monkeypatch.setattr(batch, "_PLACE", 3)
+    options = batch.Settings(instruments=("sledai_2k",))
+    header = ["patient_id", "visit_date", "arthritis", "fever"]
+    columns = item_csv.read_header(header, options.item_codes)
+    fast = batch.ItemRows(columns, options, json_field, ", ")
+    assert len(fast._parts[0].sub_blocks) == 4  # 24 descriptors, at most 7 a sub-block
+    assert fast(["P1", "", "1", "0"]) is None  # arthritis: 4
+    found = fast(["P1", "", "0", "1"])
+    assert found is not None
+    record = dict(zip(batch.case_fields(options)[1:], read_back(found), strict=True))
+    assert record["sledai_2k.total"] == 1  # fever 1
 
 
 def test_a_cell_the_layout_does_not_list_leaves_the_row_to_the_full_path() -> None:
@@ -253,3 +272,32 @@ def test_the_command_line_reads_blocks_of_lines_as_the_records_they_hold(
     assert totals == {2: 4, 4: 2, 6: 4, 8: 4 + 2, 9: 0, 10: 4 + 2}
     assert rows[9]["patient_id"] == "P\n6"
     assert rows[8]["visit_date"] == "2024-01-03"
+
+
+# Lines of CSV without quote characters, with what the csv module treats specially.
+quote_free_text = st.lists(
+    st.text(st.sampled_from([",", "1", "0", " ", "a", "\r", "\0", "é", "\t", "\x0c"]), max_size=8)
+    | st.sampled_from(["", "x" * 12]),
+    max_size=6,
+).map("\n".join) | st.lists(st.sampled_from(["P1,0,1", "", " ", ",,"]), max_size=4).map(
+    lambda lines: "".join(line + "\n" for line in lines)
+)
+
+
+@settings(max_examples=300)
+@given(quote_free_text, st.integers(6, 20))
+def test_lines_split_at_commas_are_what_the_csv_module_reads(text: str, limit: int) -> None:
+    """The worker splits a block of quote-free lines at the commas only where the
+    csv module would read exactly those cells (no carriage return, no NUL, no line
+    over its field size limit, no empty line); otherwise it leaves them to the csv
+    module."""
+    before = csv.field_size_limit(limit)
+    try:
+        split = cli._split_cells(text)
+        if split is None:
+            lines = text.removesuffix("\n").split("\n")
+            assert "\r" in text or "\0" in text or "" in lines or max(map(len, lines)) > limit
+            return
+        assert split == list(csv.reader(io.StringIO(text, newline="").readlines()))
+    finally:
+        csv.field_size_limit(before)
