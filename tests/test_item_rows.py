@@ -147,6 +147,11 @@ def check_file(file: tuple[batch.Settings, list[str], list[list[str]]]) -> None:
         for each in found:
             assert each is not None
             assert read_back(each) == expected
+    for part in fast._parts:  # bounded: each pattern of "1", "0", blank; a few others
+        for sub_block in part.sub_blocks:
+            memo = sub_block.memo
+            assert memo.others <= batch.SUB_BLOCK_MEMO_SIZE
+            assert len(memo) - memo.others <= 3 ** len(sub_block.codes)
 
 
 @settings(max_examples=150)
@@ -170,27 +175,39 @@ def test_agrees_with_small_sub_blocks_and_memos(
 
 
 def test_memory_is_bounded() -> None:
-    """At most SUB_BLOCK_MEMO_SIZE patterns per sub-block and MEMO_SIZE outputs per
-    instrument in each of two generations; a forgotten one is worked out again."""
+    """Per sub-block, every pattern of "1", "0" and blank cells (at most 3 ** cells)
+    and at most SUB_BLOCK_MEMO_SIZE patterns of other spellings; MEMO_SIZE outputs
+    per instrument in each of two generations; a forgotten one is worked out again."""
     options = batch.Settings(instruments=("sledai_2k",))
     header = ["patient_id", "visit_date", "arthritis", "rash", "fever"]
     columns = item_csv.read_header(header, options.item_codes)
+    present, missing = item_csv.PRESENT_SPELLINGS, item_csv.NOT_ASSESSED_SPELLINGS
     with small_memos(1, 2):
         fast = batch.ItemRows(columns, options, json_field, ", ")
         cells = [("1", "0", "0"), ("0", "1", ""), ("1", "1", "1"), ("1", "0", "0"), ("0", "0", "")]
+        # Other spellings, more than 2 a cell: forgotten, and met again.
+        cells += [("yes", "no", "na"), ("y", "n", "n/a"), ("true", "false", "not assessed")]
+        cells += [("yes", "no", "na"), ("1", "0", ""), ("t", "f", "1.0"), ("y", "n", "n/a")]
         for arthritis, rash, fever in cells:
             found = fast(["P1", "", arthritis, rash, fever])
             assert found is not None
             record = dict(zip(batch.case_fields(options)[1:], read_back(found), strict=True))
             # arthritis 4, rash 2, fever 1
-            total = 4 * (arthritis == "1") + 2 * (rash == "1") + 1 * (fever == "1")
+            total = 4 * (arthritis in present) + 2 * (rash in present) + 1 * (fever in present)
             assert record["patient_id"] == "P1"
             assert record["sledai_2k.total"] == total
-            assert ("fever" in str(record["sledai_2k.not_assessed"]).split()) is (fever == "")
-        for part in fast._parts:
-            assert len(part.memo) <= 2 * 2  # two generations
-            assert all(len(sub_block.memo) <= 2 for sub_block in part.sub_blocks)
-            assert len(part.sub_blocks) == len(sledai_2k.DESCRIPTORS)  # one cell each
+            assert ("fever" in str(record["sledai_2k.not_assessed"]).split()) is (fever in missing)
+            for part in fast._parts:
+                assert len(part.memo) <= 2 * 2  # two generations
+                for sub_block in part.sub_blocks:
+                    memo = sub_block.memo
+                    short = [key for key in memo.found if set(key) <= {"1", "0", ""}]
+                    assert len(short) <= 3  # one cell: "1", "0" or blank
+                    assert len(memo) - len(short) == memo.others <= 2
+        assert len(part.sub_blocks) == len(sledai_2k.DESCRIPTORS)  # one cell each
+        # The short patterns are never forgotten: each met once, all still there.
+        first = next(block for block in part.sub_blocks if block.codes == ("arthritis",))
+        assert {("1",), ("0",)} <= set(first.memo.found)
 
 
 def test_a_number_too_large_to_add_leaves_the_row_to_the_full_path(

@@ -31,7 +31,7 @@ import datetime
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import compress, count, repeat
-from operator import add, itemgetter
+from operator import add, itemgetter, not_
 from typing import Any, Literal, NamedTuple
 
 import attrs
@@ -330,9 +330,13 @@ _PLAIN = _PLAIN_PRESENT | frozenset(ABSENT_SPELLINGS) | _PLAIN_NOT_ASSESSED
 #: At most this many item cells make a sub-block: with three states a cell, at most
 #: 2,187 patterns, the thousand or so that make up nearly all rows remembered.
 SUB_BLOCK_CELLS = 7
-#: How many patterns of cells each sub-block remembers, in two generations of half
-#: as many (:class:`_Memo`): a few MiB in all, reached within the first 10,000 rows
-#: or so.
+# The cells of which a sub-block remembers every pattern it meets (:class:`_Patterns`):
+# the layout's own "1", "0" and blank, so at most 3 ** SUB_BLOCK_CELLS patterns
+# (2,187) a sub-block, about 1,500 of them met in 1,000,000 rows of the benchmark.
+_SHORT = frozenset(("1", "0", ""))
+#: How many patterns of cells with another plain spelling ("yes", "na", ...) each
+#: sub-block remembers besides (:class:`_Patterns`): when more come, those are
+#: forgotten.
 SUB_BLOCK_MEMO_SIZE = 1024
 #: How many outputs each instrument remembers by what they depend on, in each of
 #: two generations (:class:`_Memo`): the outputs used recently are kept. About a
@@ -502,6 +506,33 @@ class _Memo:
         self.recent[key] = value
 
 
+class _Patterns:
+    """A sub-block's memo of patterns of cells: every pattern of cells in
+    :data:`_SHORT` (at most ``3 ** cells``: after its first sight a pattern is never
+    worked out again, and the look-up is one dict), and at most ``size`` patterns
+    with another plain spelling, forgotten all at once when more come."""
+
+    __slots__ = ("found", "others", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.found: dict[tuple[str, ...], Any] = {}  # what the hot path looks in
+        self.others = 0  # how many of them have another spelling
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def put(self, key: tuple[str, ...], value: Any) -> None:
+        if not _SHORT.issuperset(key):
+            if self.others >= self.size:
+                self.found = {
+                    cells: entry for cells, entry in self.found.items() if _SHORT.issuperset(cells)
+                }
+                self.others = 0
+            self.others += 1
+        self.found[key] = value
+
+
 class _SubBlock(NamedTuple):
     cells: Callable[[Sequence[str]], tuple[str, ...]]
     codes: tuple[str, ...]  # the codes with a column, in table order
@@ -509,7 +540,7 @@ class _SubBlock(NamedTuple):
     shown: tuple[str, ...]  # its codes written with items=True
     # cells -> (contribution, not_assessed, present, ignored, items): each code list
     # followed by a space, each item after the separator
-    memo: _Memo  # at most SUB_BLOCK_MEMO_SIZE patterns in all
+    memo: _Patterns
 
 
 class _Part(NamedTuple):
@@ -603,7 +634,7 @@ class ItemRows:
                 tuple(code for code in run if code in column),
                 frozenset(code for code in run if code not in column),
                 tuple(code for code in run if code in spec.codes) if self._items else (),
-                _Memo(max(1, SUB_BLOCK_MEMO_SIZE // 2)),
+                _Patterns(SUB_BLOCK_MEMO_SIZE),
             )
             for run in runs
         )
@@ -712,28 +743,31 @@ class ItemRows:
         places of their entries: the sum of their contributions, their code lists and
         items one after another. A row with a cell not spelt as the layout lists it
         is added to ``bad`` (a blank stands in for its entry)."""
-        added: list[list[Any]] = []
+        founds = []  # each sub-block's entry of each row
         for sub_block in part.sub_blocks:
-            keys = list(map(sub_block.cells, rows))
-            found: list[Any] = list(map(sub_block.memo.recent.get, keys))
+            found: list[Any] = list(map(sub_block.memo.found.get, map(sub_block.cells, rows)))
             if not all(found):  # a None (the entries are tuples): faster than "in"
-                for index, entry in enumerate(found):
-                    if entry is None:  # remembered since, or new
-                        entry = sub_block.memo.get(keys[index]) or self._sub_block(
-                            part, sub_block, keys[index]
-                        )
-                        if entry is None:
-                            bad.add(index)
-                        found[index] = entry or _BLANK
-            # The entries' places as columns, added to the columns so far.
-            if not added:
-                added = [list(map(itemgetter(place), found)) for place in part.used]
-            else:
-                added = [
-                    list(map(add, total, map(itemgetter(place), found)))
-                    for total, place in zip(added, part.used, strict=True)
-                ]
-        return added
+                # The rows missing it, found at C level: a few in each chunk.
+                for index in list(compress(count(), map(not_, found))):
+                    key = sub_block.cells(rows[index])
+                    entry = sub_block.memo.found.get(key) or self._sub_block(
+                        part, sub_block, key
+                    )  # met earlier in the chunk, or new
+                    if entry is None:
+                        bad.add(index)
+                    found[index] = entry or _BLANK
+            founds.append(found)
+        # Each place once per row over all the sub-blocks (the numbers summed, the
+        # texts joined), the entries' places taken out inside the zip.
+        return [
+            list(
+                map(
+                    sum if place == 0 else "".join,
+                    zip(*(map(itemgetter(place), found) for found in founds), strict=True),
+                )
+            )
+            for place in part.used
+        ]
 
     def _sub_block(
         self, part: _Part, sub_block: _SubBlock, key: tuple[str, ...]
