@@ -426,7 +426,6 @@ _COMPOSITIONS = {
 
 # A sub-block entry standing in for cells the full path reads (the row is not written).
 _BLANK = (0, "", "", "", "")
-_WITHOUT_LAST = itemgetter(slice(None, -1))  # a code list without its last space
 
 
 def _lists(result: Result, key: str) -> list[RecordValue]:
@@ -508,7 +507,8 @@ class _SubBlock(NamedTuple):
     columnless: frozenset[str]  # its codes with no column: not assessed in every row
     shown: tuple[str, ...]  # its codes written with items=True
     # cells -> (contribution, not_assessed, present, ignored, items): each code list
-    # followed by a space, each item after the separator
+    # as written (ItemRows' code, each followed by its between), each item after the
+    # separator
     memo: _Memo  # at most SUB_BLOCK_MEMO_SIZE patterns in all
 
 
@@ -557,10 +557,16 @@ class ItemRows:
     spelt exactly as the layout lists it, a blank patient, a date to check or report,
     a row of the wrong width.
 
-    ``lists`` (the one hook for another shape of record, e.g. JSON arrays): given a
-    list's name (``not_assessed``, ``present``, ``ignored``) and the rows' lists of
-    it (codes separated by spaces, in table order), the text that goes in each row's
-    field in their place (between ``field``'s pieces around it); default: as they are.
+    Each code list (``not_assessed``, ``present``, ``ignored``: in table order) goes
+    in its field (between ``field``'s pieces around it) with each code written by
+    ``code`` and ``between`` two codes: by default as the flat records hold them,
+    separated by spaces; JSON arrays' items with ``code`` the JSON string and
+    ``between`` ``", "``. Each sub-block remembers its lists so written, so a row
+    only joins them. The fields ending with the codes not assessed separated by
+    ``", "`` (SLEDAI-2K's verdict) need ``code`` to write each code as it is.
+    ``lists`` (for a list written otherwise, e.g. sorted): given a list's name and
+    the rows' lists of it, the text that goes in each row's field in their place;
+    default: as they are.
     """
 
     def __init__(
@@ -571,14 +577,24 @@ class ItemRows:
         separator: str,
         *,
         items: bool = False,
+        code: Callable[[str], str] = str,
+        between: str = " ",
         lists: Callable[[str, list[str]], list[str]] | None = None,
     ) -> None:
         if columns.instruments != tuple(settings.item_codes):
             raise ValueError("columns must be read with settings.item_codes")
+        if not between:
+            raise ValueError("between must not be empty: the lists' codes are told apart by it")
         self._columns, self._settings, self._items = columns, settings, items
         self._field, self._separator = field, separator
-        self._list_text = lists
+        self._code, self._between, self._list_text = code, between, lists
+        # Each list as a sub-block remembers it ends with ``between``: left off per row.
+        self._without_last = itemgetter(slice(None, -len(between)))
         self._parts = [self._part(position, spec) for position, spec in enumerate(settings.specs)]
+        for part in self._parts:
+            codes = instruments()[_block(part.spec)].codes
+            if "listed" in part.places and any(code(name) != name for name in codes):
+                raise ValueError(f"{part.spec.name}'s verdict lists its codes as they are")
         self._dates: dict[str, str] = {"": ""}  # as written: "" for no date
         self._shared: dict[Any, Any] = {}  # each number and list of the sub-blocks
         # (instrument, what the fields are) -> the fields as written, with the places
@@ -668,7 +684,7 @@ class ItemRows:
             keys = list(map(add, map(add, added[0], added[0]), map(bool, missing)))
             written = list(map(part.memo.recent.get, keys))
             lists = {
-                name: list(map(_WITHOUT_LAST, added[place])) if place in added else nothing
+                name: list(map(self._without_last, added[place])) if place in added else nothing
                 for place, name in enumerate(_LISTS, start=1)
             }
             missing = lists["not_assessed"]
@@ -682,8 +698,12 @@ class ItemRows:
                         if found is None:
                             bad.add(index)
                     written[index] = found or part.blank
-            if "listed" in part.places:
-                lists["listed"] = list(map(str.replace, missing, repeat(" "), repeat(", ")))
+            if "listed" in part.places:  # the codes as they are (checked in __init__)
+                lists["listed"] = (
+                    missing
+                    if self._between == ", "
+                    else list(map(str.replace, missing, repeat(self._between), repeat(", ")))
+                )
             if self._list_text is not None:  # the lists written otherwise (see the class)
                 lists = {
                     name: self._list_text(name, column) if name in _LISTS else column
@@ -758,9 +778,10 @@ class ItemRows:
         )
         if contribution is None:
             return None
-        # Only the lists the output holds (the memo is large).
+        # Only the lists the output holds (the memo is large), each code as written
+        # and followed by between (a row leaves off its last one).
         missing_text, present_text, ignored_text = (
-            f"{text} " if text and place in part.used else ""
+            self._listed_codes(str(text)) + self._between if text and place in part.used else ""
             for place, text in enumerate(_lists(result, spec.name), start=1)
         )
         states = _item_states(result, sub_block.shown)
@@ -801,7 +822,7 @@ class ItemRows:
             compress(block.codes, map(_PLAIN_NOT_ASSESSED.__contains__, values))
         )
         result = spec.from_items(present, not_assessed=missing)
-        listed = lists[0].replace(" ", ", ")
+        listed = lists[0].replace(self._between, ", ")  # (only with the codes as they are)
         # Each field: its key, its value (a listed field: what comes before the list)
         # and which list goes in it (None: none).
         what: list[tuple[str, RecordValue, str | None]] = []
@@ -813,7 +834,8 @@ class ItemRows:
         ):
             place = name if name in _LISTS else "listed" if name in part.listed else None
             if place in _LISTS:
-                if value != lists[_LISTS.index(name)]:
+                as_written = self._listed_codes(value) if isinstance(value, str) else None
+                if as_written != lists[_LISTS.index(name)]:
                     return None
                 value = ""
             elif place == "listed" and missing:
@@ -866,6 +888,10 @@ class ItemRows:
         if self._field(key, head + probe) != before + probe + after:
             return None
         return before, after
+
+    def _listed_codes(self, text: str) -> str:
+        """A code list of a record (codes separated by spaces) as the output writes it."""
+        return self._between.join(map(self._code, text.split(" "))) if text else ""
 
     def _date(self, text: str) -> bool:
         """Remember how a plain visit date is written out; False for any other (the
