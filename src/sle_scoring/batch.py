@@ -709,12 +709,14 @@ class ItemRows:
                     name: self._list_text(name, column) if name in _LISTS else column
                     for name, column in lists.items()
                 }
-            # Each template's pieces, then the row's lists between them.
+            # Each template's pieces, then the row's lists between them, as columns
+            # joined once per row (below): adding each to the text so far copied it
+            # again at every list.
             pieces = iter(zip(*written, strict=True))
-            text: Iterable[str] = next(pieces)
+            texts.append(next(pieces))
             for place in part.places:
-                text = map(add, map(add, text, lists[place]), next(pieces))
-            texts.append(text)
+                texts.append(lists[place])
+                texts.append(next(pieces))
             if self._items:
                 texts.append(added[4])
         bodies = map("".join, zip(*texts, strict=True))
