@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sle_scoring import INSTRUMENTS, batch, cli, item_csv
+from sle_scoring import INSTRUMENTS, batch, cli, item_csv, sledai_2k
 from sle_scoring._results import RecordValue
 from sle_scoring.exceptions import InvalidEvidenceError
 
@@ -175,3 +175,97 @@ def test_a_field_remembered_as_written_keeps_its_type(values: list[RecordValue])
     """Fields are written once per value: 1 and true (equal in Python) stay apart."""
     written = [cli._json_field("x", value) for value in values]
     assert written == [f'"x": {json.dumps(value)}' for value in values]
+
+
+# A form of code lists no output uses: each code in angle brackets, " | " between
+# two (a separator of three characters, which each row's list leaves off at its end).
+def angled(code: str) -> str:
+    return f"<{code}>"
+
+
+BETWEEN = " | "
+UNIT = "\x1f"  # between the fields written: in no value
+# Every field but the verdicts that end with the codes not assessed (those need the
+# codes as they are).
+NO_LISTED = {
+    key: tuple(name for name in INSTRUMENTS[key].fields if name != "verdict")
+    for key in ("sledai_2k", "clinical_sledai_2k")
+}
+
+
+def key_value(key: str, value: RecordValue) -> str:
+    return f"{key}={value}"
+
+
+@st.composite
+def angled_files(draw: st.DrawFn) -> tuple[batch.Settings, list[str], list[list[str]]]:
+    chosen = draw(st.lists(st.sampled_from(WITH_ITEMS), min_size=1, max_size=3, unique=True))
+    options = batch.Settings(instruments=tuple(chosen), fields=NO_LISTED)
+    header = ["patient_id", "visit_date"]
+    for table, codes in options.item_codes.items():
+        header += [f"{table}.{code}" for code in codes if draw(st.booleans()) or len(codes) < 3]
+    header = list(draw(st.permutations(header)))
+    cells = st.sampled_from(PLAIN * 6 + ODD)
+    rows = []
+    for number in range(draw(st.integers(1, 8))):
+        row = [draw(cells) for _ in header]
+        row[header.index("patient_id")] = f"P{number}"
+        row[header.index("visit_date")] = draw(st.sampled_from(["2024-01-02", ""]))
+        rows.append(row)
+    return options, header, rows
+
+
+@settings(max_examples=120)
+@given(angled_files(), st.integers(1, 3), st.integers(1, 4))
+def test_lists_are_written_with_the_code_and_between_given(
+    file: tuple[batch.Settings, list[str], list[list[str]]], cells: int, size: int
+) -> None:
+    """Each list field holds the record's codes (in table order), each written by
+    ``code`` and ``between`` two of them; every other field as the record has it."""
+    options, header, rows = file
+    columns = item_csv.read_header(header, options.item_codes)
+    keys = batch.case_fields(options)[3:]  # after row, patient_id and visit_date
+    with small_memos(cells, size):
+        fast = batch.ItemRows(columns, options, key_value, UNIT, code=angled, between=BETWEEN)
+        every = [*rows, *rows]  # the second time from the memos
+        found_all = [*fast.rows(every), *map(fast, every)]
+    for number, (cells_of_row, found) in enumerate(zip(every * 2, found_all, strict=True)):
+        items = [cell for name, cell in zip(header, cells_of_row, strict=True) if "." in name]
+        if not all(cell in PLAIN for cell in items):
+            assert found is None  # left to the full path
+            continue
+        parsed = columns.parse(number + 2, cells_of_row)
+        assert not isinstance(parsed, InvalidEvidenceError)
+        case = batch.score_item_row(parsed, options)
+        values = batch.case_values(case, options)[3:]
+        expected = []
+        for key, value in zip(keys, values, strict=True):
+            if key.rsplit(".", 1)[1] in ("present", "not_assessed", "ignored"):
+                assert isinstance(value, str)
+                value = BETWEEN.join(map(angled, value.split())) if value else ""
+            expected.append(key_value(key, value))
+        assert found is not None
+        assert found[2].split(UNIT)[1:] == expected
+
+
+def test_a_verdict_ending_with_its_codes_needs_them_as_they_are() -> None:
+    """SLEDAI-2K's verdict ends with the codes not assessed separated by ", ": a
+    ``code`` that writes them otherwise cannot be placed there, nor an empty
+    ``between`` tell the codes of a list apart."""
+    options = batch.Settings(instruments=("sledai_2k",))
+    codes = INSTRUMENTS["sledai_2k"].codes
+    header = ["patient_id", "visit_date", *(f"sledai_2k.{code}" for code in codes)]
+    columns = item_csv.read_header(header, options.item_codes)
+    with pytest.raises(ValueError, match="verdict"):
+        batch.ItemRows(columns, options, key_value, UNIT, code=angled)
+    with pytest.raises(ValueError, match="between"):
+        batch.ItemRows(columns, options, key_value, UNIT, between="")
+    # The codes as they are, with any between: the verdict as the record has it.
+    fast = batch.ItemRows(columns, options, key_value, UNIT, between=BETWEEN)
+    missing = ("seizure", "fever")
+    found = fast(["P1", "", *("" if code in missing else "0" for code in codes)])
+    assert found is not None
+    verdict = sledai_2k.score([], not_assessed=missing).verdict
+    assert verdict.endswith("not assessed: seizure, fever")  # in table order
+    assert f"sledai_2k.verdict={verdict}" in found[2].split(UNIT)
+    assert f"sledai_2k.not_assessed=seizure{BETWEEN}fever" in found[2].split(UNIT)

@@ -524,7 +524,6 @@ _COMPOSITIONS = {
 
 # A sub-block entry standing in for cells the full path reads (the row is not written).
 _BLANK = (0, "", "", "", "")
-_WITHOUT_LAST = itemgetter(slice(None, -1))  # a code list without its last space
 
 
 def _lists(result: Result, key: str) -> list[RecordValue]:
@@ -642,7 +641,8 @@ class _SubBlock(NamedTuple):
     columnless: frozenset[str]  # its codes with no column: not assessed in every row
     shown: tuple[str, ...]  # its codes written with items=True
     # cells -> (contribution, not_assessed, present, ignored, items): each code list
-    # followed by a space, each item after the separator
+    # as written (ItemRows' code, each followed by its between), each item after the
+    # separator
     memo: _Patterns
 
 
@@ -695,10 +695,16 @@ class ItemRows:
     spelt exactly as the layout lists it, a blank patient, a date to check or report,
     a row of the wrong width.
 
-    ``lists`` (the one hook for another shape of record, e.g. JSON arrays): given a
-    list's name (``not_assessed``, ``present``, ``ignored``) and the rows' lists of
-    it (codes separated by spaces, in table order), the text that goes in each row's
-    field in their place (between ``field``'s pieces around it); default: as they are.
+    Each code list (``not_assessed``, ``present``, ``ignored``: in table order) goes
+    in its field (between ``field``'s pieces around it) with each code written by
+    ``code`` and ``between`` two codes: by default as the flat records hold them,
+    separated by spaces; JSON arrays' items with ``code`` the JSON string and
+    ``between`` ``", "``. Each sub-block remembers its lists so written, so a row
+    only joins them. The fields ending with the codes not assessed separated by
+    ``", "`` (SLEDAI-2K's verdict) need ``code`` to write each code as it is.
+    ``lists`` (for a list written otherwise, e.g. sorted): given a list's name and
+    the rows' lists of it, the text that goes in each row's field in their place;
+    default: as they are.
     """
 
     def __init__(
@@ -709,14 +715,24 @@ class ItemRows:
         separator: str,
         *,
         items: bool = False,
+        code: Callable[[str], str] = str,
+        between: str = " ",
         lists: Callable[[str, list[str]], list[str]] | None = None,
     ) -> None:
         if columns.instruments != tuple(settings.item_codes):
             raise ValueError("columns must be read with settings.item_codes")
+        if not between:
+            raise ValueError("between must not be empty: the lists' codes are told apart by it")
         self._columns, self._settings, self._items = columns, settings, items
         self._field, self._separator = field, separator
-        self._list_text = lists
+        self._code, self._between, self._list_text = code, between, lists
+        # Each list as a sub-block remembers it ends with ``between``: left off per row.
+        self._without_last = itemgetter(slice(None, -len(between)))
         self._parts = [self._part(position, spec) for position, spec in enumerate(settings.specs)]
+        for part in self._parts:
+            codes = instruments()[_block(part.spec)].codes
+            if "listed" in part.places and any(code(name) != name for name in codes):
+                raise ValueError(f"{part.spec.name}'s verdict lists its codes as they are")
         self._dates: dict[str, str] = {"": ""}  # as written: "" for no date
         self._shared: dict[Any, Any] = {}  # each number and list of the sub-blocks
         # (instrument, what the fields are, or what decides them) -> the fields as
@@ -814,7 +830,7 @@ class ItemRows:
             keys = list(map(add, map(add, added[0], added[0]), map(bool, missing)))
             written = list(map(part.memo.recent.get, keys))
             lists = {
-                name: list(map(_WITHOUT_LAST, added[place])) if place in added else nothing
+                name: list(map(self._without_last, added[place])) if place in added else nothing
                 for place, name in enumerate(_LISTS, start=1)
             }
             missing = lists["not_assessed"]
@@ -830,19 +846,25 @@ class ItemRows:
                         if found is None:
                             bad.add(index)
                     written[index] = found or part.blank
-            if "listed" in part.places:
-                lists["listed"] = list(map(str.replace, missing, repeat(" "), repeat(", ")))
+            if "listed" in part.places:  # the codes as they are (checked in __init__)
+                lists["listed"] = (
+                    missing
+                    if self._between == ", "
+                    else list(map(str.replace, missing, repeat(self._between), repeat(", ")))
+                )
             if self._list_text is not None:  # the lists written otherwise (see the class)
                 lists = {
                     name: self._list_text(name, column) if name in _LISTS else column
                     for name, column in lists.items()
                 }
-            # Each template's pieces, then the row's lists between them.
+            # Each template's pieces, then the row's lists between them, as columns
+            # joined once per row (below): adding each to the text so far copied it
+            # again at every list.
             pieces = iter(zip(*written, strict=True))
-            text: Iterable[str] = next(pieces)
+            texts.append(next(pieces))
             for place in part.places:
-                text = map(add, map(add, text, lists[place]), next(pieces))
-            texts.append(text)
+                texts.append(lists[place])
+                texts.append(next(pieces))
             if self._items:
                 texts.append(added[4])
         bodies = map("".join, zip(*texts, strict=True))
@@ -909,9 +931,10 @@ class ItemRows:
         )
         if contribution is None:
             return None
-        # Only the lists the output holds (the memo is large).
+        # Only the lists the output holds (the memo is large), each code as written
+        # and followed by between (a row leaves off its last one).
         missing_text, present_text, ignored_text = (
-            f"{text} " if text and place in part.used else ""
+            self._listed_codes(str(text)) + self._between if text and place in part.used else ""
             for place, text in enumerate(_lists(result, spec.name), start=1)
         )
         states = _item_states(result, sub_block.shown)
@@ -969,7 +992,7 @@ class ItemRows:
             compress(block.codes, map(_PLAIN_NOT_ASSESSED.__contains__, values))
         )
         result = spec.from_items(present, not_assessed=missing)
-        listed = lists[0].replace(" ", ", ")
+        listed = lists[0].replace(self._between, ", ")  # (only with the codes as they are)
         # Each field: its key, its value (a listed field: what comes before the list)
         # and which list goes in it (None: none).
         what: list[tuple[str, RecordValue, str | None]] = []
@@ -981,7 +1004,8 @@ class ItemRows:
         ):
             place = name if name in _LISTS else "listed" if name in part.listed else None
             if place in _LISTS:
-                if value != lists[_LISTS.index(name)]:
+                as_written = self._listed_codes(value) if isinstance(value, str) else None
+                if as_written != lists[_LISTS.index(name)]:
                     return None
                 value = ""
             elif place == "listed" and missing:
@@ -1032,6 +1056,10 @@ class ItemRows:
         if self._field(key, head + probe) != before + probe + after:
             return None
         return before, after
+
+    def _listed_codes(self, text: str) -> str:
+        """A code list of a record (codes separated by spaces) as the output writes it."""
+        return self._between.join(map(self._code, text.split(" "))) if text else ""
 
     def _date(self, text: str) -> bool:
         """Remember how a plain visit date is written out; False for any other (the

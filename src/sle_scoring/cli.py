@@ -642,8 +642,9 @@ _NESTED_LISTS = ("present", "not_assessed")  # JSON arrays, always written
 
 def _nested(job: _Job) -> tuple[batch.Settings, Callable[[str, RecordValue], str]] | None:
     """The settings and the ``field`` with which :class:`batch.ItemRows` (separator
-    ``""``, lists by :func:`_nested_lists`) writes ``job``'s nested records, or ``None``
-    for instruments it cannot write so (the full path writes them).
+    ``""``, each code of a list as a JSON string, ``", "`` between them, ``ignored``
+    by :func:`_nested_lists`) writes ``job``'s nested records, or ``None`` for
+    instruments it cannot write so (the full path writes them).
 
     Each field is written with the text that comes before it (``, "key": {`` and the
     keys before the first field named, at the first; ``, "items": {`` at the first
@@ -676,7 +677,7 @@ def _nested(job: _Job) -> tuple[batch.Settings, Callable[[str, RecordValue], str
         if list(probe)[len(head) :] != [name for name in names if name != "ignored"]:
             return None
         if not all(_json_text(code) == f'"{code}"' for code in table):
-            return None  # a code that JSON escapes: its lists are not placed as they are
+            return None  # a code that JSON escapes: _nested_lists could not read it back
         opening = f", {_json_text(key)}: {{" + "".join(
             f"{_json_text(name)}: {_json_value(probe[name])}, " for name in head
         )
@@ -711,16 +712,22 @@ def _nested(job: _Job) -> tuple[batch.Settings, Callable[[str, RecordValue], str
 
 
 def _nested_lists(name: str, lists: list[str]) -> list[str]:
-    """The rows' code lists (codes separated by spaces) as the nested records write
-    them: the items of a JSON array; ``ignored`` as its whole key, sorted as
+    """The rows' code lists (the items of a JSON array, in table order) as the nested
+    records write them: as they are, but ``ignored`` as its whole key, sorted as
     batch._result_dict sorts it, or nothing when empty."""
-    if not any(lists):
+    if name != "ignored" or not any(lists):
         return lists
-    if name == "ignored":
-        return [
-            f', "ignored": {_json_dumps(sorted(codes.split()))}' if codes else "" for codes in lists
-        ]
-    return ['"' + codes.replace(" ", '", "') + '"' if codes else "" for codes in lists]
+    return list(map(_ignored_key, lists))
+
+
+@functools.lru_cache(maxsize=256)
+def _ignored_key(codes: str) -> str:
+    """``, "ignored": [...]`` holding ``codes`` (JSON strings none of which escapes a
+    character, separated by ", ") sorted, or nothing for none: a few lists in all."""
+    if not codes:
+        return ""
+    inside = codes[1:-1].split('", "')  # each code without its quotes
+    return f', "ignored": {_json_dumps(sorted(inside))}'
 
 
 def _remembered_text(output: str, numbers: list[int], found: list[Any]) -> str:
@@ -762,8 +769,9 @@ def _item_rows(job: _Job) -> batch.ItemRows | None:
     cached = _ITEM_ROWS.get("job")
     if cached is not None and cached[0] == job:
         return cached[1]
-    settings, lists = job.settings, None
+    settings, lists, between = job.settings, None, " "
     field: Callable[[str, RecordValue], str]
+    code: Callable[[str], str] = str  # each code of a list as it is
     if job.output == "csv":
         field, separator = _csv_field, ","
     elif job.output == "jsonl" and job.flat:
@@ -772,11 +780,22 @@ def _item_rows(job: _Job) -> batch.ItemRows | None:
         nested = _nested(job)
         if nested is None:
             return None
-        # Each field written with its own separator (none between the results).
+        # Each field written with its own separator (none between the results), each
+        # list a JSON array's items.
         (settings, field), separator, lists = nested, "", _nested_lists
+        code, between = _json_text, ", "
     else:
         return None
-    rows = batch.ItemRows(job.columns, settings, field, separator, items=job.items, lists=lists)
+    rows = batch.ItemRows(
+        job.columns,
+        settings,
+        field,
+        separator,
+        items=job.items,
+        code=code,
+        between=between,
+        lists=lists,
+    )
     _ITEM_ROWS["job"] = (job, rows)
     return rows
 
