@@ -353,13 +353,20 @@ class TestARuleRunsOnlyWhenWhatItReadChanged:
         assert runs == [1]
         assert found[1] is found[0]
 
-    def test_a_new_observation_of_a_code_read_runs_it_again(self) -> None:
-        # visit 2 adds a seizure observation (absent): run again, both now the evidence
+    def test_a_new_negative_of_a_present_item_reuses_the_finding(self) -> None:
+        # visit 2 adds a seizure observation (absent), which the definition answers
+        # "not met": the present finding stands, the rule is not run again
         runs, rule = self._counting(lambda evidence: None)
         found = self._run_at_each_visit(rule)
-        assert runs == [1 + 1]  # visit 0, and visit 2
+        assert runs == [1]
+        assert found[2] is found[0]
         assert found[2].status is ItemStatus.PRESENT
         assert len(found[2].evidence) == 1  # the present one (the absent one only assessed)
+
+    def test_a_new_negative_read_also_by_get_runs_it_again(self) -> None:
+        runs, rule = self._counting(lambda evidence: evidence.get("seizure"))
+        self._run_at_each_visit(rule)
+        assert runs == [1 + 1]  # visit 0, and visit 2
 
     def test_a_code_read_with_in_counts_as_read(self) -> None:
         # reading platelet_count (new at visit 1) by ``in`` makes the rule run again

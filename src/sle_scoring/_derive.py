@@ -27,7 +27,7 @@ from typing import TypeVar, overload
 
 import attrs
 
-from ._items import ItemFinding, ItemStatus
+from ._items import ItemFinding, ItemStatus, worded_later, words_of
 from ._safe import days_before
 from .evidence import Observation
 
@@ -143,7 +143,10 @@ class Memo:
     - ``criteria``: per instrument and item whose rule is a function of its own
       (:func:`findings_by_rule`), what the rule read the last time it ran (each
       code and its :meth:`Prefix.token`) and the finding: while none of those codes
-      has a new observation, the rule is not run again.
+      has a new observation, the rule is not run again. For a present finding of a
+      record read up to a date, also the definitions that alone read some of those
+      codes (:data:`Tested`): new observations of such a code that every one of them
+      answers "not met" leave the finding as it is (see :func:`_only_negatives`).
     """
 
     def __init__(self) -> None:
@@ -153,8 +156,15 @@ class Memo:
             tuple[str, str], tuple[Signal, ItemFinding, dict[Observation, None]]
         ] = {}
         self.criteria: dict[
-            tuple[str, str], tuple[tuple[tuple[str, object], ...], ItemFinding]
+            tuple[str, str],
+            tuple[tuple[tuple[str, object], ...], ItemFinding, Mapping[str, Tested] | None],
         ] = {}
+
+
+#: The definitions :func:`test` applied to one code while a rule ran: each one's key
+#: in :attr:`Memo.outcomes`, the definition itself and whether it excludes explained
+#: observations (what :func:`_tested` needs to test a new observation).
+Tested = tuple[tuple[Hashable, Callable[[Observation], bool | None], bool], ...]
 
 
 class Prefix(Mapping[str, Sequence[Observation]]):
@@ -176,6 +186,11 @@ class Prefix(Mapping[str, Sequence[Observation]]):
         self.reads: dict[str, object] | None = None
         #: set when a rule read the record other than code by code (nothing to compare)
         self.read_all = False
+        #: while a rule runs, the codes it read other than through :func:`test` with a
+        #: remembered definition, and the definitions that read each code
+        self.raw: set[str] = set()
+        self.tested: dict[str, list[tuple[Hashable, Callable[[Observation], bool | None], bool]]]
+        self.tested = {}
 
     def token(self, code: str) -> object:
         """What identifies the observations of ``code`` read here among those read
@@ -201,13 +216,23 @@ class Prefix(Mapping[str, Sequence[Observation]]):
         count = bisect.bisect_right(dates, self.as_of)
         if self.reads is not None:
             self.reads[code] = count
+            self.raw.add(code)
         return found[:count] if count else default
+
+    def tested_by(self, code: str) -> Sequence[Observation]:
+        """``get(code, ())`` for :func:`test`, which records itself what it read."""
+        found, dates = self._by_code.get(code, _NOTHING)
+        count = bisect.bisect_right(dates, self.as_of)
+        if self.reads is not None:
+            self.reads[code] = count
+        return found[:count] if count else ()
 
     def __contains__(self, code: object) -> bool:
         _, dates = self._by_code.get(code, _NOTHING)  # type: ignore[call-overload]
         if self.reads is not None:
             assert isinstance(code, str)
             self.reads[code] = bisect.bisect_right(dates, self.as_of)
+            self.raw.add(code)
         return bool(dates) and dates[0] <= self.as_of
 
     def __iter__(self) -> Iterator[str]:
@@ -438,11 +463,16 @@ def test(
     definition allows exclusion, an explained hit); one not meeting it shows the
     feature was assessed; one for which ``meets`` is ``None`` is undecided.
     """
-    observations = evidence.get(code, ())
+    prefix = evidence if type(evidence) is Prefix else None
+    observations = evidence.get(code, ()) if prefix is None else prefix.tested_by(code)
     memo = _memo_of(evidence)
     key = _definition_key(meets) if memo is not None else None
     if memo is None or key is None:
+        if prefix is not None and prefix.reads is not None:
+            prefix.raw.add(code)  # (a definition not remembered: nothing to test anew)
         return _tested_anew(observations, meets, description, excludable, None)
+    if prefix is not None and prefix.reads is not None:
+        prefix.tested.setdefault(code, []).append(((code, key, excludable), meets, excludable))
     # The same observations as when this definition was last asked (most often the
     # same few, or none) give the same signal.
     slot = (code, key, excludable, description)
@@ -450,7 +480,7 @@ def test(
     if last is not None and last[0][0] == observations:
         return last[1]
     signal = None
-    if type(evidence) is Prefix:
+    if prefix is not None:
         # What this definition answered at an earlier date of the record is kept:
         # only observations new since then are tested.
         outcomes = memo.outcomes.get((code, key, excludable))
@@ -832,14 +862,28 @@ def _asserted(signal: Signal, asserted: Signal, memo: Memo | None) -> Signal:
 
 
 def finding(code: str, signal: Signal) -> ItemFinding:
-    """The :class:`ItemFinding` for an item, with its reason and evidence."""
+    """The :class:`ItemFinding` for an item, with its reason and evidence (the
+    reason worded when first read: :func:`reason`)."""
     if signal.status is ItemStatus.PRESENT:
         return _present(code, signal, dict.fromkeys(_evidence(signal.hits)))
+    words = functools.partial(reason, signal)
     if signal.status is ItemStatus.EXPLAINED:
         evidence = tuple(dict.fromkeys(obs for h in signal.explained for obs in h.evidence))
         causes = tuple(dict.fromkeys(o.explained_by for o in evidence if o.explained_by))
-        reason = f"{signal.description}, but explained by {', '.join(causes)}"
-        return ItemFinding(code, signal.status, reason, evidence, None, causes)
+        return worded_later(code, signal.status, words, evidence, None, causes)
+    if signal.status is ItemStatus.ABSENT:
+        return worded_later(code, signal.status, words, signal.negatives)
+    return worded_later(code, signal.status, words, signal.undecided)
+
+
+def reason(signal: Signal) -> str:
+    """Why an item has ``signal``'s status, in words (its :attr:`ItemFinding.reason`)."""
+    if signal.status is ItemStatus.PRESENT:
+        return _present_reason(signal.description, signal.hits[0].evidence)
+    if signal.status is ItemStatus.EXPLAINED:
+        evidence = dict.fromkeys(obs for h in signal.explained for obs in h.evidence)
+        causes = dict.fromkeys(o.explained_by for o in evidence if o.explained_by)
+        return f"{signal.description}, but explained by {', '.join(causes)}"
     detail = f" ({signal.account()})" if len(signal.parts) > 1 else ""
     if signal.status is ItemStatus.ABSENT:
         if not detail and signal.negatives:
@@ -848,13 +892,15 @@ def finding(code: str, signal: Signal) -> ItemFinding:
             detail = ": " + "; ".join(o.describe() for o in shown)
             if len(signal.negatives) > len(shown):
                 detail += f" (and {len(signal.negatives) - len(shown)} earlier)"
-        reason = f"assessed, not met: {signal.description}{detail}"
-        return ItemFinding(code, signal.status, reason, signal.negatives)
+        return f"assessed, not met: {signal.description}{detail}"
     if not detail and signal.undecided:
         detail = f": {signal.why_undecided()}"
-    return ItemFinding(
-        code, signal.status, f"not assessed: {signal.description}{detail}", signal.undecided
-    )
+    return f"not assessed: {signal.description}{detail}"
+
+
+def _present_reason(description: str, shown: tuple[Observation, ...]) -> str:
+    """The reason of a present item: its first occurrence's observations."""
+    return f"{description}: " + "; ".join(o.describe() for o in shown)
 
 
 def derive_findings(
@@ -921,10 +967,19 @@ def _unchanged(evidence: Prefix | Grouped, reads: Iterable[tuple[str, object]]) 
 def _by_rule(evidence: Prefix | Grouped, instrument: str, code: str, rule: Rule) -> ItemFinding:
     memo = evidence.memo
     last = memo.criteria.get((instrument, code))
-    if last is not None and _unchanged(evidence, last[0]):
-        return last[1]
+    if last is not None:
+        if _unchanged(evidence, last[0]):
+            return last[1]
+        if last[2] is not None and type(evidence) is Prefix:
+            now = _only_negatives(evidence, last[0], last[2])
+            if now is not None:
+                memo.criteria[instrument, code] = (now, last[1], last[2])
+                return last[1]
     reads: dict[str, object] = {}
     evidence.reads, evidence.read_all = reads, False
+    prefix = evidence if type(evidence) is Prefix else None
+    if prefix is not None:
+        prefix.raw, prefix.tested = set(), {}
     try:
         found = _finding(
             instrument, code, with_assertion(evidence, instrument, code, rule(evidence))
@@ -932,8 +987,46 @@ def _by_rule(evidence: Prefix | Grouped, instrument: str, code: str, rule: Rule)
     finally:
         evidence.reads = None
     if not evidence.read_all:
-        memo.criteria[instrument, code] = (tuple(reads.items()), found)
+        tested = None
+        if prefix is not None and found.status is ItemStatus.PRESENT:
+            raw = prefix.raw
+            tested = {read: tuple(by) for read, by in prefix.tested.items() if read not in raw}
+        memo.criteria[instrument, code] = (tuple(reads.items()), found, tested)
     return found
+
+
+def _only_negatives(
+    evidence: Prefix, reads: tuple[tuple[str, object], ...], tested: Mapping[str, Tested]
+) -> tuple[tuple[str, object], ...] | None:
+    """Whether a present finding stands at this date: every code its rule read has
+    the observations it had, or more of them, each of which every definition that
+    read the code (alone: the rule read it no other way) answers "not met" (no new
+    hit, explained hit or undecided observation). The combinations build a present
+    item from its features' hits alone (any of them, >= n of them in an episode, on
+    two occasions, or the clinician's assertion), so such observations add nothing
+    to it. The codes and their new tokens when it stands, else ``None``."""
+    by_code, as_of, outcomes_of = evidence._by_code, evidence.as_of, evidence.memo.outcomes
+    now = []
+    for read, was in reads:
+        observations, dates = by_code.get(read, _NOTHING)
+        count = bisect.bisect_right(dates, as_of)
+        if count != was:
+            definitions = tested.get(read)
+            if definitions is None or not isinstance(was, int) or count < was:
+                return None
+            seen = observations[:count]
+            for key, meets, excludable in definitions:
+                outcomes = outcomes_of.get(key)
+                if outcomes is None:
+                    return None
+                counts = _tested(outcomes, seen, meets, excludable)
+                if counts is None:
+                    return None
+                before = outcomes.counts[was]
+                if counts[0] != before[0] or counts[1] != before[1] or counts[3] != before[3]:
+                    return None
+        now.append((read, count))
+    return tuple(now)
 
 
 def _evidence(occurrences: Iterable[Occurrence]) -> Iterator[Observation]:
@@ -944,9 +1037,8 @@ def _present(code: str, signal: Signal, evidence: dict[Observation, None]) -> It
     """The finding of a present item, its ``evidence`` gathered without repeats."""
     dates = list(map(_BY_DATE, signal.hits))
     first = None if None in dates else min(dates)
-    shown = signal.hits[0].evidence
-    reason = f"{signal.description}: " + "; ".join(o.describe() for o in shown)
-    return ItemFinding(code, signal.status, reason, tuple(evidence), first)
+    words = functools.partial(_present_reason, signal.description, signal.hits[0].evidence)
+    return worded_later(code, signal.status, words, tuple(evidence), first)
 
 
 def _present_extended(
@@ -962,7 +1054,7 @@ def _present_extended(
     dates = list(map(_BY_DATE, signal.hits[known:]))
     # (an undated occurrence, then or now, leaves the item undated)
     first = None if before.date is None or None in dates else min([before.date, *dates])
-    return ItemFinding(code, signal.status, before.reason, tuple(evidence), first)
+    return worded_later(code, signal.status, words_of(before), tuple(evidence), first)
 
 
 def _finding(instrument: str, code: str, signal: Signal) -> ItemFinding:

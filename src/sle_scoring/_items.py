@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -52,7 +53,11 @@ class ItemStatus(enum.Enum):
     EXPLAINED = "explained by another cause"
 
 
-@attrs.frozen
+# Not slotted: an evidence-level finding (worded_later) keeps, in its instance dict,
+# how to word its reason until the reason is first read (_Worded, below); most batch
+# results never read it. Equality, hashing, repr, attrs.asdict and pickles read
+# ``reason`` as an attribute, so they see the same text as a finding made with it.
+@attrs.frozen(slots=False)
 class ItemFinding:
     """How one item was decided, with the evidence behind it.
 
@@ -68,6 +73,76 @@ class ItemFinding:
     evidence: tuple[Observation, ...] = ()
     date: datetime.date | None = None
     explained_by: tuple[str, ...] = ()
+
+    def __getstate__(self) -> dict[str, object]:
+        # What a slotted attrs class pickles: every field, in field order (the
+        # reason worded), so the pickle is the same as before and as by __init__.
+        return {name: getattr(self, name) for name in _FINDING_FIELDS}
+
+
+_FINDING_FIELDS = tuple(field.name for field in attrs.fields(ItemFinding))
+
+
+class _Worded:
+    """``ItemFinding.reason`` of a finding whose instance dict has no reason yet (a
+    descriptor without ``__set__``, so a reason in the instance dict is read as any
+    attribute is): worded now, kept in the dict. (``__getattr__`` would slow down
+    reading every attribute of every finding several times.)"""
+
+    def __get__(self, finding: ItemFinding | None, owner: type | None = None) -> Any:
+        if finding is None:
+            return self
+        found = finding.__dict__
+        words = found.get("_words")
+        if words is None:
+            if "reason" in found:
+                return found["reason"]  # worded meanwhile by another thread
+            raise AttributeError("reason")
+        reason = found.setdefault("reason", words())  # (another thread may word it too)
+        found.pop("_words", None)
+        return reason
+
+
+ItemFinding.reason = _Worded()  # type: ignore[assignment]
+
+
+def worded_later(
+    code: str,
+    status: ItemStatus,
+    words: str | Callable[[], str],
+    evidence: tuple[Observation, ...] = (),
+    date: datetime.date | None = None,
+    explained_by: tuple[str, ...] = (),
+) -> ItemFinding:
+    """``ItemFinding(code, status, words(), evidence, date, explained_by)``, with
+    ``words()`` called only when the reason is first read (``words`` may also be
+    the reason itself). ``words`` must be a function of values that do not change."""
+    found = object.__new__(ItemFinding)
+    if isinstance(words, str):
+        found.__dict__.update(
+            code=code,
+            status=status,
+            reason=words,
+            evidence=evidence,
+            date=date,
+            explained_by=explained_by,
+        )
+    else:
+        found.__dict__.update(
+            code=code,
+            status=status,
+            evidence=evidence,
+            date=date,
+            explained_by=explained_by,
+            _words=words,
+        )
+    return found
+
+
+def words_of(finding: ItemFinding) -> str | Callable[[], str]:
+    """What words ``finding``'s reason: how, when not worded yet, else the reason."""
+    words: Callable[[], str] | None = finding.__dict__.get("_words")
+    return finding.reason if words is None else words
 
 
 # Plain collections take the fast path of canonical_codes (exact types only).
