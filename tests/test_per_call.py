@@ -244,6 +244,15 @@ class TestEularHotPath:
         high = eular_acr_2019._HIGH_POINTS[bits >> eular_acr_2019._LOW_CRITERIA]
         assert (low[0] + high[0], low[1] + high[1]) == eular_acr_2019._tally(present)
 
+    @given(states(EULAR_CODES), st.frozensets(st.sampled_from(["fevr", "sdi", ""])))
+    def test_the_points_of_a_record_are_the_tally(
+        self, state: tuple[frozenset[str], frozenset[str]], others: frozenset[str]
+    ) -> None:
+        # what verdict and max_possible read: every criterion not assessed present;
+        # a code that is no criterion (a hand-built value) adds nothing, as in the tally
+        codes = state[0] | state[1] | others
+        assert eular_acr_2019._points(codes) == eular_acr_2019._tally(codes)
+
     def test_the_two_parts_of_the_table_hold_whole_domains(self) -> None:
         # the bits of the criteria follow the table, whose domains are consecutive
         criteria = eular_acr_2019.CRITERIA

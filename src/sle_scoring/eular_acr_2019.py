@@ -378,6 +378,18 @@ _LOW_POINTS = _points_by_bits(DOMAINS[:_LOW_DOMAINS])
 _HIGH_POINTS = _points_by_bits(DOMAINS[_LOW_DOMAINS:])
 
 
+def _points(present: Iterable[str]) -> tuple[int, int]:
+    """:func:`_tally` by the bit tables (a code that is no criterion adds nothing, as
+    there): what a result's verdict and record ask for, with every criterion not
+    assessed present."""
+    bits = 0
+    for code in present:
+        bits |= _BITS.get(code, 0)
+    low_clinical, low_immunologic = _LOW_POINTS[bits & _LOW_MASK]
+    high_clinical, high_immunologic = _HIGH_POINTS[bits >> _LOW_CRITERIA]
+    return low_clinical + high_clinical, low_immunologic + high_immunologic
+
+
 def _meets_rule(entry_met: bool, clinical_points: int, immunologic_points: int) -> bool:
     """Rule 5: the entry criterion, at least one clinical criterion counted (every
     clinical weight is > 0) and >= 10 points."""
@@ -510,7 +522,7 @@ class Classification:
         # (clinical, immunologic) points if every criterion not assessed were present
         if not self.not_assessed:
             return self.clinical_points, self.immunologic_points
-        return _tally(self.present | self.not_assessed)
+        return _points(self.present | self.not_assessed)
 
     @property
     def verdict(self) -> str:
@@ -734,7 +746,7 @@ def _classification(
     as_of: datetime.date | None = None,
     first_fulfilled: datetime.date | None = None,
 ) -> Classification:
-    clinical, immunologic = _tally(present)
+    clinical, immunologic = _points(present)
     points = clinical + immunologic
     entry_met = _ENTRY in present
     # Positional arguments, in field order: this runs once per visit in a batch.
