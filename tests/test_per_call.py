@@ -182,6 +182,15 @@ class TestSledaiHotPath:
         assert result.total == 2  # rash
         assert (type(result.present), type(result.not_assessed)) == (frozenset, frozenset)
 
+    def test_plain_codes_with_disguised_ones_not_assessed_are_spelt(self) -> None:
+        # the not-assessed set is checked as the present one: empty or not
+        for missing in (frozenset({Disguised("fever")}), DisguisedSet({"fever"}), DisguisedSet()):
+            result = sledai_2k.score(frozenset({"rash"}), not_assessed=missing)
+            assert result.total == 2  # rash
+            assert type(result.not_assessed) is frozenset
+            assert {type(c) for c in result.not_assessed} <= {str}
+            assert result.not_assessed == missing
+
     def test_an_unknown_code_in_a_frozenset_is_named(self) -> None:
         with pytest.raises(UnknownCodeError) as caught:
             sledai_2k.score(frozenset({"arthritus"}))
@@ -235,6 +244,15 @@ class TestEularHotPath:
         high = eular_acr_2019._HIGH_POINTS[bits >> eular_acr_2019._LOW_CRITERIA]
         assert (low[0] + high[0], low[1] + high[1]) == eular_acr_2019._tally(present)
 
+    @given(states(EULAR_CODES), st.frozensets(st.sampled_from(["fevr", "sdi", ""])))
+    def test_the_points_of_a_record_are_the_tally(
+        self, state: tuple[frozenset[str], frozenset[str]], others: frozenset[str]
+    ) -> None:
+        # what verdict and max_possible read: every criterion not assessed present;
+        # a code that is no criterion (a hand-built value) adds nothing, as in the tally
+        codes = state[0] | state[1] | others
+        assert eular_acr_2019._points(codes) == eular_acr_2019._tally(codes)
+
     def test_the_two_parts_of_the_table_hold_whole_domains(self) -> None:
         # the bits of the criteria follow the table, whose domains are consecutive
         criteria = eular_acr_2019.CRITERIA
@@ -269,6 +287,22 @@ class TestEularHotPath:
         with pytest.raises(UnknownCodeError) as caught:
             eular_acr_2019.classify(frozenset({"feverr"}))
         assert caught.value.suggestion == "fever"
+        with pytest.raises(UnknownCodeError, match="'fevr'"):
+            eular_acr_2019.classify(frozenset(), not_assessed=frozenset({"fevr"}))
+
+    def test_present_and_not_assessed_at_once_is_refused(self) -> None:
+        with pytest.raises(InvalidItemsError, match="both as present and as not assessed"):
+            eular_acr_2019.classify(frozenset({"fever"}), not_assessed=frozenset({"fever"}))
+
+    def test_plain_codes_with_disguised_ones_not_assessed_are_spelt(self) -> None:
+        for missing in (frozenset({Disguised("fever")}), DisguisedSet({"fever"}), DisguisedSet()):
+            result = eular_acr_2019.classify(
+                frozenset({"ana_positive", "leukopenia"}), not_assessed=missing
+            )
+            assert result.points == 3  # leukopenia
+            assert type(result.not_assessed) is frozenset
+            assert {type(c) for c in result.not_assessed} <= {str}
+            assert result.not_assessed == missing
 
 
 class TestSliccHotPath:
@@ -402,11 +436,28 @@ class TestBuiltAsByInit:
 
     @pytest.mark.parametrize("result", RESULTS)
     def test_every_field_and_no_other(self, result: Built) -> None:
-        names = [field.name for field in attrs.fields(type(result))]
+        fields = attrs.fields(type(result))
         if hasattr(result, "__dict__"):  # built by _results.bare: a field added later
-            assert list(vars(result)) == names  # to the class must be added there too
-        for name in names:
-            assert getattr(result, name) is getattr(by_init(result), name)
+            # to the class must be stored there too, or have its default on the class
+            stored = [field.name for field in fields if field.default is attrs.NOTHING]
+            assert list(vars(result)) == stored
+            for field in fields:
+                if field.default is not attrs.NOTHING:
+                    assert vars(type(result))[field.name] is field.default
+        for field in fields:
+            assert getattr(result, field.name) is getattr(by_init(result), field.name)
+
+    @pytest.mark.parametrize("result", RESULTS[:3])
+    def test_pickled_as_before(self, result: Built) -> None:
+        # What pickle wrote before the defaults moved to the class: the instance dict
+        # of a value built by __init__, every field in field order.
+        made = by_init(result)
+        assert isinstance(made, (Score, Classification))
+        assert isinstance(result, (Score, Classification))
+        assert list(made.__getstate__().items()) == list(vars(made).items())
+        assert list(result.__getstate__().items()) == list(vars(made).items())
+        assert vars(pickle.loads(pickle.dumps(result))) == vars(made)
+        assert vars(copy.copy(result)) == vars(made)
 
     @pytest.mark.parametrize("result", RESULTS)
     def test_equal_and_hashed_as_by_init(self, result: Built) -> None:
@@ -432,3 +483,50 @@ class TestBuiltAsByInit:
         assert pickle.dumps(result) == pickle.dumps(made)
         assert pickle.loads(pickle.dumps(result)) == made
         assert pickle.loads(pickle.dumps(made)) == result
+
+
+def hot(instrument: str, state: tuple[frozenset[str], frozenset[str]], clinical: bool) -> Built:
+    """A result of the per-call hot path (a frozenset of plain codes each)."""
+    present, missing = state
+    if instrument == "sledai_2k":
+        index = sledai_2k.CLINICAL_SLEDAI_2K if clinical else sledai_2k.SLEDAI_2K
+        if clinical:  # a variant's hot path holds only the codes it scores
+            present, missing = present & index.codes, missing & index.codes
+        return sledai_2k.score(present, not_assessed=missing, index=index)
+    return eular_acr_2019.classify(present, not_assessed=missing)
+
+
+class TestBuiltAsByInitOnGeneratedVisits:
+    """The same as TestBuiltAsByInit, on Hypothesis-generated visits of both
+    instruments (every code present, absent or not assessed; often nothing not
+    assessed, the case checked first)."""
+
+    @given(
+        st.sampled_from(["sledai_2k", "eular_acr_2019"]).flatmap(
+            lambda name: st.tuples(
+                st.just(name),
+                states(SLEDAI_CODES if name == "sledai_2k" else EULAR_CODES),
+                st.booleans(),
+                st.booleans(),
+            )
+        )
+    )
+    def test_equal_hashed_pickled_and_evolved_as_by_init(
+        self, drawn: tuple[str, tuple[frozenset[str], frozenset[str]], bool, bool]
+    ) -> None:
+        instrument, (present, missing), clinical, assessed = drawn
+        if assessed:
+            missing = frozenset()
+        result = hot(instrument, (present, missing), clinical)
+        made = by_init(result)
+        assert result == made
+        assert hash(result) == hash(made)
+        assert repr(result) == repr(made)
+        assert pickle.dumps(result) == pickle.dumps(made)
+        assert vars(pickle.loads(pickle.dumps(result))) == vars(made)
+        assert attrs.asdict(result) == attrs.asdict(made)
+        assert attrs.astuple(result) == attrs.astuple(made)
+        assert attrs.evolve(result) == made
+        assert attrs.evolve(result, present=frozenset()) == attrs.evolve(made, present=frozenset())
+        assert result.explain() == made.explain()
+        assert result.as_record() == made.as_record()

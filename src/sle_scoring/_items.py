@@ -228,15 +228,18 @@ def item_codes(
     return present, missing
 
 
-def plain(codes: object, known: frozenset[str]) -> frozenset[str] | None:
-    """``codes`` as they are when a frozenset of plain strings, all in ``known`` (an
-    empty tuple or list: the empty set); ``None`` for anything else, which the full
-    path (:func:`item_codes`) reads, spells canonically or rejects.
+def plain(
+    codes: object, known: frozenset[str], apart_from: frozenset[str] = _EMPTY
+) -> frozenset[str] | None:
+    """``codes`` as they are when a frozenset of plain strings, all in ``known`` and
+    none in ``apart_from`` (the codes present, for those not assessed); an empty
+    tuple or list: the empty set; ``None`` for anything else, which the full path
+    (:func:`item_codes`) reads, spells canonically or rejects.
 
     The per-call hot path: a subset check and a type check per code, no new set.
     """
     if type(codes) is frozenset:
-        if not known.issuperset(codes):
+        if not (known >= codes and codes.isdisjoint(apart_from)):
             return None
         for code in codes:
             if type(code) is not str:  # an enum member or a str subclass

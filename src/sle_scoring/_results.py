@@ -23,6 +23,8 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, TypeAlias
 
+import attrs
+
 from ._items import ItemFinding, ItemStatus, item_finding, suggest
 from .exceptions import UnknownCodeError
 
@@ -68,14 +70,35 @@ class Result(Protocol):
 
 #: ``bare(cls)``: a value of a frozen, non-slotted attrs class with no field yet,
 #: made without running its ``__init__`` (``object.__new__``). For the per-call hot
-#: paths only, whose values are already checked: they then store every field into
-#: the value's ``__dict__``, in field order, which is what the ``__init__`` attrs
-#: generates for such a class does (``_inst_dict = self.__dict__`` and one item
-#: store per field) without the call, so the value is the one ``cls(...)`` builds:
-#: equal, hashed, evolved and pickled alike. Nothing is converted, validated or
-#: defaulted, so every field must be stored (tests/test_per_call.py checks the names
-#: against ``attrs.fields``).
+#: paths only, whose values are already checked: they then store each field without
+#: a default into the value's ``__dict__``, in field order, which is what the
+#: ``__init__`` attrs generates for such a class does (``_inst_dict = self.__dict__``
+#: and one item store per field) without the call; a field left at its default is
+#: read from the class, where :func:`defaults_on_class` puts it, and :func:`state`
+#: pickles every field. So the value is the one ``cls(...)`` builds: equal, hashed,
+#: repr'd, evolved and pickled alike (only ``vars()`` lists fewer keys). Nothing is
+#: converted, validated or defaulted, so every field without a default must be stored
+#: (tests/test_per_call.py checks the names against ``attrs.fields``).
 bare = object.__new__
+
+
+def defaults_on_class(cls: type) -> None:
+    """Put the default of each field of the attrs class ``cls`` on the class (attrs
+    takes them off), so that a value :data:`bare` built with only the other fields
+    reads them as the ones ``__init__`` stores. Immutable defaults only: a factory's
+    value would be shared by every such value."""
+    for field in attrs.fields(cls):
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            raise TypeError(f"{cls.__name__}.{field.name}: a factory default")
+        if field.default is not attrs.NOTHING:
+            setattr(cls, field.name, field.default)
+
+
+def state(value: attrs.AttrsInstance) -> dict[str, object]:
+    """Every field of the attrs ``value`` by name, in field order: what ``pickle``
+    writes of a value ``__init__`` built (its ``__dict__``), and so also of one
+    :data:`bare` built with its defaults left on the class (``__getstate__``)."""
+    return {field.name: getattr(value, field.name) for field in attrs.fields(type(value))}
 
 
 def iso(day: datetime.date | None) -> str | None:

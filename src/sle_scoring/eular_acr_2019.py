@@ -62,12 +62,14 @@ from ._registry import Instrument
 from ._results import (
     RecordValue,
     bare,
+    defaults_on_class,
     explained,
     iso,
     item_of,
     ordered_by,
     positions,
     prefixed,
+    state,
 )
 from ._visits import evidence_up_to
 from .evidence import Observation, Patient
@@ -376,6 +378,18 @@ _LOW_POINTS = _points_by_bits(DOMAINS[:_LOW_DOMAINS])
 _HIGH_POINTS = _points_by_bits(DOMAINS[_LOW_DOMAINS:])
 
 
+def _points(present: Iterable[str]) -> tuple[int, int]:
+    """:func:`_tally` by the bit tables (a code that is no criterion adds nothing, as
+    there): what a result's verdict and record ask for, with every criterion not
+    assessed present."""
+    bits = 0
+    for code in present:
+        bits |= _BITS.get(code, 0)
+    low_clinical, low_immunologic = _LOW_POINTS[bits & _LOW_MASK]
+    high_clinical, high_immunologic = _HIGH_POINTS[bits >> _LOW_CRITERIA]
+    return low_clinical + high_clinical, low_immunologic + high_immunologic
+
+
 def _meets_rule(entry_met: bool, clinical_points: int, immunologic_points: int) -> bool:
     """Rule 5: the entry criterion, at least one clinical criterion counted (every
     clinical weight is > 0) and >= 10 points."""
@@ -508,7 +522,7 @@ class Classification:
         # (clinical, immunologic) points if every criterion not assessed were present
         if not self.not_assessed:
             return self.clinical_points, self.immunologic_points
-        return _tally(self.present | self.not_assessed)
+        return _points(self.present | self.not_assessed)
 
     @property
     def verdict(self) -> str:
@@ -597,6 +611,15 @@ class Classification:
     def __str__(self) -> str:
         return self.explain()
 
+    def __getstate__(self) -> dict[str, object]:
+        """Every field, in field order (a hot-path value reads its defaults from
+        the class): the pickle of the value ``__init__`` builds."""
+        return state(self)
+
+
+# The hot path stores only the fields without a default (_results.bare).
+defaults_on_class(Classification)
+
 
 # The verdict depends on these few values only: each sentence is built once (a
 # batch writes the same few sentences on most rows).
@@ -672,38 +695,46 @@ def classify(
     >>> result.classified
     False
     """
-    if type(items) is frozenset and _CODE_SET.issuperset(items):
+    if type(items) is frozenset:
         # The per-call hot path, as in sledai_2k.score: a frozenset of known codes,
         # kept as it is when each is a plain string; the points looked up by the
         # bits of the criteria present (_LOW_POINTS, _HIGH_POINTS); the result
         # stored without running __init__, as it would (_results.bare). The domain
         # breakdown, explain(), finding() and the record are worked out when asked for.
         bits = 0
-        for code in items:
-            if type(code) is not str:
-                break
-            bits |= _BITS[code]
-        else:
-            missing = plain(not_assessed, _CODE_SET)
-            if missing is not None and missing.isdisjoint(items):
-                low_clinical, low_immunologic = _LOW_POINTS[bits & _LOW_MASK]
-                high_clinical, high_immunologic = _HIGH_POINTS[bits >> _LOW_CRITERIA]
-                clinical = low_clinical + high_clinical
-                immunologic = low_immunologic + high_immunologic
-                entry_met = _ENTRY in items
-                value = bare(Classification)
-                fields = value.__dict__  # every field, in field order, as __init__ stores
-                fields["present"] = items
-                fields["not_assessed"] = missing
-                fields["points"] = clinical + immunologic
-                fields["clinical_points"] = clinical
-                fields["immunologic_points"] = immunologic
-                fields["entry_criterion_met"] = entry_met
-                fields["classified"] = _meets_rule(entry_met, clinical, immunologic)
-                fields["findings"] = ()
-                fields["as_of"] = None
-                fields["first_fulfilled"] = None
-                return value
+        try:
+            for code in items:
+                if type(code) is not str:
+                    break
+                bits |= _BITS[code]  # KeyError: not a criterion
+            else:
+                # The usual case first: every criterion assessed.
+                if type(not_assessed) is frozenset and not not_assessed:
+                    missing: frozenset[str] | None = not_assessed
+                else:
+                    missing = plain(not_assessed, _CODE_SET, items)
+                if missing is not None:
+                    low_clinical, low_immunologic = _LOW_POINTS[bits & _LOW_MASK]
+                    high_clinical, high_immunologic = _HIGH_POINTS[bits >> _LOW_CRITERIA]
+                    clinical = low_clinical + high_clinical
+                    immunologic = low_immunologic + high_immunologic
+                    points = clinical + immunologic
+                    entry_met = _ENTRY in items
+                    value = bare(Classification)
+                    fields = value.__dict__  # the fields without a default, in field order
+                    fields["present"] = items
+                    fields["not_assessed"] = missing
+                    fields["points"] = points
+                    fields["clinical_points"] = clinical
+                    fields["immunologic_points"] = immunologic
+                    fields["entry_criterion_met"] = entry_met
+                    # _meets_rule (rule 5) written out: a call is a tenth of this path.
+                    fields["classified"] = (
+                        entry_met and clinical > 0 and points >= CLASSIFICATION_THRESHOLD
+                    )
+                    return value
+        except KeyError:
+            pass  # the full path below names it
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
     return _classification(present, missing)
 
@@ -715,7 +746,7 @@ def _classification(
     as_of: datetime.date | None = None,
     first_fulfilled: datetime.date | None = None,
 ) -> Classification:
-    clinical, immunologic = _tally(present)
+    clinical, immunologic = _points(present)
     points = clinical + immunologic
     entry_met = _ENTRY in present
     # Positional arguments, in field order: this runs once per visit in a batch.

@@ -54,12 +54,14 @@ from ._registry import Instrument
 from ._results import (
     RecordValue,
     bare,
+    defaults_on_class,
     explained,
     iso,
     item_of,
     ordered_by,
     positions,
     prefixed,
+    state,
 )
 from ._safe import quote
 from ._visits import evidence_in_window, remembered
@@ -471,6 +473,15 @@ class Score:
     def __str__(self) -> str:
         return self.explain()
 
+    def __getstate__(self) -> dict[str, object]:
+        """Every field, in field order (a hot-path value reads its defaults from
+        the class): the pickle of the value ``__init__`` builds."""
+        return state(self)
+
+
+# The hot path stores only the fields without a default (_results.bare).
+defaults_on_class(Score)
+
 
 def _absent_by_form(findings: Iterable[ItemFinding]) -> list[str]:
     """One explanation line naming the descriptors a completed form made absent."""
@@ -525,7 +536,7 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
-    if type(index) is Index and type(items) is frozenset and index._codes >= items:
+    if type(index) is Index and type(items) is frozenset:
         # The per-call hot path: a frozenset of the index's codes (none to ignore),
         # kept as it is when each is a plain string (an enum member is spelt out by
         # the full path below); the total summed in the same pass; the result stored
@@ -533,24 +544,27 @@ def score(
         # finding() and the record are worked out when asked for.
         total = 0
         weights = index._weights
-        for code in items:
-            if type(code) is not str:
-                break
-            total += weights[code]
-        else:
-            missing = plain(not_assessed, index._codes)
-            if missing is not None and missing.isdisjoint(items):
-                value = bare(Score)
-                fields = value.__dict__  # every field, in field order, as __init__ stores
-                fields["index"] = index
-                fields["total"] = total
-                fields["present"] = items
-                fields["not_assessed"] = missing
-                fields["ignored"] = _NONE
-                fields["findings"] = ()
-                fields["visit_date"] = None
-                fields["window_days"] = None
-                return value
+        try:
+            for code in items:
+                if type(code) is not str:
+                    break
+                total += weights[code]  # KeyError: not a code of the index
+            else:
+                # The usual case first: every descriptor assessed.
+                if type(not_assessed) is frozenset and not not_assessed:
+                    missing: frozenset[str] | None = not_assessed
+                else:
+                    missing = plain(not_assessed, index._codes, items)
+                if missing is not None:
+                    value = bare(Score)
+                    fields = value.__dict__  # the fields without a default, in field order
+                    fields["index"] = index
+                    fields["total"] = total
+                    fields["present"] = items
+                    fields["not_assessed"] = missing
+                    return value
+        except KeyError:
+            pass  # the full path below ignores it (a variant's) or names it (unknown)
     if type(index) is not Index:  # the check builds an object: not on every call
         _args.check(index=_args.of(Index, index))
     present, missing = item_codes(items, not_assessed, _CODES, _VOCABULARY)
