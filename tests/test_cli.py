@@ -723,7 +723,8 @@ class TestJobs:
         for jobs in ("1", "2", "3"):
             errors = tmp_path / f"errors{jobs}.jsonl"
             code, out, err = run(monkeypatch, [*argv, "--jobs", jobs, "--errors", str(errors)])
-            found.append((code, out, err.replace(str(errors), "E"), errors.read_text("utf-8")))
+            written = errors.read_text("utf-8") if errors.exists() else ""  # made at a first error
+            found.append((code, out, err.replace(str(errors), "E"), written))
         return found
 
     def test_csv_over_several_chunks(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -742,6 +743,56 @@ class TestJobs:
             assert first[0] == EXIT_ROWS_FAILED
             assert len(first[3].splitlines()) == 1  # the one bad row
             assert all(other == first for other in others)
+
+    @pytest.mark.parametrize(
+        "variant", ["plain", "quote", "not utf-8", "crlf", "blank lines, no last line break"]
+    )
+    def test_byte_ranges_and_their_fallbacks(
+        self, variant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Workers reading their own byte ranges of the file (small ranges here, so
+        the file is many) give the rows, row numbers and errors of one process, also
+        from a range on that must be read as before (a quote, a byte that is not
+        UTF-8) and with line breaks of other kinds."""
+        monkeypatch.setattr(sle_scoring.cli, "_RANGE_BYTES", 2048)
+        rows = [
+            (f"P{n}", f"2024-01-{1 + n % 28:02d}", {SLEDAI_CODES[n % 24]: "1", "rash": ""})
+            for n in range(1200)
+        ]
+        path = sledai_csv(tmp_path / "visits.csv", rows)
+        data = path.read_bytes()
+        lines = data.splitlines(keepends=True)
+        bad = lines[700]  # a row well past the first ranges
+        if variant == "quote":
+            lines[700] = b'"P 700"' + bad[bad.index(b",") :]
+        elif variant == "not utf-8":
+            lines[700] = b"P\xff700" + bad[bad.index(b",") :]
+        elif variant == "crlf":
+            lines = [line.replace(b"\n", b"\r\n") for line in lines]
+        elif variant == "blank lines, no last line break":
+            lines[400:400] = [b"\n", b"\n"]
+            lines[-1] = lines[-1].rstrip(b"\n")
+        path.write_bytes(b"".join(lines))
+        first, *others = self.outputs(monkeypatch, ["sledai", str(path), "-f", "csv"], tmp_path)
+        if variant != "not utf-8":
+            assert all(other == first for other in others)
+            written = len(first[1].splitlines()) - 1  # the header
+            failed = len(first[3].splitlines())
+            assert written + failed == 1200  # every row accounted for
+            return
+        # The input cannot be read: the same error and exit status however many
+        # processes, naming the byte and its line (the header is line 1); on standard
+        # output, the rows written before it was met (a prefix of the rows).
+        for code, out, err, errors in others:
+            assert (code, err, errors) == first[0:1] + first[2:4]
+            assert out.startswith(first[1]) or first[1].startswith(out)
+        assert first[0] == EXIT_USAGE
+        assert "(line 701)" in first[2]
+        for jobs in ("1", "2"):  # into a file: nothing is written
+            target = tmp_path / f"out{jobs}.csv"
+            code, _, _ = run(monkeypatch, ["sledai", str(path), "-o", str(target), "--jobs", jobs])
+            assert code == EXIT_USAGE
+            assert not target.exists()
 
     def test_json_lines(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         lines = (EXAMPLES / "patients.jsonl").read_text(encoding="utf-8").splitlines()
