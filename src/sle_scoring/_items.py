@@ -118,24 +118,9 @@ def worded_later(
     ``words()`` called only when the reason is first read (``words`` may also be
     the reason itself). ``words`` must be a function of values that do not change."""
     found = object.__new__(ItemFinding)
-    if isinstance(words, str):
-        found.__dict__.update(
-            code=code,
-            status=status,
-            reason=words,
-            evidence=evidence,
-            date=date,
-            explained_by=explained_by,
-        )
-    else:
-        found.__dict__.update(
-            code=code,
-            status=status,
-            evidence=evidence,
-            date=date,
-            explained_by=explained_by,
-            _words=words,
-        )
+    fields = found.__dict__
+    fields.update(code=code, status=status, evidence=evidence, date=date, explained_by=explained_by)
+    fields["reason" if isinstance(words, str) else "_words"] = words
     return found
 
 
