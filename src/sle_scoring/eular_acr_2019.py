@@ -728,10 +728,8 @@ def classify(
                     fields["clinical_points"] = clinical
                     fields["immunologic_points"] = immunologic
                     fields["entry_criterion_met"] = entry_met
-                    # _meets_rule (rule 5) written out: a call is a tenth of this path.
-                    fields["classified"] = (
-                        entry_met and clinical > 0 and points >= CLASSIFICATION_THRESHOLD
-                    )
+                    # Rule 5 in one place only, as on the full path.
+                    fields["classified"] = _meets_rule(entry_met, clinical, immunologic)
                     return value
         except KeyError:
             pass  # the full path below names it
