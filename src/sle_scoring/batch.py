@@ -344,6 +344,9 @@ MEMO_SIZE = 8192
 # How many shapes of output fields (and visit dates as written) are remembered: a
 # few hundred make up the outputs.
 _SHAPES = 4096
+# How many fields as written are remembered by what each reads alone (two
+# generations; a few thousand make up the flat records' 2019 EULAR/ACR fields).
+_FIELD_VALUES = 4096
 # The fields holding codes in table order separated by spaces: over sub-blocks cut
 # in table order, each is the sub-blocks' own lists one after the other.
 _LISTS = ("not_assessed", "present", "ignored")
@@ -473,6 +476,16 @@ _EULAR_DECIDED_BY: dict[str, tuple[str, ...]] = {
     "explained": (),
     "verdict": _VERDICT_READS,
 }
+
+
+def _joined(fragments: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The fields as written (:meth:`ItemRows._fragment` of each, in order) in
+    pieces between which the lists go."""
+    pieces = [""]
+    for fragment in fragments:
+        pieces[-1] += fragment[0]
+        pieces.extend(fragment[1:])
+    return tuple(pieces)
 
 
 def _unpacked(packed: int, count: int) -> Sequence[int]:
@@ -738,6 +751,14 @@ class ItemRows:
         # (instrument, what the fields are, or what decides them) -> the fields as
         # written, with the places of the code lists: many sums give the same fields
         self._written = _Memo(_SHAPES)
+        # Each field alone, by what it reads (see _composed): a new combination of
+        # the fields' values, from fields met before, without classifying the row.
+        self._field_reads = {
+            part.position: tuple(_reading(part.composition.decided_by[name]) for name in part.names)
+            for part in self._parts
+            if part.reads is not None and part.composition is not None
+        }
+        self._fragments = _Memo(_FIELD_VALUES)
 
     def _part(self, position: int, spec: Instrument) -> _Part:
         settings = self._settings
@@ -969,8 +990,33 @@ class ItemRows:
         by ``key`` too), or ``None``: a row with it is worked out (:meth:`_remember`)."""
         shape = self._shape(part, key)
         written: tuple[str, ...] | None = self._written.get(shape) if shape is not None else None
+        if written is None and shape is not None:
+            written = self._composed(part, key, shape)
         if written is not None:
             part.memo.put(key, written)
+        return written
+
+    def _composed(self, part: _Part, key: int, shape: tuple[object, ...]) -> tuple[str, ...] | None:
+        """The fields as written of a shape not remembered, each field found by what
+        it alone reads (:attr:`_Composition.decided_by`, and whether anything is not
+        assessed) among the fields of rows worked out before (:meth:`_remember`);
+        ``None`` where one is not found (then the row is worked out). The flat JSON
+        Lines records' 25 fields read most of the key, so their combinations keep
+        coming long after each field's few values have been met."""
+        readers = self._field_reads.get(part.position)
+        if readers is None:
+            return None
+        assert part.composition is not None and part.composition.deciding is not None
+        deciding = part.composition.deciding(key >> 1)
+        get, missing = self._fragments.get, key & 1
+        fragments = []
+        for index, reader in enumerate(readers):
+            fragment = get((part.position, missing, index, reader(deciding)))
+            if fragment is None:
+                return None
+            fragments.append(fragment)
+        written = _joined(fragments)
+        self._written.put(shape, written)
         return written
 
     def _remember(
@@ -1016,35 +1062,39 @@ class ItemRows:
         shape = self._shape(part, key) or (part.position, bool(missing), *what)
         written: tuple[str, ...] | None = self._written.get(shape)
         if written is None:
-            written = self._write(what, bool(missing))
-            if written is None:
-                return None
+            fragments = []
+            for each in what:
+                fragment = self._fragment(*each, bool(missing))
+                if fragment is None:
+                    return None
+                fragments.append(fragment)
+            readers = self._field_reads.get(part.position)
+            if readers is not None:  # each field kept by what it reads (_composed)
+                assert part.composition is not None and part.composition.deciding is not None
+                deciding = part.composition.deciding(key >> 1)
+                for index, (reader, fragment) in enumerate(zip(readers, fragments, strict=True)):
+                    self._fragments.put((part.position, key & 1, index, reader(deciding)), fragment)
+            written = _joined(fragments)
             self._written.put(shape, written)
         part.memo.put(key, written)
         return written
 
-    def _write(
-        self, what: list[tuple[str, RecordValue, str | None]], missing: bool
+    def _fragment(
+        self, key: str, value: RecordValue, place: str | None, missing: bool
     ) -> tuple[str, ...] | None:
-        """The fields as written, each after the separator, in pieces between which
-        the lists go; ``None`` where how a field is written depends on its list."""
-        pieces = [""]
-        for key, value, place in what:
-            pieces[-1] += self._separator
-            if place is None:
-                pieces[-1] += self._field(key, value)
-                continue
-            if place == "listed" and not missing:  # the field as it is; its list: ""
-                pieces[-1] += self._field(key, value)
-                pieces.append("")
-                continue
-            assert isinstance(value, str)
-            around = self._around(key, value, "a, b" if place == "listed" else "a b")
-            if around is None:
-                return None
-            pieces[-1] += around[0]
-            pieces.append(around[1])
-        return tuple(pieces)
+        """One field as written after the separator: ``(text,)``, or ``(before,
+        after)`` the list that goes in it; ``None`` where how it is written depends
+        on its list."""
+        separator = self._separator
+        if place is None:
+            return (separator + self._field(key, value),)
+        if place == "listed" and not missing:  # the field as it is; its list: ""
+            return (separator + self._field(key, value), "")
+        assert isinstance(value, str)
+        around = self._around(key, value, "a, b" if place == "listed" else "a b")
+        if around is None:
+            return None
+        return (separator + around[0], around[1])
 
     def _around(self, key: str, head: str, probe: str) -> tuple[str, str] | None:
         """``(before, after)`` such that the field ``key`` holding ``head`` and then a
