@@ -659,6 +659,30 @@ class _SubBlock(NamedTuple):
     memo: _Patterns
 
 
+class _Pieces(NamedTuple):
+    """What :meth:`ItemRows.pieces` gives of some rows: each row's patient, visit
+    date as written and text, its text in pieces, and the rows that need the full
+    path."""
+
+    patients: list[str]
+    visits: list[str]
+    # Columns of pieces, one of each row in each: a row's text is its pieces in order.
+    texts: list[Sequence[str]]
+    bad: set[int]  # the rows left to the full path, by index
+
+    def found(self) -> list[tuple[str, str, str] | None]:
+        """What :meth:`ItemRows.rows` gives of the rows: each one's pieces joined."""
+        bodies = map("".join, zip(*self.texts, strict=True))
+        if not self.bad:
+            return list(zip(self.patients, self.visits, bodies, strict=True))
+        return [
+            None if index in self.bad else (patient_id, visit, body)
+            for index, (patient_id, visit, body) in enumerate(
+                zip(self.patients, self.visits, bodies, strict=True)
+            )
+        ]
+
+
 class _Part(NamedTuple):
     position: int
     spec: Instrument
@@ -783,8 +807,14 @@ class ItemRows:
             for run in runs
         )
         listed = composition.listed if composition is not None else ()
+        # Ignored are the codes of its table that it does not score: none where it
+        # scores them all (SLEDAI-2K), so that field is written as any other, not as
+        # a list every row places (the flat records: two pieces a row fewer).
+        unlisted = ("ignored",) if set(codes) <= set(spec.codes) else ()
         places = tuple(
-            name if name in _LISTS else "listed" for name in fields if name in (*_LISTS, *listed)
+            name if name in _LISTS else "listed"
+            for name in fields
+            if name in (*_LISTS, *listed) and name not in unlisted
         )
         return _Part(
             position,
@@ -824,15 +854,24 @@ class ItemRows:
         """What :meth:`__call__` gives for each of ``rows``, worked out a column of
         the rows at a time: each step is one C-level ``map`` (or ``zip``) over the
         rows, as a Python loop over them would cost several times the look-ups."""
+        found = self.pieces(rows)
+        if found is not None:
+            return found.found()
+        # Rows of the wrong width are left to the full path, the others done here.
+        width = self._columns.width
+        done = iter(self.rows([cells for cells in rows if len(cells) == width]))
+        return [next(done) if len(cells) == width else None for cells in rows]
+
+    def pieces(self, rows: Sequence[Sequence[str]]) -> _Pieces | None:
+        """What :meth:`rows` gives, each text in the pieces it is joined from (so that
+        a caller writing more around each row joins them all at once), or ``None``
+        where a row is of the wrong width (then use :meth:`rows`)."""
         columns = self._columns
         width = columns.width
-        if not rows:
-            return []
         if not all(map(width.__eq__, map(len, rows))):
-            # Rows of the wrong width are left to the full path, the others done here.
-            right = [cells for cells in rows if len(cells) == width]
-            done = iter(self.rows(right))
-            return [next(done) if len(cells) == width else None for cells in rows]
+            return None
+        if not rows:
+            return _Pieces([], [], [], set())
         patients = list(map(str.strip, map(itemgetter(columns.patient), rows)))
         dates = list(map(itemgetter(columns.visit), rows))
         visits: list[Any] = list(map(self._dates.get, dates))
@@ -843,7 +882,7 @@ class ItemRows:
                     bad.add(index)
                 elif visit is None:
                     visits[index] = self._dates[dates[index]]
-        texts: list[Iterable[str]] = []
+        texts: list[Sequence[str]] = []
         nothing = [""] * len(rows)
         for part in self._parts:
             added = dict(zip(part.used, self._added(part, rows, bad), strict=True))
@@ -888,15 +927,7 @@ class ItemRows:
                 texts.append(next(pieces))
             if self._items:
                 texts.append(added[4])
-        bodies = map("".join, zip(*texts, strict=True))
-        if not bad:
-            return list(zip(patients, visits, bodies, strict=True))
-        return [
-            None if index in bad else (patient_id, visit, body)
-            for index, (patient_id, visit, body) in enumerate(
-                zip(patients, visits, bodies, strict=True)
-            )
-        ]
+        return _Pieces(patients, visits, texts, bad)
 
     def _added(self, part: _Part, rows: Sequence[Sequence[str]], bad: set[int]) -> list[list[Any]]:
         """For each row, what its sub-blocks add up to at each of ``part.used``
@@ -952,11 +983,14 @@ class ItemRows:
         )
         if contribution is None:
             return None
+        lists = _lists(result, spec.name)
+        if lists[2] and "ignored" in part.names and "ignored" not in part.places:
+            return None  # written as always empty (see _part): never, for such a part
         # Only the lists the output holds (the memo is large), each code as written
         # and followed by between (a row leaves off its last one).
         missing_text, present_text, ignored_text = (
             self._listed_codes(str(text)) + self._between if text and place in part.used else ""
-            for place, text in enumerate(_lists(result, spec.name), start=1)
+            for place, text in enumerate(lists, start=1)
         )
         states = _item_states(result, sub_block.shown)
         separator, field = self._separator, self._field
@@ -1048,7 +1082,9 @@ class ItemRows:
             _result_values(self._settings, part.position, result, False),
             strict=True,
         ):
-            place = name if name in _LISTS else "listed" if name in part.listed else None
+            place = name if name in part.places else "listed" if name in part.listed else None
+            if place is None and name in _LISTS and value:  # a list not placed: always empty
+                return None
             if place in _LISTS:
                 as_written = self._listed_codes(value) if isinstance(value, str) else None
                 if as_written != lists[_LISTS.index(name)]:
