@@ -111,6 +111,7 @@ def small_memos(cells: int, size: int) -> Iterator[None]:
         patch.setattr(batch, "SUB_BLOCK_CELLS", cells)
         patch.setattr(batch, "SUB_BLOCK_MEMO_SIZE", size)
         patch.setattr(batch, "MEMO_SIZE", size)
+        patch.setattr(batch, "_SHAPES", size)  # fields found one by one
         patch.setitem(cli._CHUNK_ROWS, "csv", 3)
         yield
 

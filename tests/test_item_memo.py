@@ -187,3 +187,39 @@ def test_rows_share_remembered_fields_and_agree_with_classify(fields: tuple[str,
         assert read_back(each) == expected_values(row, HEADER, options)
     assert any(shared)  # fields shared by rows of other keys
     assert not all(shared)  # and others worked out
+
+
+@pytest.mark.parametrize(
+    "fields", [eular_acr_2019.INSTRUMENT.fields, cli._SHORTCUT_FIELDS["eular_acr_2019"]]
+)
+def test_fields_found_one_by_one_agree_with_classify(fields: tuple[str, ...]) -> None:
+    """With the fields as written by what decides them forgotten at once (a memo of
+    one), a row of a new combination takes each field from rows that agreed on what
+    that field alone reads, and still reads back as classify's record."""
+    options = batch.Settings(instruments=("eular_acr_2019",), fields={"eular_acr_2019": fields})
+    spelt = {"present": "1", "absent": "0", "not assessed": ""}
+    rng = random.Random(15)
+    rows = [
+        ["P1", "2024-01-02", *map(spelt.__getitem__, bench_row(rng).values())] for _ in range(600)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "MEMO_SIZE", 1)
+        patch.setattr(batch, "_SHAPES", 1)
+        columns = item_csv.read_header(HEADER, options.item_codes)
+        fast = batch.ItemRows(columns, options, json_field, ", ", items=True)
+        composed, found_one_by_one = fast._composed, []
+
+        def counted(
+            part: batch._Part, key: int, shape: tuple[object, ...]
+        ) -> tuple[str, ...] | None:
+            found = composed(part, key, shape)
+            found_one_by_one.append(found is not None)
+            return found
+
+        fast._composed = counted  # type: ignore[method-assign]
+        found = fast.rows(rows)
+    for row, each in zip(rows, found, strict=True):
+        assert each is not None
+        assert read_back(each) == expected_values(row, HEADER, options)
+    assert any(found_one_by_one)  # fields found one by one
+    assert not all(found_one_by_one)  # and rows worked out

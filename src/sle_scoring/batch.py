@@ -344,6 +344,9 @@ MEMO_SIZE = 8192
 # How many shapes of output fields (and visit dates as written) are remembered: a
 # few hundred make up the outputs.
 _SHAPES = 4096
+# How many fields as written are remembered by what each reads alone (two
+# generations; a few thousand make up the flat records' 2019 EULAR/ACR fields).
+_FIELD_VALUES = 4096
 # The fields holding codes in table order separated by spaces: over sub-blocks cut
 # in table order, each is the sub-blocks' own lists one after the other.
 _LISTS = ("not_assessed", "present", "ignored")
@@ -473,6 +476,16 @@ _EULAR_DECIDED_BY: dict[str, tuple[str, ...]] = {
     "explained": (),
     "verdict": _VERDICT_READS,
 }
+
+
+def _joined(fragments: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The fields as written (:meth:`ItemRows._fragment` of each, in order) in
+    pieces between which the lists go."""
+    pieces = [""]
+    for fragment in fragments:
+        pieces[-1] += fragment[0]
+        pieces.extend(fragment[1:])
+    return tuple(pieces)
 
 
 def _unpacked(packed: int, count: int) -> Sequence[int]:
@@ -646,6 +659,30 @@ class _SubBlock(NamedTuple):
     memo: _Patterns
 
 
+class _Pieces(NamedTuple):
+    """What :meth:`ItemRows.pieces` gives of some rows: each row's patient, visit
+    date as written and text, its text in pieces, and the rows that need the full
+    path."""
+
+    patients: list[str]
+    visits: list[str]
+    # Columns of pieces, one of each row in each: a row's text is its pieces in order.
+    texts: list[Sequence[str]]
+    bad: set[int]  # the rows left to the full path, by index
+
+    def found(self) -> list[tuple[str, str, str] | None]:
+        """What :meth:`ItemRows.rows` gives of the rows: each one's pieces joined."""
+        bodies = map("".join, zip(*self.texts, strict=True))
+        if not self.bad:
+            return list(zip(self.patients, self.visits, bodies, strict=True))
+        return [
+            None if index in self.bad else (patient_id, visit, body)
+            for index, (patient_id, visit, body) in enumerate(
+                zip(self.patients, self.visits, bodies, strict=True)
+            )
+        ]
+
+
 class _Part(NamedTuple):
     position: int
     spec: Instrument
@@ -738,6 +775,14 @@ class ItemRows:
         # (instrument, what the fields are, or what decides them) -> the fields as
         # written, with the places of the code lists: many sums give the same fields
         self._written = _Memo(_SHAPES)
+        # Each field alone, by what it reads (see _composed): a new combination of
+        # the fields' values, from fields met before, without classifying the row.
+        self._field_reads = {
+            part.position: tuple(_reading(part.composition.decided_by[name]) for name in part.names)
+            for part in self._parts
+            if part.reads is not None and part.composition is not None
+        }
+        self._fragments = _Memo(_FIELD_VALUES)
 
     def _part(self, position: int, spec: Instrument) -> _Part:
         settings = self._settings
@@ -762,8 +807,14 @@ class ItemRows:
             for run in runs
         )
         listed = composition.listed if composition is not None else ()
+        # Ignored are the codes of its table that it does not score: none where it
+        # scores them all (SLEDAI-2K), so that field is written as any other, not as
+        # a list every row places (the flat records: two pieces a row fewer).
+        unlisted = ("ignored",) if set(codes) <= set(spec.codes) else ()
         places = tuple(
-            name if name in _LISTS else "listed" for name in fields if name in (*_LISTS, *listed)
+            name if name in _LISTS else "listed"
+            for name in fields
+            if name in (*_LISTS, *listed) and name not in unlisted
         )
         return _Part(
             position,
@@ -803,15 +854,24 @@ class ItemRows:
         """What :meth:`__call__` gives for each of ``rows``, worked out a column of
         the rows at a time: each step is one C-level ``map`` (or ``zip``) over the
         rows, as a Python loop over them would cost several times the look-ups."""
+        found = self.pieces(rows)
+        if found is not None:
+            return found.found()
+        # Rows of the wrong width are left to the full path, the others done here.
+        width = self._columns.width
+        done = iter(self.rows([cells for cells in rows if len(cells) == width]))
+        return [next(done) if len(cells) == width else None for cells in rows]
+
+    def pieces(self, rows: Sequence[Sequence[str]]) -> _Pieces | None:
+        """What :meth:`rows` gives, each text in the pieces it is joined from (so that
+        a caller writing more around each row joins them all at once), or ``None``
+        where a row is of the wrong width (then use :meth:`rows`)."""
         columns = self._columns
         width = columns.width
-        if not rows:
-            return []
         if not all(map(width.__eq__, map(len, rows))):
-            # Rows of the wrong width are left to the full path, the others done here.
-            right = [cells for cells in rows if len(cells) == width]
-            done = iter(self.rows(right))
-            return [next(done) if len(cells) == width else None for cells in rows]
+            return None
+        if not rows:
+            return _Pieces([], [], [], set())
         patients = list(map(str.strip, map(itemgetter(columns.patient), rows)))
         dates = list(map(itemgetter(columns.visit), rows))
         visits: list[Any] = list(map(self._dates.get, dates))
@@ -822,7 +882,7 @@ class ItemRows:
                     bad.add(index)
                 elif visit is None:
                     visits[index] = self._dates[dates[index]]
-        texts: list[Iterable[str]] = []
+        texts: list[Sequence[str]] = []
         nothing = [""] * len(rows)
         for part in self._parts:
             added = dict(zip(part.used, self._added(part, rows, bad), strict=True))
@@ -867,15 +927,7 @@ class ItemRows:
                 texts.append(next(pieces))
             if self._items:
                 texts.append(added[4])
-        bodies = map("".join, zip(*texts, strict=True))
-        if not bad:
-            return list(zip(patients, visits, bodies, strict=True))
-        return [
-            None if index in bad else (patient_id, visit, body)
-            for index, (patient_id, visit, body) in enumerate(
-                zip(patients, visits, bodies, strict=True)
-            )
-        ]
+        return _Pieces(patients, visits, texts, bad)
 
     def _added(self, part: _Part, rows: Sequence[Sequence[str]], bad: set[int]) -> list[list[Any]]:
         """For each row, what its sub-blocks add up to at each of ``part.used``
@@ -931,11 +983,14 @@ class ItemRows:
         )
         if contribution is None:
             return None
+        lists = _lists(result, spec.name)
+        if lists[2] and "ignored" in part.names and "ignored" not in part.places:
+            return None  # written as always empty (see _part): never, for such a part
         # Only the lists the output holds (the memo is large), each code as written
         # and followed by between (a row leaves off its last one).
         missing_text, present_text, ignored_text = (
             self._listed_codes(str(text)) + self._between if text and place in part.used else ""
-            for place, text in enumerate(_lists(result, spec.name), start=1)
+            for place, text in enumerate(lists, start=1)
         )
         states = _item_states(result, sub_block.shown)
         separator, field = self._separator, self._field
@@ -969,8 +1024,33 @@ class ItemRows:
         by ``key`` too), or ``None``: a row with it is worked out (:meth:`_remember`)."""
         shape = self._shape(part, key)
         written: tuple[str, ...] | None = self._written.get(shape) if shape is not None else None
+        if written is None and shape is not None:
+            written = self._composed(part, key, shape)
         if written is not None:
             part.memo.put(key, written)
+        return written
+
+    def _composed(self, part: _Part, key: int, shape: tuple[object, ...]) -> tuple[str, ...] | None:
+        """The fields as written of a shape not remembered, each field found by what
+        it alone reads (:attr:`_Composition.decided_by`, and whether anything is not
+        assessed) among the fields of rows worked out before (:meth:`_remember`);
+        ``None`` where one is not found (then the row is worked out). The flat JSON
+        Lines records' 25 fields read most of the key, so their combinations keep
+        coming long after each field's few values have been met."""
+        readers = self._field_reads.get(part.position)
+        if readers is None:
+            return None
+        assert part.composition is not None and part.composition.deciding is not None
+        deciding = part.composition.deciding(key >> 1)
+        get, missing = self._fragments.get, key & 1
+        fragments = []
+        for index, reader in enumerate(readers):
+            fragment = get((part.position, missing, index, reader(deciding)))
+            if fragment is None:
+                return None
+            fragments.append(fragment)
+        written = _joined(fragments)
+        self._written.put(shape, written)
         return written
 
     def _remember(
@@ -1002,7 +1082,9 @@ class ItemRows:
             _result_values(self._settings, part.position, result, False),
             strict=True,
         ):
-            place = name if name in _LISTS else "listed" if name in part.listed else None
+            place = name if name in part.places else "listed" if name in part.listed else None
+            if place is None and name in _LISTS and value:  # a list not placed: always empty
+                return None
             if place in _LISTS:
                 as_written = self._listed_codes(value) if isinstance(value, str) else None
                 if as_written != lists[_LISTS.index(name)]:
@@ -1016,35 +1098,39 @@ class ItemRows:
         shape = self._shape(part, key) or (part.position, bool(missing), *what)
         written: tuple[str, ...] | None = self._written.get(shape)
         if written is None:
-            written = self._write(what, bool(missing))
-            if written is None:
-                return None
+            fragments = []
+            for each in what:
+                fragment = self._fragment(*each, bool(missing))
+                if fragment is None:
+                    return None
+                fragments.append(fragment)
+            readers = self._field_reads.get(part.position)
+            if readers is not None:  # each field kept by what it reads (_composed)
+                assert part.composition is not None and part.composition.deciding is not None
+                deciding = part.composition.deciding(key >> 1)
+                for index, (reader, fragment) in enumerate(zip(readers, fragments, strict=True)):
+                    self._fragments.put((part.position, key & 1, index, reader(deciding)), fragment)
+            written = _joined(fragments)
             self._written.put(shape, written)
         part.memo.put(key, written)
         return written
 
-    def _write(
-        self, what: list[tuple[str, RecordValue, str | None]], missing: bool
+    def _fragment(
+        self, key: str, value: RecordValue, place: str | None, missing: bool
     ) -> tuple[str, ...] | None:
-        """The fields as written, each after the separator, in pieces between which
-        the lists go; ``None`` where how a field is written depends on its list."""
-        pieces = [""]
-        for key, value, place in what:
-            pieces[-1] += self._separator
-            if place is None:
-                pieces[-1] += self._field(key, value)
-                continue
-            if place == "listed" and not missing:  # the field as it is; its list: ""
-                pieces[-1] += self._field(key, value)
-                pieces.append("")
-                continue
-            assert isinstance(value, str)
-            around = self._around(key, value, "a, b" if place == "listed" else "a b")
-            if around is None:
-                return None
-            pieces[-1] += around[0]
-            pieces.append(around[1])
-        return tuple(pieces)
+        """One field as written after the separator: ``(text,)``, or ``(before,
+        after)`` the list that goes in it; ``None`` where how it is written depends
+        on its list."""
+        separator = self._separator
+        if place is None:
+            return (separator + self._field(key, value),)
+        if place == "listed" and not missing:  # the field as it is; its list: ""
+            return (separator + self._field(key, value), "")
+        assert isinstance(value, str)
+        around = self._around(key, value, "a, b" if place == "listed" else "a b")
+        if around is None:
+            return None
+        return (separator + around[0], around[1])
 
     def _around(self, key: str, head: str, probe: str) -> tuple[str, str] | None:
         """``(before, after)`` such that the field ``key`` holding ``head`` and then a

@@ -743,18 +743,26 @@ def _remembered_text(output: str, numbers: list[int], found: list[Any]) -> str:
             map(str, numbers), repeat(","), patients, repeat(","), visits, texts, repeat("\r\n")
         )
     else:
-        # A chunk holds a few hundred dates at most: each written once.
-        dates = {visit: _json_text(visit) if visit else "null" for visit in set(visits)}
-        pieces = zip(
-            repeat('{"row": '),
-            map(str, numbers),
-            repeat(', "patient_id": '),
-            map(_json_text, patients),
-            repeat(', "visit_date": '),
-            map(dates.__getitem__, visits),
-            texts,
-            repeat("}\n"),
-        )
+        return _jsonl_text(numbers, batch._Pieces(list(patients), list(visits), [texts], set()))
+    return "".join(itertools.chain.from_iterable(pieces))
+
+
+def _jsonl_text(numbers: list[int], found: batch._Pieces) -> str:
+    """The JSON Lines records of rows all read by :class:`batch.ItemRows` (``found``:
+    its pieces of each, none left to the full path), joined in one C-level pass: each
+    row's text is never made alone (a kilobyte a row in the flat records)."""
+    # A chunk holds a few hundred dates at most: each written once.
+    dates = {visit: _json_text(visit) if visit else "null" for visit in set(found.visits)}
+    pieces = zip(
+        repeat('{"row": '),
+        map(str, numbers),
+        repeat(', "patient_id": '),
+        map(_json_text, found.patients),
+        repeat(', "visit_date": '),
+        map(dates.__getitem__, found.visits),
+        *found.texts,
+        repeat("}\n"),
+    )
     return "".join(itertools.chain.from_iterable(pieces))
 
 
@@ -871,7 +879,12 @@ def _process(job: _Job, chunk: Sequence[tuple[int, object]]) -> _Done:
     if fast is not None:
         # Item-level cells (not yet parsed): the remembered sub-blocks, when plain,
         # worked out for the whole chunk at once.
-        found_all = fast.rows([raw for _, raw in rows if raw.__class__ is list])
+        cells = [raw for _, raw in rows if raw.__class__ is list]
+        pieces = fast.pieces(cells) if output == "jsonl" and len(cells) == len(rows) else None
+        if pieces is not None and not pieces.bad:
+            text = _jsonl_text([number for number, _ in rows], pieces)
+            return _Done(text, [], len(rows), len(rows), len(rows), [])
+        found_all = pieces.found() if pieces is not None else fast.rows(cells)
         if found_all and len(found_all) == len(rows) and None not in found_all:
             text = _remembered_text(output, [number for number, _ in rows], found_all)
             return _Done(text, [], len(rows), len(rows), len(rows), [])
