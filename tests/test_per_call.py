@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import pickle
 import weakref
+from collections.abc import Callable
 
 import attrs
 import pytest
@@ -530,3 +531,83 @@ class TestBuiltAsByInitOnGeneratedVisits:
         assert attrs.evolve(result, present=frozenset()) == attrs.evolve(made, present=frozenset())
         assert result.explain() == made.explain()
         assert result.as_record() == made.as_record()
+
+
+# Not-assessed input of every kind the hot path must tell apart: plain codes (some of
+# them also present), enum members, str subclasses, unknown codes, codes of the other
+# instrument, other types; in a frozenset or in another collection, or empty.
+ODD_CODES = ["fevr", "", "sdi", 1, None, b"rash", Disguised("fever"), Disguised("rash")]
+
+
+def not_assessed_inputs(codes: list[str], members: list[str]) -> st.SearchStrategy[object]:
+    odd = st.sampled_from([*members, *ODD_CODES])
+    plain_codes = st.frozensets(st.sampled_from(codes), max_size=3)
+    with_one_odd = st.tuples(plain_codes, odd).map(lambda drawn: [*drawn[0], drawn[1]])
+    return st.one_of(
+        plain_codes.map(frozenset),  # the hot path's case, often overlapping the present codes
+        st.sampled_from([frozenset(), (), [], DisguisedSet()]),
+        with_one_odd.map(frozenset),  # one code the hot path must leave to the full path
+        st.tuples(plain_codes, st.sampled_from(["fevr", "", "sdi"])).map(  # an unknown code
+            lambda drawn: frozenset([*drawn[0], drawn[1]])
+        ),
+        st.one_of(plain_codes, with_one_odd).flatmap(
+            lambda drawn: st.sampled_from([tuple(drawn), list(drawn), set(drawn)])
+        ),
+        plain_codes.map(DisguisedSet),
+    )
+
+
+def outcome(call: Callable[[], object]) -> tuple[str, object]:
+    """What a call gave: its result, or its error's type and message."""
+    try:
+        return "result", call()
+    except Exception as error:  # every error is compared
+        return type(error).__name__, str(error)
+
+
+class TestNotAssessedOnTheHotPath:
+    """The hot path's check of ``not_assessed`` (plain known codes, none present, or
+    empty) against the full path: on any input, the same result (field for field) or
+    the same typed error with the same message. The full path is reached by giving
+    the present codes as a list."""
+
+    @given(
+        st.frozensets(st.sampled_from(SLEDAI_CODES), max_size=5),
+        not_assessed_inputs(SLEDAI_CODES, list(Descriptor)),
+        st.booleans(),
+    )
+    def test_sledai_2k(self, present: frozenset[str], missing: object, clinical: bool) -> None:
+        index = sledai_2k.CLINICAL_SLEDAI_2K if clinical else sledai_2k.SLEDAI_2K
+        if clinical:  # a variant's hot path holds only the codes it scores
+            present = present & index.codes
+        fast = outcome(lambda: sledai_2k.score(present, not_assessed=missing, index=index))  # type: ignore[arg-type]
+        missing_again = list(missing) if isinstance(missing, (frozenset, set)) else missing
+        full = outcome(
+            lambda: sledai_2k.score(sorted(present), not_assessed=missing_again, index=index)  # type: ignore[arg-type]
+        )
+        assert fast[0] == full[0]
+        if fast[0] == "result":
+            codes = sorted(index.codes)
+            assert_same(fast[1], full[1], SCORE_ATTRIBUTES, codes)
+            assert {type(c) for c in fast[1].present | fast[1].not_assessed} <= {str}  # type: ignore[attr-defined]
+            assert type(fast[1].not_assessed) is frozenset  # type: ignore[attr-defined]
+        else:
+            assert fast == full
+
+    @given(
+        st.frozensets(st.sampled_from(EULAR_CODES), max_size=5),
+        not_assessed_inputs(EULAR_CODES, list(Criterion)),
+    )
+    def test_eular_acr_2019(self, present: frozenset[str], missing: object) -> None:
+        fast = outcome(lambda: eular_acr_2019.classify(present, not_assessed=missing))  # type: ignore[arg-type]
+        missing_again = list(missing) if isinstance(missing, (frozenset, set)) else missing
+        full = outcome(
+            lambda: eular_acr_2019.classify(sorted(present), not_assessed=missing_again)  # type: ignore[arg-type]
+        )
+        assert fast[0] == full[0]
+        if fast[0] == "result":
+            assert_same(fast[1], full[1], CLASSIFICATION_ATTRIBUTES, EULAR_CODES)
+            assert {type(c) for c in fast[1].present | fast[1].not_assessed} <= {str}  # type: ignore[attr-defined]
+            assert type(fast[1].not_assessed) is frozenset  # type: ignore[attr-defined]
+        else:
+            assert fast == full

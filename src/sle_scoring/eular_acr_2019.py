@@ -48,6 +48,8 @@ from ._definitions import (
 )
 from ._derive import Signal, derive_findings, findings_by_rule
 from ._items import (
+    _EMPTIES,
+    _EMPTY,
     Item,
     ItemFinding,
     ItemStatus,
@@ -56,7 +58,6 @@ from ._items import (
     item_codes,
     left_out,
     ordered_findings,
-    plain,
 )
 from ._registry import Instrument
 from ._results import (
@@ -286,7 +287,6 @@ DOMAINS: tuple[str, ...] = tuple(dict.fromkeys(item.domain for item in CRITERIA)
 _BY_CODE: dict[str, Item] = {item.code: item for item in (ENTRY_CRITERION, *CRITERIA)}
 # Every accepted spelling (plain string or enum member) -> canonical plain string.
 _CODES: dict[str, str] = {code: code for code in _BY_CODE}
-_CODE_SET = frozenset(_CODES)
 
 #: Clinical 2+4+5+6+6+6+10 = 39 and immunologic 2+4+6 = 12.
 MAX_POINTS = sum(max(i.weight for i in CRITERIA if i.domain == d) for d in DOMAINS)
@@ -349,7 +349,7 @@ def _tally(present: frozenset[str]) -> tuple[int, int]:
 # worked out once, so that the per-call hot path adds two look-ups by the bits of
 # the criteria present (bit n: the n-th criterion of the table).
 _BITS: dict[str, int] = {item.code: 1 << number for number, item in enumerate(CRITERIA)}
-_BITS[_ENTRY] = 0  # the entry criterion adds no points
+_BITS[_ENTRY] = 0  # the entry criterion adds no points (its key: every code is one)
 _LOW_DOMAINS = 4
 _LOW_CRITERIA = sum(1 for item in CRITERIA if item.domain in DOMAINS[:_LOW_DOMAINS])
 _LOW_MASK = (1 << _LOW_CRITERIA) - 1
@@ -708,11 +708,18 @@ def classify(
                     break
                 bits |= _BITS[code]  # KeyError: not a criterion
             else:
-                # The usual case first: every criterion assessed.
-                if type(not_assessed) is frozenset and not not_assessed:
-                    missing: frozenset[str] | None = not_assessed
-                else:
-                    missing = plain(not_assessed, _CODE_SET, items)
+                # Not assessed: a frozenset of plain criteria, none present, or empty
+                # (_items.plain written out, as in sledai_2k.score).
+                missing: frozenset[str] | None = None
+                if type(not_assessed) is frozenset:
+                    missing = not_assessed
+                    if not_assessed:  # (the usual case: every criterion assessed)
+                        for code in not_assessed:
+                            if type(code) is not str or code in items or code not in _BITS:
+                                missing = None  # the full path below spells or names it
+                                break
+                elif type(not_assessed) in _EMPTIES and not not_assessed:
+                    missing = _EMPTY
                 if missing is not None:
                     low_clinical, low_immunologic = _LOW_POINTS[bits & _LOW_MASK]
                     high_clinical, high_immunologic = _HIGH_POINTS[bits >> _LOW_CRITERIA]

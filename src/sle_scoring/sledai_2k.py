@@ -41,6 +41,8 @@ from ._definitions import (
 )
 from ._derive import Signal, derive_findings, findings_by_rule
 from ._items import (
+    _EMPTIES,
+    _EMPTY,
     Item,
     ItemFinding,
     ItemStatus,
@@ -48,7 +50,6 @@ from ._items import (
     item_codes,
     left_out,
     ordered_findings,
-    plain,
 )
 from ._registry import Instrument
 from ._results import (
@@ -536,7 +537,8 @@ def score(
     >>> score(["arthritis", "low_complement"], index=CLINICAL_SLEDAI_2K).total  # 4
     4
     """
-    if type(index) is Index and type(items) is frozenset:
+    # (The default index by identity first: one type() call fewer on most calls.)
+    if (index is SLEDAI_2K or type(index) is Index) and type(items) is frozenset:
         # The per-call hot path: a frozenset of the index's codes (none to ignore),
         # kept as it is when each is a plain string (an enum member is spelt out by
         # the full path below); the total summed in the same pass; the result stored
@@ -550,11 +552,19 @@ def score(
                     break
                 total += weights[code]  # KeyError: not a code of the index
             else:
-                # The usual case first: every descriptor assessed.
-                if type(not_assessed) is frozenset and not not_assessed:
-                    missing: frozenset[str] | None = not_assessed
-                else:
-                    missing = plain(not_assessed, index._codes, items)
+                # Not assessed: a frozenset of plain codes of the index, none present
+                # (_items.plain, written out: a Python loop over one or two codes is
+                # cheaper than its call and C-level set operations), or empty.
+                missing: frozenset[str] | None = None
+                if type(not_assessed) is frozenset:
+                    missing = not_assessed
+                    if not_assessed:  # (the usual case: every descriptor assessed)
+                        for code in not_assessed:
+                            if type(code) is not str or code in items or code not in weights:
+                                missing = None  # the full path below spells or names it
+                                break
+                elif type(not_assessed) in _EMPTIES and not not_assessed:
+                    missing = _EMPTY
                 if missing is not None:
                     value = bare(Score)
                     fields = value.__dict__  # the fields without a default, in field order
