@@ -168,6 +168,9 @@ class Memo:
         #: up to it (the codes with any): worked out once per date for every rule
         self.counted_at: datetime.date | None = None
         self.counts: dict[str, int] = {}
+        #: per code and :func:`kept` definition, the record's first observations of
+        #: the code that it keeps, and whether it did not keep the next one
+        self.kept: dict[Hashable, tuple[list[Observation], bool]] = {}
 
 
 #: The definitions :func:`test` applied to one code while a rule ran: each one's key
@@ -318,8 +321,35 @@ def kept(evidence: Index, code: str, keep: Callable[[Observation], bool]) -> Ind
     ``evidence`` itself when it keeps them all (so that a record's remembered
     answers apply), else an index of those kept."""
     observations = evidence.get(code, ())
+    if type(evidence) is Prefix and _all_kept(evidence.memo, code, keep, observations):
+        return evidence
     chosen = [o for o in observations if keep(o)]
     return evidence if len(chosen) == len(observations) else {code: chosen}
+
+
+def _all_kept(
+    memo: Memo, code: str, keep: Callable[[Observation], bool], observations: Sequence[Observation]
+) -> bool:
+    """Whether ``keep`` keeps every one of a record's first observations of ``code``
+    (read up to a date), remembering how many first ones it keeps: a later date
+    tests only the new ones (``False`` too when ``keep`` is not remembered)."""
+    key = _definition_key(keep)
+    if key is None:
+        return False
+    slot = (code, key)
+    leading, stopped = memo.kept.get(slot, ([], False))
+    done = len(leading)
+    if len(observations) <= done:
+        return observations == leading[: len(observations)]
+    if stopped or observations[:done] != leading:
+        return False
+    for observation in observations[done:]:
+        if not keep(observation):
+            memo.kept[slot] = (leading, True)  # (later dates have this one too)
+            return False
+        leading.append(observation)
+    memo.kept[slot] = (leading, False)
+    return True
 
 
 def _memo_of(evidence: Index) -> Memo | None:

@@ -259,16 +259,24 @@ _ANTIBODIES_WITH_BIOPSY = frozenset({Criterion.ANA.value, Criterion.ANTI_DSDNA.v
 def _counted(present: Collection[str]) -> tuple[Item, ...]:
     """The criteria that count: each present criterion once, except a positive
     Coombs test when hemolytic anaemia is present."""
+    # (list comprehensions: asked at every visit, and for each date of its criteria)
     return tuple(
-        item
-        for item in CRITERIA
-        if item.code in present and not (item.code == _COOMBS and _HEMOLYTIC_ANEMIA in present)
+        [
+            item
+            for item in CRITERIA
+            if item.code in present and not (item.code == _COOMBS and _HEMOLYTIC_ANEMIA in present)
+        ]
     )
+
+
+def _clinical(counted: tuple[Item, ...]) -> int:
+    """How many of the criteria that count are clinical."""
+    return len([item for item in counted if item.kind == CLINICAL])
 
 
 def _rules_met(present: Collection[str]) -> tuple[Rule, ...]:
     counted = _counted(present)
-    clinical = sum(item.kind == CLINICAL for item in counted)
+    clinical = _clinical(counted)
     immunologic = len(counted) - clinical
     rules = []
     if len(counted) >= CLASSIFICATION_THRESHOLD and clinical >= 1 and immunologic >= 1:
@@ -443,7 +451,7 @@ def _classification(
     first_fulfilled: datetime.date | None = None,
 ) -> Classification:
     counted = _counted(present)
-    clinical = sum(item.kind == CLINICAL for item in counted)
+    clinical = _clinical(counted)
     return Classification(
         present=present,
         not_assessed=not_assessed,
