@@ -159,6 +159,18 @@ class Memo:
             tuple[str, str],
             tuple[tuple[tuple[str, object], ...], ItemFinding, Mapping[str, Tested] | None],
         ] = {}
+        #: for a record read up to a date: per instrument and item of ``criteria``,
+        #: the codes its rule read split into those it saw observations of (and how
+        #: many) and those it saw none of (:func:`_split_counts`), compared at once
+        #: with :attr:`counts`
+        self.read_counts: dict[tuple[str, str], tuple[dict[str, int], frozenset[str]]] = {}
+        #: the date :attr:`counts` are of, and how many observations each code has
+        #: up to it (the codes with any): worked out once per date for every rule
+        self.counted_at: datetime.date | None = None
+        self.counts: dict[str, int] = {}
+        #: per code and :func:`kept` definition, the record's first observations of
+        #: the code that it keeps, and whether it did not keep the next one
+        self.kept: dict[Hashable, tuple[list[Observation], bool]] = {}
 
 
 #: The definitions :func:`test` applied to one code while a rule ran: each one's key
@@ -197,6 +209,17 @@ class Prefix(Mapping[str, Sequence[Observation]]):
         at other dates of the record: how many there are (the record's are in date
         order, so the same number is the same observations)."""
         return bisect.bisect_right(self._by_code.get(code, _NOTHING)[1], self.as_of)
+
+    def counts(self) -> dict[str, int]:
+        """Every code's :meth:`token` here, for the codes with an observation up to
+        ``as_of`` (kept in the memo for the next reading of the same date)."""
+        memo, as_of = self.memo, self.as_of
+        if memo.counted_at != as_of or memo.counted_at is None:
+            bisect_right = bisect.bisect_right
+            found = {code: bisect_right(dates, as_of) for code, (_, dates) in self._by_code.items()}
+            memo.counts = {code: count for code, count in found.items() if count}
+            memo.counted_at = as_of
+        return memo.counts
 
     def __getitem__(self, code: str) -> Sequence[Observation]:
         found = self.get(code)
@@ -298,8 +321,35 @@ def kept(evidence: Index, code: str, keep: Callable[[Observation], bool]) -> Ind
     ``evidence`` itself when it keeps them all (so that a record's remembered
     answers apply), else an index of those kept."""
     observations = evidence.get(code, ())
+    if type(evidence) is Prefix and _all_kept(evidence.memo, code, keep, observations):
+        return evidence
     chosen = [o for o in observations if keep(o)]
     return evidence if len(chosen) == len(observations) else {code: chosen}
+
+
+def _all_kept(
+    memo: Memo, code: str, keep: Callable[[Observation], bool], observations: Sequence[Observation]
+) -> bool:
+    """Whether ``keep`` keeps every one of a record's first observations of ``code``
+    (read up to a date), remembering how many first ones it keeps: a later date
+    tests only the new ones (``False`` too when ``keep`` is not remembered)."""
+    key = _definition_key(keep)
+    if key is None:
+        return False
+    slot = (code, key)
+    leading, stopped = memo.kept.get(slot, ([], False))
+    done = len(leading)
+    if len(observations) <= done:
+        return observations == leading[: len(observations)]
+    if stopped or observations[:done] != leading:
+        return False
+    for observation in observations[done:]:
+        if not keep(observation):
+            memo.kept[slot] = (leading, True)  # (later dates have this one too)
+            return False
+        leading.append(observation)
+    memo.kept[slot] = (leading, False)
+    return True
 
 
 def _memo_of(evidence: Index) -> Memo | None:
@@ -592,16 +642,23 @@ def _together(
     """
     # Each feature's dated occurrences in date order, so that the ones in an episode
     # are a slice found by bisection (a long timeline has many candidate dates).
-    features = []
+    # (map and attrgetter: C-level steps, for features with many occurrences)
+    features: list[tuple[list[Occurrence], list[datetime.date], list[Occurrence]]] = []
     for feature in occurrences:
-        dated = sorted((o for o in feature if o.date is not None), key=_BY_DATE)
-        undated = [o for o in feature if o.date is None]
-        features.append((dated, [_occurrence_date(o) for o in dated], undated))
-    days = {o.date for feature in occurrences for o in feature}
-    candidates: list[datetime.date | None] = [None] if None in days else []
-    candidates += sorted(day for day in days if day is not None)
+        if None in map(_BY_DATE, feature):
+            dated = sorted((o for o in feature if o.date is not None), key=_BY_DATE)
+            undated = [o for o in feature if o.date is None]
+        else:
+            dated, undated = sorted(feature, key=_BY_DATE), []
+        features.append((dated, list(map(_BY_DATE, dated)), undated))
+    days: set[datetime.date] = set().union(*(dates for _, dates, _ in features))
+    candidates: list[datetime.date | None] = []
+    if after is None and any(undated for _, _, undated in features):
+        candidates.append(None)
+    dated_days = sorted(days)
     if after is not None:
-        candidates = [day for day in candidates if day is not None and day > after]
+        dated_days = dated_days[bisect.bisect_right(dated_days, after) :]
+    candidates += dated_days
     found: list[Occurrence] = []
     for day in candidates:
         first = None if day is None or episode_days is None else days_before(day, episode_days)
@@ -623,11 +680,6 @@ def _together(
             ]
             found.append(Occurrence(day, tuple(dict.fromkeys(evidence))))
     return found
-
-
-def _occurrence_date(occurrence: Occurrence) -> datetime.date:
-    assert occurrence.date is not None
-    return occurrence.date
 
 
 _BY_DATE = operator.attrgetter("date")
@@ -949,7 +1001,22 @@ def findings_by_rule(
             for code in codes
         )
     assert isinstance(evidence, Prefix | Grouped)
-    return tuple(_by_rule(evidence, instrument, code, rules[code]) for code in codes)
+    if type(evidence) is not Prefix:
+        return tuple(_by_rule(evidence, instrument, code, rules[code]) for code in codes)
+    # A record read up to a date: whether every code a rule read has as many
+    # observations as it had (the codes it saw some of, with the same counts, and
+    # none of those it saw none of) is two comparisons of sets, not a step per code:
+    # a visit asks about every rule of every instrument.
+    memo, now = evidence.memo, evidence.counts()
+    items, read_counts, criteria = now.items(), memo.read_counts, memo.criteria
+    found = []
+    for code in codes:
+        counted = read_counts.get((instrument, code))
+        if counted is not None and counted[0].items() <= items and counted[1].isdisjoint(now):
+            found.append(criteria[instrument, code][1])
+        else:
+            found.append(_by_rule(evidence, instrument, code, rules[code]))
+    return tuple(found)
 
 
 def _unchanged(evidence: Prefix | Grouped, reads: Iterable[tuple[str, object]]) -> bool:
@@ -964,17 +1031,36 @@ def _unchanged(evidence: Prefix | Grouped, reads: Iterable[tuple[str, object]]) 
     return all(dict.get(evidence, read) == was for read, was in reads)  # type: ignore[arg-type]
 
 
+def _split_counts(
+    reads: Iterable[tuple[str, object]],
+) -> tuple[dict[str, int], frozenset[str]]:
+    """The codes a rule read (with their counts) split as :func:`findings_by_rule`
+    compares them with :meth:`Prefix.counts`."""
+    seen: dict[str, int] = {}
+    unseen = []
+    for read, was in reads:
+        assert isinstance(was, int)  # a Prefix's tokens are counts
+        if was:
+            seen[read] = was
+        else:
+            unseen.append(read)
+    return seen, frozenset(unseen)
+
+
 def _by_rule(evidence: Prefix | Grouped, instrument: str, code: str, rule: Rule) -> ItemFinding:
     memo = evidence.memo
     last = memo.criteria.get((instrument, code))
     if last is not None:
-        if _unchanged(evidence, last[0]):
+        if type(evidence) is Prefix:
+            # (findings_by_rule found that a code read has a new count)
+            if last[2] is not None:
+                now = _only_negatives(evidence, last[0], last[2])
+                if now is not None:
+                    memo.criteria[instrument, code] = (now, last[1], last[2])
+                    memo.read_counts[instrument, code] = _split_counts(now)
+                    return last[1]
+        elif _unchanged(evidence, last[0]):
             return last[1]
-        if last[2] is not None and type(evidence) is Prefix:
-            now = _only_negatives(evidence, last[0], last[2])
-            if now is not None:
-                memo.criteria[instrument, code] = (now, last[1], last[2])
-                return last[1]
     reads: dict[str, object] = {}
     evidence.reads, evidence.read_all = reads, False
     prefix = evidence if type(evidence) is Prefix else None
@@ -992,6 +1078,8 @@ def _by_rule(evidence: Prefix | Grouped, instrument: str, code: str, rule: Rule)
             raw = prefix.raw
             tested = {read: tuple(by) for read, by in prefix.tested.items() if read not in raw}
         memo.criteria[instrument, code] = (tuple(reads.items()), found, tested)
+        if prefix is not None:
+            memo.read_counts[instrument, code] = _split_counts(reads.items())
     return found
 
 

@@ -285,7 +285,7 @@ def ordered_findings(
 
 def codes_with(findings: Iterable[ItemFinding], status: ItemStatus) -> frozenset[str]:
     """The codes of the findings with ``status``."""
-    return frozenset(f.code for f in findings if f.status is status)
+    return frozenset([f.code for f in findings if f.status is status])  # (a visit asks twice)
 
 
 def first_fulfilled(
@@ -300,10 +300,11 @@ def first_fulfilled(
     """
     present = [f for f in findings if f.status is ItemStatus.PRESENT]
     dates = [f.date for f in present]
-    if any(date is None for date in dates):
+    if None in dates:
         return None
+    # (list comprehensions: the classifications ask at every visit of a record)
     for day in sorted({date for date in dates if date is not None}):
-        so_far = frozenset(f.code for f in present if f.date is not None and f.date <= day)
+        so_far = frozenset([f.code for f in present if f.date is not None and f.date <= day])
         if holds(so_far):
             return day
     return None

@@ -312,16 +312,17 @@ def classify_findings(
     when a present finding has no date).
     """
     _args.check(findings=findings, as_of=_args.optional(as_of))
-    ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
-    result = Classification(
-        codes_with(ordered, ItemStatus.PRESENT),
-        codes_with(ordered, ItemStatus.NOT_ASSESSED),
-        ordered,
-        as_of,
+    return _classified(ordered_findings(findings, list(_BY_CODE), _VOCABULARY), as_of)
+
+
+def _classified(ordered: tuple[ItemFinding, ...], as_of: datetime.date | None) -> Classification:
+    """:func:`classify_findings` of findings known to be one per criterion in table
+    order (what the rules give at every visit: nothing to check or order)."""
+    present = codes_with(ordered, ItemStatus.PRESENT)
+    first = first_fulfilled(ordered, _meets_rule) if _meets_rule(present) else None
+    return Classification(
+        present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of, first
     )
-    if not result.classified:
-        return result
-    return attrs.evolve(result, first_fulfilled=first_fulfilled(ordered, _meets_rule))
 
 
 # --- Evidence level ---------------------------------------------------------------
@@ -499,7 +500,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     """
     _args.check(patient=patient, as_of=_args.optional(as_of))
     evidence = evidence_up_to(patient, as_of)
-    return classify_findings(findings_by_rule(evidence, "acr_1997", _BY_CODE, _RULES), as_of=as_of)
+    return _classified(findings_by_rule(evidence, "acr_1997", _BY_CODE, _RULES), as_of)
 
 
 def __dir__() -> list[str]:

@@ -780,13 +780,18 @@ def classify_findings(
     patient is not classified or when a present finding has no date.
     """
     _args.check(findings=findings, as_of=_args.optional(as_of))
-    ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
+    return _classified(ordered_findings(findings, list(_BY_CODE), _VOCABULARY), as_of)
+
+
+def _classified(ordered: tuple[ItemFinding, ...], as_of: datetime.date | None) -> Classification:
+    """:func:`classify_findings` of findings known to be one per criterion in table
+    order (what the rules give at every visit: nothing to check or order)."""
     present = codes_with(ordered, ItemStatus.PRESENT)
-    result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
-    if not result.classified:
-        return result
-    first = first_fulfilled(ordered, lambda codes: _meets_rule(_ENTRY in codes, *_tally(codes)))
-    return attrs.evolve(result, first_fulfilled=first)
+    missing = codes_with(ordered, ItemStatus.NOT_ASSESSED)
+    first = None
+    if _meets_rule(_ENTRY in present, *_points(present)):
+        first = first_fulfilled(ordered, lambda codes: _meets_rule(_ENTRY in codes, *_tally(codes)))
+    return _classification(present, missing, ordered, as_of, first)
 
 
 # --- Evidence level ---------------------------------------------------------------
@@ -976,9 +981,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     """
     _args.check(patient=patient, as_of=_args.optional(as_of))
     evidence = evidence_up_to(patient, as_of)
-    return classify_findings(
-        findings_by_rule(evidence, "eular_acr_2019", _BY_CODE, _RULES), as_of=as_of
-    )
+    return _classified(findings_by_rule(evidence, "eular_acr_2019", _BY_CODE, _RULES), as_of)
 
 
 def __dir__() -> list[str]:

@@ -259,16 +259,24 @@ _ANTIBODIES_WITH_BIOPSY = frozenset({Criterion.ANA.value, Criterion.ANTI_DSDNA.v
 def _counted(present: Collection[str]) -> tuple[Item, ...]:
     """The criteria that count: each present criterion once, except a positive
     Coombs test when hemolytic anaemia is present."""
+    # (list comprehensions: asked at every visit, and for each date of its criteria)
     return tuple(
-        item
-        for item in CRITERIA
-        if item.code in present and not (item.code == _COOMBS and _HEMOLYTIC_ANEMIA in present)
+        [
+            item
+            for item in CRITERIA
+            if item.code in present and not (item.code == _COOMBS and _HEMOLYTIC_ANEMIA in present)
+        ]
     )
+
+
+def _clinical(counted: tuple[Item, ...]) -> int:
+    """How many of the criteria that count are clinical."""
+    return len([item for item in counted if item.kind == CLINICAL])
 
 
 def _rules_met(present: Collection[str]) -> tuple[Rule, ...]:
     counted = _counted(present)
-    clinical = sum(item.kind == CLINICAL for item in counted)
+    clinical = _clinical(counted)
     immunologic = len(counted) - clinical
     rules = []
     if len(counted) >= CLASSIFICATION_THRESHOLD and clinical >= 1 and immunologic >= 1:
@@ -440,9 +448,10 @@ def _classification(
     not_assessed: frozenset[str],
     findings: tuple[ItemFinding, ...] = (),
     as_of: datetime.date | None = None,
+    first_fulfilled: datetime.date | None = None,
 ) -> Classification:
     counted = _counted(present)
-    clinical = sum(item.kind == CLINICAL for item in counted)
+    clinical = _clinical(counted)
     return Classification(
         present=present,
         not_assessed=not_assessed,
@@ -451,6 +460,7 @@ def _classification(
         rules_met=_rules_met(present),
         findings=findings,
         as_of=as_of,
+        first_fulfilled=first_fulfilled,
     )
 
 
@@ -491,13 +501,19 @@ def classify_findings(
     present finding has no date).
     """
     _args.check(findings=findings, as_of=_args.optional(as_of))
-    ordered = ordered_findings(findings, list(_BY_CODE), _VOCABULARY)
+    return _classified(ordered_findings(findings, list(_BY_CODE), _VOCABULARY), as_of)
+
+
+def _classified(ordered: tuple[ItemFinding, ...], as_of: datetime.date | None) -> Classification:
+    """:func:`classify_findings` of findings known to be one per criterion in table
+    order (what the rules give at every visit: nothing to check or order)."""
     present = codes_with(ordered, ItemStatus.PRESENT)
-    result = _classification(present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of)
-    if not result.classified:
-        return result
-    first = first_fulfilled(ordered, lambda codes: bool(_rules_met(codes)))
-    return attrs.evolve(result, first_fulfilled=first)
+    first = None
+    if _rules_met(present):
+        first = first_fulfilled(ordered, lambda codes: bool(_rules_met(codes)))
+    return _classification(
+        present, codes_with(ordered, ItemStatus.NOT_ASSESSED), ordered, as_of, first
+    )
 
 
 # --- Evidence level ---------------------------------------------------------------
@@ -710,7 +726,7 @@ def classify_patient(patient: Patient, *, as_of: datetime.date | None = None) ->
     cumulative) and reports the date on which the criteria were first fulfilled.
     """
     _args.check(patient=patient, as_of=_args.optional(as_of))
-    return classify_findings(_findings(evidence_up_to(patient, as_of)), as_of=as_of)
+    return _classified(_findings(evidence_up_to(patient, as_of)), as_of)
 
 
 def __dir__() -> list[str]:
