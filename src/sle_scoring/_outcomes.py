@@ -213,6 +213,16 @@ def pga_on(patient: Patient, visit: datetime.date) -> Fraction | None:
     return last.quantity() if last is not None and last.date == visit else None
 
 
+def dose_on(patient: Patient, visit: datetime.date) -> GlucocorticoidDose:
+    """The glucocorticoid dose in force on a visit day
+    (:func:`~sle_scoring.glucocorticoids.prednisone_equivalent`), worked out once per
+    visit in batch scoring: LLDAS and DORIS remission read it at the visit, the
+    SELENA flare index at the visit and the one before."""
+    return remembered(
+        patient, ("glucocorticoid", visit), lambda: prednisone_equivalent(patient, visit)
+    )
+
+
 def finding_in_window(
     patient: Patient, code: str, visit: datetime.date, window_days: int
 ) -> bool | None:
@@ -298,7 +308,7 @@ def read_visit(patient: Patient, visit: datetime.date, window_days: int) -> Visi
 def _read(patient: Patient, visit: datetime.date, window_days: int) -> VisitInputs:
     return VisitInputs(
         pga=pga_on(patient, visit),
-        glucocorticoid=prednisone_equivalent(patient, visit),
+        glucocorticoid=dose_on(patient, visit),
         maintenance_treatment_standard=status_in_force(
             patient, "maintenance_treatment_standard", visit
         ),
