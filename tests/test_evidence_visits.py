@@ -219,7 +219,7 @@ def test_a_remembered_score_is_no_way_around_the_checks(
     assert sledai_2k.score_visit(record, day).total == 8  # seizure 8
     with pytest.raises((TypeError, ValueError), match=error):
         sledai_2k.score_visit(record, day, **options)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="visit_date must be a datetime.date"):
+    with pytest.raises(TypeError, match=r"visit_date must be a datetime\.date"):
         sledai_2k.score_visit(record, datetime.datetime(2024, 1, 2))
 
 

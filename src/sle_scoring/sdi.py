@@ -800,6 +800,15 @@ def _without_events(
     return remembered(patient, ("sdi without events", len(forms)), decided)
 
 
+def _every_item(
+    findings: dict[str, ItemFinding],
+) -> tuple[tuple[ItemFinding, ...], frozenset[str]]:
+    """Every item's finding in table order (``findings`` has one per item), and the
+    codes of those not assessed."""
+    every = tuple(findings[item.code] for item in ITEMS)
+    return every, frozenset(f.code for f in every if f.status is ItemStatus.NOT_ASSESSED)
+
+
 def score_patient(
     patient: Patient, *, as_of: datetime.date, lupus_onset: datetime.date | None
 ) -> DamageScore:
@@ -821,6 +830,24 @@ def score_patient(
     forms = _events(patient, _FORM, as_of, prefixed=False)
     with_results = [o for o in forms if o.value == _FORM_WITH_RESULTS]
     without_events = _without_events(patient, as_of, forms, with_results)
+    if without_events is not None and len(without_events) == len(ITEMS):
+        # Not one event in the record (most records of a batch): the forms' findings
+        # alone, nothing counted or pending.
+        every, unknown = remembered(
+            patient,
+            ("sdi without any event", len(forms)),
+            lambda: _every_item(without_events),
+        )
+        return DamageScore(
+            counted=(),
+            not_assessed=unknown,
+            total=_total(()),
+            findings=every,
+            pending=(),
+            as_of=as_of,
+            lupus_onset=lupus_onset,
+            onset_unknown=lupus_onset is None,
+        )
     findings = []
     counted = []
     pending = []

@@ -352,6 +352,10 @@ class Index:
         """The score with ``codes`` present: "the sum of the weights of the descriptors
         present", counting only the descriptors this variant scores (serology counts
         nothing in the clinical variant)."""
+        if type(codes) is frozenset:
+            # A score's codes (each once): one C-level pass, as the outcomes ask at
+            # every visit of a batch.
+            return sum(map(self._weights.__getitem__, self._codes.intersection(codes)))
         return sum(_WEIGHTS[code] for code in codes if code in self._codes)
 
 
@@ -627,9 +631,8 @@ def _visit_score(
     """:func:`score_findings` of a visit's findings as :func:`score_visit` finds them,
     one per descriptor in table order, its arguments checked: nothing to check or
     order again (a batch scores each visit once per index)."""
-    ordered = (
-        findings if index is SLEDAI_2K else tuple(f for f in findings if f.code in index.codes)
-    )
+    codes = index.codes
+    ordered = findings if index is SLEDAI_2K else tuple(f for f in findings if f.code in codes)
     present = codes_with(ordered, ItemStatus.PRESENT)
     not_assessed = codes_with(ordered, ItemStatus.NOT_ASSESSED)
     return _score(index, present, not_assessed, ordered, visit_date, window_days)
