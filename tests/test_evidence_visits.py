@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sle_scoring import INSTRUMENTS, _derive, batch, eular_acr_2019
+from sle_scoring import INSTRUMENTS, _derive, batch, eular_acr_2019, sledai_2k
 from sle_scoring._items import ItemFinding, ItemStatus
 from sle_scoring._registry import Occasion, apply
 from sle_scoring._visits import Record, evidence_in_window, evidence_up_to
@@ -99,8 +99,21 @@ _combining = strategies.timelines(
     max_visits=12,
     max_observations=40,
 )
-# Either kind of record.
-records = st.one_of(_plain, _combining)
+# Damage events and completed SDI forms (the items without an event have the forms'
+# finding, the same at each visit with as many forms), among a few SLEDAI-2K codes.
+_DAMAGE = (
+    "sdi_form_completed",
+    "sdi.any_cataract",
+    "sdi.cerebrovascular_accident",
+    "sdi.gfr_below_50_percent",
+    "sdi.proteinuria_at_least_3_5_g",
+    "sdi.diabetes",
+    "platelet_count",
+    "seizure",
+)
+_damage = strategies.timelines(codes=_DAMAGE, span_days=800, max_visits=10, max_observations=20)
+# Any kind of record.
+records = st.one_of(_plain, _combining, _damage)
 
 
 def _same(patient: Patient, chosen: batch.Settings) -> None:
@@ -159,6 +172,55 @@ def test_selections_are_the_plain_filters(patient: Patient, day: datetime.date, 
             o for date, o in dated if o.code == code and date <= day
         ]
     assert patient.dates() == sorted({date for date, _ in dated})
+
+
+# The full table, the clinical variant and an index equal to the full table but
+# another object (scored as any variant is).
+_INDEXES = (
+    sledai_2k.SLEDAI_2K,
+    sledai_2k.CLINICAL_SLEDAI_2K,
+    sledai_2k.Index("SLEDAI-2K", sledai_2k.DESCRIPTORS, sledai_2k.SOURCE),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(records, st.sampled_from([10, 30]), st.randoms(use_true_random=False))
+def test_a_visit_is_scored_as_its_findings_are(
+    patient: Patient, window: int, rng: random.Random
+) -> None:
+    # score_visit scores the findings it derives without checking or ordering them
+    # again: what score_findings gives for the window's findings, in any order.
+    for day in patient.dates():
+        findings = list(sledai_2k.derive(patient.window(day, window)))
+        rng.shuffle(findings)
+        for index in _INDEXES:
+            expected = sledai_2k.score_findings(
+                findings, index=index, visit_date=day, window_days=window
+            )
+            assert sledai_2k.score_visit(patient, day, window_days=window, index=index) == expected
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({"window_days": 10.0}, "window_days must be a whole number of days"),
+        ({"window_days": True}, "window_days must be a whole number of days"),
+        ({"non_standard_window": 1}, "non_standard_window must be True or False"),
+        ({"index": "SLEDAI-2K"}, "index must be a Index"),
+    ],
+)
+def test_a_remembered_score_is_no_way_around_the_checks(
+    options: dict[str, object], error: str
+) -> None:
+    # A record remembers each visit's score for the arguments it was asked with; equal
+    # arguments of another type (10.0 == 10, 1 == True) are still checked and refused.
+    day = datetime.date(2024, 1, 2)
+    record = Record("P1", (Observation("seizure", "present", date=day),))
+    assert sledai_2k.score_visit(record, day).total == 8  # seizure 8
+    with pytest.raises((TypeError, ValueError), match=error):
+        sledai_2k.score_visit(record, day, **options)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"visit_date must be a datetime\.date"):
+        sledai_2k.score_visit(record, datetime.datetime(2024, 1, 2))
 
 
 def test_a_definition_reading_later_evidence_is_asked_again() -> None:

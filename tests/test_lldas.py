@@ -20,10 +20,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sle_scoring import InvalidEvidenceError, InvalidItemsError
+from sle_scoring import InvalidEvidenceError, InvalidItemsError, ItemFinding, ItemStatus
 from sle_scoring.evidence import Observation, Patient
-from sle_scoring.lldas import MAJOR_ORGAN_DESCRIPTORS, State, assess, assess_visit
-from sle_scoring.sledai_2k import CLINICAL_SLEDAI_2K, DESCRIPTORS, Score, score
+from sle_scoring.lldas import (
+    MAJOR_ORGAN_DESCRIPTORS,
+    State,
+    _statuses,
+    assess,
+    assess_visit,
+)
+from sle_scoring.sledai_2k import CLINICAL_SLEDAI_2K, DESCRIPTORS, SLEDAI_2K, Score, score
 
 #: Every input at a value that meets its condition.
 MET_INPUTS: dict[str, Any] = {
@@ -400,3 +406,30 @@ class TestEvidence:
         assert text.startswith("LLDAS on 2024-06-01: met (research use, not a diagnosis)")
         assert "[met] PGA (0-3) <= 1: PGA 0.3 <= 1" in text
         assert "Franklyn K" in text
+
+
+_STATES = st.sampled_from(list(ItemStatus))
+
+
+@given(
+    st.sets(st.sampled_from([d.code for d in DESCRIPTORS])),
+    st.sets(st.sampled_from([d.code for d in DESCRIPTORS])),
+    st.dictionaries(st.sampled_from([d.code for d in DESCRIPTORS]), _STATES),
+)
+def test_the_statuses_compared_are_the_scores_by_definition(
+    present: set[str], not_assessed: set[str], found: dict[str, ItemStatus]
+) -> None:
+    # Built at C level; by definition: present, else not assessed, else absent, the
+    # findings' own status over that (whatever a hand-made Score holds).
+    findings = tuple(ItemFinding(code, status) for code, status in found.items())
+    sledai = Score(SLEDAI_2K, 0, frozenset(present), frozenset(not_assessed), findings=findings)
+    expected = {
+        code: ItemStatus.PRESENT
+        if code in present
+        else ItemStatus.NOT_ASSESSED
+        if code in not_assessed
+        else ItemStatus.ABSENT
+        for code in SLEDAI_2K.codes
+    }
+    expected.update(found)
+    assert _statuses(sledai) == expected

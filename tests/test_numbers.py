@@ -85,3 +85,17 @@ class TestExact:
             exact(4, "pga", maximum=Fraction(3))
         with pytest.raises(InvalidEvidenceError, match=r"must be at least 0 \(got -1\)"):
             exact(-1, "prednisone_mg")
+
+
+@given(st.fractions())
+def test_an_exact_fraction_is_read_as_its_text_is(number: Fraction) -> None:
+    # A Fraction is taken as it is (no copy); the same number written out takes the
+    # full path: the same value, or the same error.
+    def read(value: object) -> Fraction | str | None:
+        try:
+            return exact(value, "pga", maximum=Fraction(3), where="SRI")
+        except (InvalidEvidenceError, InvalidItemsError) as error:
+            return f"{type(error).__name__}: {error}".replace(repr(value), "")
+
+    text = f"{number.numerator}/{number.denominator}"
+    assert read(number) == read(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from naive import SLEDAI_2K_WEIGHTS
 from sle_scoring import InvalidItemsError, ItemStatus, UnknownCodeError
@@ -85,3 +87,15 @@ class TestErrors:
     def test_bare_string(self) -> None:
         with pytest.raises(InvalidItemsError, match="single string 'rash'"):
             score("rash")
+
+
+@given(st.lists(st.sampled_from([*SLEDAI_2K_WEIGHTS, "not_a_descriptor"])))
+def test_total_of_a_frozenset_is_the_sum_of_its_weights(codes: list[str]) -> None:
+    # total_of a frozenset (a score's codes) takes one C-level pass; the sum of the
+    # weights of the codes the index scores, each once, as of any other iterable.
+    for index in (SLEDAI_2K, CLINICAL_SLEDAI_2K):
+        once = list(dict.fromkeys(codes))
+        assert index.total_of(frozenset(codes)) == index.total_of(once)
+        assert index.total_of(once) == sum(
+            SLEDAI_2K_WEIGHTS[code] for code in once if code in index.codes
+        )

@@ -41,7 +41,11 @@ class _Of:
 
 def optional(value: object) -> object:
     """``value`` to be checked by its name, ``None`` accepted."""
-    return _Optional(value)
+    return _MISSING if value is None else _Optional(value)
+
+
+# (the one optional None: made once, as most optional arguments are left out)
+_MISSING = _Optional(None)
 
 
 def of(kind: type | tuple[type, ...], value: object, *, optional: bool = False) -> object:

@@ -20,23 +20,25 @@ from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem
 
 def plain(number: Fraction) -> str:
     """A number as people write it: ``7.5``, ``0``, ``20/3`` when it does not terminate."""
-    if number.denominator == 1:
-        return str(number.numerator)
-    denominator = number.denominator
+    # The two integers read once (explanations word numbers at every visit of a batch).
+    numerator, denominator = number.numerator, number.denominator
+    if denominator == 1:
+        return str(numerator)
+    rest = denominator
     places = 0  # decimal places needed: the larger power of 2 or 5 in the denominator
     for prime in (2, 5):
         power = 0
-        while denominator % prime == 0:
-            denominator //= prime
+        while rest % prime == 0:
+            rest //= prime
             power += 1
         places = max(places, power)
-    if denominator != 1:
-        return f"{number.numerator}/{number.denominator}"
+    if rest != 1:
+        return f"{numerator}/{denominator}"
     # Integer arithmetic, not Decimal division: a Decimal context would round past
     # 28 significant digits (Fraction(139, 2**37) has 37 decimal places).
-    scaled = abs(number.numerator) * 10**places // number.denominator
+    scaled = abs(numerator) * 10**places // denominator
     whole, fraction = divmod(scaled, 10**places)
-    sign = "-" if number < 0 else ""
+    sign = "-" if numerator < 0 else ""  # (the denominator is positive)
     return f"{sign}{whole}.{fraction:0{places}d}".rstrip("0").rstrip(".")
 
 
@@ -73,15 +75,20 @@ def exact(
     """
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction, str, float)):
+    if type(value) is Fraction:
+        # Exact already (e.g. read from evidence, at every visit of a batch): the
+        # value itself, as Fraction(value) would give it.
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction, str, float)):
         raise InvalidItemsError(f"{name} must be a number or None (got {quote(value)})")
-    try:
-        number = Fraction(_within_limits(value))
-    except (ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
-        raise InvalidItemsError(
-            f"{name} must be a finite number or None, of at most {MAX_NUMBER_DIGITS} digits "
-            f"(got {quote(value)})"
-        ) from None
+    else:
+        try:
+            number = Fraction(_within_limits(value))
+        except (ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+            raise InvalidItemsError(
+                f"{name} must be a finite number or None, of at most {MAX_NUMBER_DIGITS} "
+                f"digits (got {quote(value)})"
+            ) from None
     if number < 0 or (maximum is not None and number > maximum):
         expected = f"between 0 and {plain(maximum)}" if maximum is not None else "at least 0"
         raise InvalidEvidenceError(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import TypedDict
 
@@ -65,7 +65,7 @@ class Condition:
 
 def combine(conditions: Iterable[Condition]) -> State:
     """All must hold: not met if any is not met; else undetermined if any is; else met."""
-    states = {c.state for c in conditions}
+    states = [c.state for c in conditions]  # (a list: hashing an enum member is slow)
     if State.NOT_MET in states:
         return State.NOT_MET
     if State.UNDETERMINED in states:
@@ -213,12 +213,21 @@ def pga_on(patient: Patient, visit: datetime.date) -> Fraction | None:
     return last.quantity() if last is not None and last.date == visit else None
 
 
-def finding_in_window(
-    patient: Patient, code: str, visit: datetime.date, window_days: int
-) -> bool | None:
-    """A clinician's finding in the visit's window: present, absent or ``None`` (not
-    assessed). A finding explained by another cause is not lupus activity: absent."""
-    evidence = _derive.index(patient.window(visit, window_days))
+def dose_on(patient: Patient, visit: datetime.date) -> GlucocorticoidDose:
+    """The glucocorticoid dose in force on a visit day
+    (:func:`~sle_scoring.glucocorticoids.prednisone_equivalent`), worked out once per
+    visit in batch scoring: LLDAS and DORIS remission read it at the visit, the
+    SELENA flare index at the visit and the one before."""
+    return remembered(
+        patient, ("glucocorticoid", visit), lambda: prednisone_equivalent(patient, visit)
+    )
+
+
+def finding_in_window(window: Sequence[Observation], code: str) -> bool | None:
+    """A clinician's finding in the visit's window (its observations): present, absent
+    or ``None`` (not assessed). A finding explained by another cause is not lupus
+    activity: absent."""
+    evidence = {code: [o for o in window if o.code == code]}
     status = _derive.present(evidence, code, code).status
     if status is ItemStatus.NOT_ASSESSED:
         return None
@@ -296,20 +305,21 @@ def read_visit(patient: Patient, visit: datetime.date, window_days: int) -> Visi
 
 
 def _read(patient: Patient, visit: datetime.date, window_days: int) -> VisitInputs:
+    # In this order, the window last: an undated observation is refused by the first.
+    pga = pga_on(patient, visit)
+    glucocorticoid = dose_on(patient, visit)
+    maintenance = status_in_force(patient, "maintenance_treatment_standard", visit)
+    investigational = status_in_force(patient, "investigational_drug", visit)
+    stable = status_in_force(patient, "immunosuppressive_treatment_stable", visit)
+    window = patient.window(visit, window_days)
     return VisitInputs(
-        pga=pga_on(patient, visit),
-        glucocorticoid=prednisone_equivalent(patient, visit),
-        maintenance_treatment_standard=status_in_force(
-            patient, "maintenance_treatment_standard", visit
-        ),
-        investigational_drug=status_in_force(patient, "investigational_drug", visit),
-        immunosuppressive_treatment_stable=status_in_force(
-            patient, "immunosuppressive_treatment_stable", visit
-        ),
-        hemolytic_anemia=finding_in_window(patient, "hemolytic_anemia", visit, window_days),
-        gastrointestinal_activity=finding_in_window(
-            patient, "gastrointestinal_activity", visit, window_days
-        ),
+        pga=pga,
+        glucocorticoid=glucocorticoid,
+        maintenance_treatment_standard=maintenance,
+        investigational_drug=investigational,
+        immunosuppressive_treatment_stable=stable,
+        hemolytic_anemia=finding_in_window(window, "hemolytic_anemia"),
+        gastrointestinal_activity=finding_in_window(window, "gastrointestinal_activity"),
     )
 
 

@@ -16,7 +16,7 @@ Private: batch scoring makes a :class:`Record` for the length of one patient.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import TypeVar
 
 import attrs
@@ -56,6 +56,18 @@ def remembered(patient: Patient, key: Hashable, compute: Callable[[], _T]) -> _T
         patient._memo[key] = compute()
     found: _T = patient._memo[key]  # type: ignore[assignment]
     return found
+
+
+def known(patient: Patient, key: Hashable) -> object | None:
+    """The answer remembered under ``key`` for a :class:`Record` (``None``: none yet,
+    or any other patient)."""
+    return patient._memo.get(key) if isinstance(patient, Record) else None
+
+
+def recorded_codes(patient: Patient) -> Collection[str] | None:
+    """The codes of a :class:`Record`'s dated observations (``None`` for any other
+    patient): what an instrument reading one code at a time may find in it."""
+    return patient._by_code.keys() if isinstance(patient, Record) else None
 
 
 def evidence_up_to(patient: Patient, as_of: datetime.date | None) -> _derive.Index:

@@ -459,7 +459,7 @@ def _response(components: tuple[Component, ...], applicable: bool | None) -> Res
     if applicable is None:
         # Without every baseline grade the systems that must improve are not known.
         return Response.UNDETERMINED
-    states = {c.state for c in components}
+    states = [c.state for c in components]  # (a list: hashing an enum member is slow)
     if State.NOT_MET in states:
         return Response.NON_RESPONDER
     if State.UNDETERMINED in states:

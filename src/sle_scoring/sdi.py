@@ -35,6 +35,7 @@ from ._definitions import months_after
 from ._items import ItemFinding, ItemStatus, canonical_codes, check_disjoint, item_finding
 from ._registry import Instrument, Occasion
 from ._results import RecordValue, in_order, iso, positions, prefixed, unknown
+from ._visits import recorded_codes, remembered
 from .evidence import Observation, Patient
 from .exceptions import InvalidItemsError
 
@@ -768,6 +769,46 @@ def _events(
     return patient.of_code(name, as_of)
 
 
+# Each item's ``sdi.<item>`` code, looked up at every visit of a batch.
+_EVENT_CODES = {item.code: f"{_INSTRUMENT}.{item.code}" for item in ITEMS}
+
+
+def _without_events(
+    patient: Patient,
+    as_of: datetime.date | None,
+    forms: Sequence[Observation],
+    with_results: Sequence[Observation],
+) -> dict[str, ItemFinding] | None:
+    """In batch scoring (a record scored at every visit), the findings of the items
+    with no event anywhere in the record, most of them: the forms' alone, so the same
+    at every visit with as many forms (the first of the record's). ``None`` for any
+    other patient, and for all the evidence (``as_of=None``, undated included)."""
+    codes = recorded_codes(patient)
+    if codes is None or as_of is None:
+        return None
+    day = as_of  # (not read without events)
+
+    def decided() -> dict[str, ItemFinding]:
+        return {
+            item.code: _decide(
+                item, (), day, None, with_results if item.code in _LABORATORY else forms
+            )[0]
+            for item in ITEMS
+            if _EVENT_CODES[item.code] not in codes
+        }
+
+    return remembered(patient, ("sdi without events", len(forms)), decided)
+
+
+def _every_item(
+    findings: dict[str, ItemFinding],
+) -> tuple[tuple[ItemFinding, ...], frozenset[str]]:
+    """Every item's finding in table order (``findings`` has one per item), and the
+    codes of those not assessed."""
+    every = tuple(findings[item.code] for item in ITEMS)
+    return every, frozenset(f.code for f in every if f.status is ItemStatus.NOT_ASSESSED)
+
+
 def score_patient(
     patient: Patient, *, as_of: datetime.date, lupus_onset: datetime.date | None
 ) -> DamageScore:
@@ -788,10 +829,33 @@ def score_patient(
     )
     forms = _events(patient, _FORM, as_of, prefixed=False)
     with_results = [o for o in forms if o.value == _FORM_WITH_RESULTS]
+    without_events = _without_events(patient, as_of, forms, with_results)
+    if without_events is not None and len(without_events) == len(ITEMS):
+        # Not one event in the record (most records of a batch): the forms' findings
+        # alone, nothing counted or pending.
+        every, unknown = remembered(
+            patient,
+            ("sdi without any event", len(forms)),
+            lambda: _every_item(without_events),
+        )
+        return DamageScore(
+            counted=(),
+            not_assessed=unknown,
+            total=_total(()),
+            findings=every,
+            pending=(),
+            as_of=as_of,
+            lupus_onset=lupus_onset,
+            onset_unknown=lupus_onset is None,
+        )
     findings = []
     counted = []
     pending = []
     for item in ITEMS:
+        known = without_events.get(item.code) if without_events is not None else None
+        if known is not None:
+            findings.append(known)
+            continue
         applying = with_results if item.code in _LABORATORY else forms
         events = _events(patient, item.code, as_of)
         finding, entry, from_date = _decide(item, events, as_of, lupus_onset, applying)

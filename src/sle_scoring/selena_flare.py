@@ -46,7 +46,7 @@ import attrs
 
 from ._items import suggest
 from ._numbers import exact, plain
-from ._outcomes import PGA_MAXIMUM, State, flag, pga_on, scores_in_order
+from ._outcomes import PGA_MAXIMUM, State, dose_on, flag, pga_on, scores_in_order
 from ._registry import Instrument, Occasion
 from ._results import RecordValue
 from ._trial import (
@@ -63,7 +63,6 @@ from ._trial import (
 )
 from .evidence import Patient
 from .exceptions import InvalidEvidenceError, InvalidItemsError, Problem, UnknownCodeError
-from .glucocorticoids import prednisone_equivalent
 from .sledai_2k import DEFAULT_WINDOW_DAYS, Score
 from .units import Number
 
@@ -706,8 +705,8 @@ def assess_visits(
         current,
         pga_previous=pga_on(patient, previous_date),
         pga_current=pga_on(patient, current_date),
-        prednisone_previous_mg=prednisone_equivalent(patient, previous_date).prednisone_mg,
-        prednisone_current_mg=prednisone_equivalent(patient, current_date).prednisone_mg,
+        prednisone_previous_mg=dose_on(patient, previous_date).prednisone_mg,
+        prednisone_current_mg=dose_on(patient, current_date).prednisone_mg,
         weight_kg=weight_kg,
         severe_manifestations=severe_manifestations,
         mild_moderate_manifestations=mild_moderate_manifestations,

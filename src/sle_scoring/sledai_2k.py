@@ -65,7 +65,7 @@ from ._results import (
     state,
 )
 from ._safe import quote
-from ._visits import evidence_in_window, remembered
+from ._visits import evidence_in_window, known, remembered
 from .evidence import Observation, Patient
 from .exceptions import InvalidArgumentError
 
@@ -353,6 +353,10 @@ class Index:
         """The score with ``codes`` present: "the sum of the weights of the descriptors
         present", counting only the descriptors this variant scores (serology counts
         nothing in the clinical variant)."""
+        if type(codes) is frozenset:
+            # A score's codes (each once): one C-level pass, as the outcomes ask at
+            # every visit of a batch.
+            return sum(map(self._weights.__getitem__, self._codes.intersection(codes)))
         return sum(_WEIGHTS[code] for code in codes if code in self._codes)
 
 
@@ -628,6 +632,22 @@ def score_findings(
     return _score(index, present, not_assessed, ordered, visit_date, window_days)
 
 
+def _visit_score(
+    findings: tuple[ItemFinding, ...],
+    index: Index,
+    visit_date: datetime.date,
+    window_days: int,
+) -> Score:
+    """:func:`score_findings` of a visit's findings as :func:`score_visit` finds them,
+    one per descriptor in table order, its arguments checked: nothing to check or
+    order again (a batch scores each visit once per index)."""
+    codes = index.codes
+    ordered = findings if index is SLEDAI_2K else tuple(f for f in findings if f.code in codes)
+    present = codes_with(ordered, ItemStatus.PRESENT)
+    not_assessed = codes_with(ordered, ItemStatus.NOT_ASSESSED)
+    return _score(index, present, not_assessed, ordered, visit_date, window_days)
+
+
 # --- Evidence level ---------------------------------------------------------------
 # Each descriptor as Gladman et al. 2002 define it, applied to the observations in the
 # visit's window. A clinician's direct assertion (``sledai_2k.<code>``) is accepted too.
@@ -839,6 +859,22 @@ def score_visit(
     al. 2010); any other window must be asked for with ``non_standard_window=True``,
     and the result then says it is non-standard.
     """
+    # Batch scoring asks for the same visit's score for several instruments (about
+    # ten times a visit with all of them). The index by identity (hashing it is slow):
+    # the score remembered holds it, so no other index can take its id while the
+    # answer is kept.
+    key = ("sledai_2k", visit_date, window_days, id(index), non_standard_window)
+    if (
+        type(visit_date) is datetime.date
+        and type(window_days) is int
+        and type(non_standard_window) is bool
+    ):
+        # Remembered for these very arguments, which were checked then (the exact
+        # types, as 10.0 == 10 and 1 == True would find it too).
+        before = known(patient, key)
+        if before is not None:
+            assert isinstance(before, Score)
+            return before
     _args.check(
         patient=patient,
         visit_date=visit_date,
@@ -855,12 +891,9 @@ def score_visit(
     def scored() -> Score:
         # The descriptors' findings are those of the visit, whichever index is scored.
         findings = remembered(patient, ("sledai_2k findings", visit_date, window_days), found)
-        return score_findings(findings, index=index, visit_date=visit_date, window_days=window_days)
+        return _visit_score(findings, index, visit_date, window_days)
 
-    # Batch scoring asks for the same visit's score for several instruments. The
-    # index by identity (hashing it is slow): the score remembered holds it, so no
-    # other index can take its id while the answer is kept.
-    return remembered(patient, ("sledai_2k", visit_date, window_days, id(index)), scored)
+    return remembered(patient, key, scored)
 
 
 def __dir__() -> list[str]:
