@@ -171,6 +171,11 @@ class Memo:
         #: per code and :func:`kept` definition, the record's first observations of
         #: the code that it keeps, and whether it did not keep the next one
         self.kept: dict[Hashable, tuple[list[Observation], bool]] = {}
+        #: per "on 2 or more occasions" combination (:func:`repeated`), the hits it
+        #: last paired and what each was paired into (``None``: no earlier occasion)
+        self.pairings: dict[
+            Hashable, tuple[tuple[Occurrence, ...], tuple[Occurrence | None, ...]]
+        ] = {}
 
 
 #: The definitions :func:`test` applied to one code while a rule ran: each one's key
@@ -833,13 +838,49 @@ def _second_occasions(
     apart: Callable[[datetime.date | None, datetime.date | None], bool],
 ) -> tuple[Occurrence, ...]:
     """Each occurrence that has an earlier one far enough before it, paired with it."""
-    found = []
-    for later in occurrences:
-        for earlier in occurrences:
-            if earlier is not later and apart(earlier.date, later.date):
-                found.append(Occurrence(later.date, (*earlier.evidence, *later.evidence)))
-                break
-    return tuple(found)
+    paired = (_paired(later, occurrences, apart) for later in occurrences)
+    return tuple(pair for pair in paired if pair is not None)
+
+
+def _paired(
+    later: Occurrence,
+    occurrences: Iterable[Occurrence],
+    apart: Callable[[datetime.date | None, datetime.date | None], bool],
+) -> Occurrence | None:
+    """``later`` paired with the first of ``occurrences`` far enough before it."""
+    for earlier in occurrences:
+        if earlier is not later and apart(earlier.date, later.date):
+            return Occurrence(later.date, (*earlier.evidence, *later.evidence))
+    return None
+
+
+def _second_occasions_kept(
+    memo: Memo,
+    key: Hashable,
+    occurrences: tuple[Occurrence, ...],
+    apart: Callable[[datetime.date | None, datetime.date | None], bool],
+) -> tuple[Occurrence, ...]:
+    """:func:`_second_occasions`, remembered in ``memo`` under ``key``: when the
+    occurrences are those paired last time (the same objects) followed by new ones,
+    a pairing found then stands (it is the first earlier occurrence that is apart,
+    and the earlier ones come first as before) and is the same object; one not
+    found then can only be found among the new ones (``apart`` reads the dates
+    alone). A record read at each visit pairs only what is new."""
+    last = memo.pairings.get(key)
+    known = 0
+    if last is not None and len(last[0]) <= len(occurrences):
+        before = last[0]
+        if all(map(operator.is_, before, occurrences)):
+            known = len(before)
+    added = occurrences[known:]
+    pairs: list[Occurrence | None] = []
+    if known:
+        assert last is not None
+        for later, pair in zip(occurrences, last[1], strict=False):
+            pairs.append(pair if pair is not None else _paired(later, added, apart))
+    pairs += [_paired(later, occurrences, apart) for later in added]
+    memo.pairings[key] = (occurrences, tuple(pairs))
+    return tuple(pair for pair in pairs if pair is not None)
 
 
 def repeated(
@@ -858,7 +899,7 @@ def repeated(
     return _combined(
         ("repeated", description, key),
         (signal,),
-        functools.partial(_repeated, signal, description, apart),
+        functools.partial(_repeated, signal, description, apart, key=key),
     )
 
 
@@ -867,8 +908,13 @@ def _repeated(
     description: str,
     apart: Callable[[datetime.date | None, datetime.date | None], bool],
     memo: Memo | None,
+    *,
+    key: Hashable = None,
 ) -> Signal:
-    hits = _second_occasions(signal.hits, apart)
+    if memo is None or key is None:
+        hits = _second_occasions(signal.hits, apart)
+    else:
+        hits = _second_occasions_kept(memo, (description, key), signal.hits, apart)
     explained = () if hits else _second_occasions((*signal.hits, *signal.explained), apart)
     if hits:
         status = ItemStatus.PRESENT
