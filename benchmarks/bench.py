@@ -27,7 +27,8 @@ numbers (both give the same classifications; checked), each next to its floor in
 every round: the ratio of the medians and the median of the rounds' ratios. Peers' per-call figures
 are measured when their files are given (``--peer``; no peer code is vendored).
 
-It prints every ratio of the targets (issue 14) and whether each is met::
+It prints every ratio of the targets (issue 14) and whether each is met (the
+command line's at the size they are stated for, 1,000,000 rows)::
 
     python benchmarks/bench.py                   # 10,000, 100,000 and 1,000,000 rows
     python benchmarks/bench.py --rows 20000      # sizes capped at 20,000 rows: quick
@@ -81,6 +82,8 @@ CSV_TARGET = 2.5  # CLI CSV out / pass-through, CPU, 1,000,000 rows, --jobs 1
 ITEMS_TARGET = 4.0  # with --items, or JSON Lines out
 MEMORY_TARGET = 1.2  # peak memory at the largest size / at the smallest
 JOBS_TARGET = 1.7  # throughput of --jobs 2 / --jobs 1: at least
+TARGET_ROWS = 1_000_000  # the size the command line's targets are stated at
+MEMORY_BASE_ROWS = 10_000  # the peak memory target: at TARGET_ROWS / at this size
 CALL_TARGET = 3.0  # sledai_2k.score / weight sum; score + classify / loop
 
 
@@ -378,10 +381,10 @@ def calls(
     return found
 
 
-def call_rows(per_call: dict[int, PerCall]) -> list[tuple[str, float, float]]:
+def call_rows(per_call: dict[int, PerCall]) -> list[tuple[str, float, float | None]]:
     """The per-call targets of issue 14, at every sample size, as the ratio of the
     medians and as the median of the paired ratios: (name, ratio, target)."""
-    rows = []
+    rows: list[tuple[str, float, float | None]] = []
     for count, found in per_call.items():
         for pair, floor, ours in PAIRS:
             rows.append(
@@ -397,9 +400,14 @@ def call_rows(per_call: dict[int, PerCall]) -> list[tuple[str, float, float]]:
     return rows
 
 
-def show(rows: list[tuple[str, float, float]]) -> None:
+def show(rows: list[tuple[str, float, float | None]]) -> None:
+    """Each ratio against its target; ``None``: a ratio at a size the target is not
+    stated for (issue 14 states the command line's at 1,000,000 rows), not judged."""
     print("\ntargets (issue 14)")
     for name, value, target in rows:
+        if target is None:
+            print(f"  {name:<52} {value:7.2f}  (its target is at {TARGET_ROWS:,} rows)")
+            continue
         met = value >= target if "(>=)" in name else value <= target
         print(f"  {name:<52} {value:7.2f}  target {target:<4} {'met' if met else 'MISSED'}")
 
@@ -478,7 +486,7 @@ def main() -> None:
     per_call = calls_of(options)
 
     largest, smallest = max(sizes), min(sizes)
-    rows = []
+    rows: list[tuple[str, float, float | None]] = []
     for size in sizes:
         a = found[size]["(a) csv pass-through"]
         for name, target in (
@@ -487,17 +495,20 @@ def main() -> None:
             ("(b) JSON Lines out", ITEMS_TARGET),
             ("(b) JSON Lines, flat", ITEMS_TARGET),
         ):
-            rows.append(
-                (f"{name} / (a), CPU, {size:,} rows", found[size][name].cpu / a.cpu, target)
-            )
+            ratio = found[size][name].cpu / a.cpu
+            judged = target if size == TARGET_ROWS else None
+            rows.append((f"{name} / (a), CPU, {size:,} rows", ratio, judged))
+    at_size = largest == TARGET_ROWS
     peak = found[largest]["(b) CSV out"].peak / found[smallest]["(b) CSV out"].peak
-    rows.append((f"peak memory {largest:,} / {smallest:,} rows", peak, MEMORY_TARGET))
+    memory = MEMORY_TARGET if at_size and smallest == MEMORY_BASE_ROWS else None
+    rows.append((f"peak memory {largest:,} / {smallest:,} rows", peak, memory))
     jobs = found[largest]["(b) CSV out"].wall / found[largest]["(b) CSV out --jobs 2"].wall
-    rows.append((f"throughput --jobs 2 / --jobs 1, {largest:,} rows (>=)", jobs, JOBS_TARGET))
+    judged = JOBS_TARGET if at_size else None
+    rows.append((f"throughput --jobs 2 / --jobs 1, {largest:,} rows (>=)", jobs, judged))
     # What two idle cores would give if the CPU time of --jobs 2 (its reading process
     # and both workers) were spread over both: a busy machine cannot show the wall time.
     share = 2 * found[largest]["(b) CSV out"].cpu / found[largest]["(b) CSV out --jobs 2"].cpu
-    rows.append(("  the same from CPU time, 2 x cpu(1) / cpu(2) (>=)", share, JOBS_TARGET))
+    rows.append(("  the same from CPU time, 2 x cpu(1) / cpu(2) (>=)", share, judged))
     rows += call_rows(per_call)
     show(rows)
 

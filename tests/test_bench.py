@@ -31,6 +31,12 @@ def test_bench_prints_every_ratio(tmp_path: Path) -> None:
         "score + classify / loop",
     ):
         assert ratio in targets, ratio
+    # The command line's targets are stated at 1,000,000 rows: not judged at 200.
+    for line in targets.splitlines():
+        if "rows" in line:
+            assert line.endswith("(its target is at 1,000,000 rows)"), line
+        elif "visits" in line:  # the per-call targets hold at any sample size
+            assert line.endswith(("met", "MISSED")), line
     assert "peer toy (sledai_2k)" in done.stdout
 
 

@@ -17,6 +17,7 @@ import pickle
 import pydoc
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -716,12 +717,46 @@ class TestProgress:
 class TestJobs:
     """``--jobs N`` gives the same bytes as ``--jobs 1``, errors included."""
 
+    def test_workers_forked_only_on_linux_with_one_thread(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A fork copies only the calling thread: with any other thread (a DataFrame
+        library's pool, say) or an unknown count, or off Linux, workers are spawned."""
+        for platform, threads, method in [
+            ("linux", 1, "fork"),
+            ("linux", 2, "spawn"),
+            ("linux", 0, "spawn"),  # the count could not be read
+            ("darwin", 1, "spawn"),
+            ("win32", 1, "spawn"),
+        ]:
+            monkeypatch.setattr(sys, "platform", platform)
+            monkeypatch.setattr(sle_scoring.cli, "_threads", lambda threads=threads: threads)
+            assert sle_scoring.cli._start_method() == method
+
+    def test_threads_counts_a_started_thread(self) -> None:
+        if not sys.platform.startswith("linux"):
+            assert sle_scoring.cli._threads() == 0  # no /proc/self/task: unknown
+            return
+        before = sle_scoring.cli._threads()
+        release = threading.Event()
+        thread = threading.Thread(target=release.wait)
+        thread.start()
+        try:
+            assert sle_scoring.cli._threads() == before + 1
+        finally:
+            release.set()
+            thread.join()
+
     def outputs(
         self, monkeypatch: pytest.MonkeyPatch, argv: list[str], tmp_path: Path
     ) -> list[tuple[int, str, str, str]]:
         found = []
-        for jobs in ("1", "2", "3"):
-            errors = tmp_path / f"errors{jobs}.jsonl"
+        # Workers spawned, and forked where the OS can (cli._start_method picks one).
+        methods = ["spawn", "fork"] if sys.platform.startswith("linux") else ["spawn"]
+        runs = [("1", "spawn"), *(("2", method) for method in methods), ("3", "spawn")]
+        for jobs, method in runs:
+            monkeypatch.setattr(sle_scoring.cli, "_start_method", lambda method=method: method)
+            errors = tmp_path / f"errors{jobs}{method}.jsonl"
             code, out, err = run(monkeypatch, [*argv, "--jobs", jobs, "--errors", str(errors)])
             written = errors.read_text("utf-8") if errors.exists() else ""  # made at a first error
             found.append((code, out, err.replace(str(errors), "E"), written))

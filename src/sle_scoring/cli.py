@@ -1459,6 +1459,27 @@ def _chunks(rows: Iterator[tuple[int, object]], size: int) -> Iterator[list[tupl
         yield chunk
 
 
+def _start_method() -> str:
+    """How ``--jobs`` starts its workers: forked on Linux while this process runs a
+    single thread, so that a worker starts with the package already imported (about
+    0.2 s of wall time and 0.4 s of CPU time a run on 2 cores); otherwise spawned, a
+    fresh interpreter each, because a fork copies no thread but the caller's and can
+    deadlock on a lock another thread held (a DataFrame library's thread pool, say),
+    and macOS and Windows do not fork safely or at all."""
+    if sys.platform.startswith("linux") and _threads() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _threads() -> int:
+    """The threads of this process as the OS counts them (native threads too, which
+    ``threading`` does not see); 0 when it cannot tell, which is not taken as one."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
 def _run_parallel(
     job: _Job, chunks: Iterable[list[tuple[int, object]]], jobs: int
 ) -> Iterator[_Done]:
@@ -1470,7 +1491,7 @@ def _run_parallel(
     keeps the workers going wakes up whenever a result waits to be read, which cost
     this process about 1.5 µs of CPU time a row of item-level CSV.
     """
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(jobs, context, _worker, (job,)) as pool:
         pending: deque[Future[_Done]] = deque()
         try:
